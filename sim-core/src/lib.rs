@@ -1,0 +1,4 @@
+//! The nines engine.
+pub mod hash;
+pub mod rng;
+pub mod time;
