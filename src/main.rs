@@ -1,1 +1,31 @@
-fn main() {}
+//! The `nines` command: thin glue over the library crates. Only this crate
+//! touches arguments, the terminal and the file system.
+
+mod cli;
+mod fail;
+mod load;
+mod output;
+mod run;
+mod summarize;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::validate(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            failure.exit_code()
+        }
+    }
+}

@@ -1,1 +1,12 @@
-//! reports
+//! nines results as plain data, and their renderings.
+//!
+//! Everything here is serde data that can be written to JSON and read back,
+//! so a report can be re-rendered without re-running a simulation. This
+//! crate knows nothing of the engine or the models: the binary fills these
+//! types from what the models measured.
+
+pub mod run;
+pub mod validation;
+
+pub use run::{Availability, Interval, RunReport, Spread};
+pub use validation::{ValidationRow, validation_table};

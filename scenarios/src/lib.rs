@@ -1,1 +1,217 @@
-//! scenarios
+//! The nines scenario format: TOML in, a validated [`Scenario`] out.
+//!
+//! Input comes in two layers. The file layer mirrors the TOML (unknown keys
+//! rejected, units still text, spans kept); the build layer parses units,
+//! expands counts, checks ranges and collects every problem with its file,
+//! line, column and key. Models never see serde.
+//!
+//! ```
+//! let text = r#"
+//! [scenario]
+//! name = "pair"
+//!
+//! [[component]]
+//! name = "db"
+//! count = 2
+//! failure = "exponential(mean = 1000h)"
+//! repair = "exponential(mean = 10h)"
+//!
+//! [service]
+//! min_up = 1
+//! "#;
+//! let scenario = scenarios::parse(text, "pair.toml").unwrap();
+//! assert_eq!(scenario.service.components.len(), 2);
+//! assert_eq!(scenario.service.components[1].name, "db-2");
+//!
+//! let typo = text.replace("min_up", "min_upp");
+//! let err = scenarios::parse(&typo, "pair.toml").unwrap_err();
+//! assert!(err.to_string().starts_with("pair.toml:12:1: key `min_upp`: unknown field"));
+//! ```
+//!
+//! The file format is documented key by key in `scenarios/README.md`.
+
+mod build;
+pub mod error;
+mod file;
+pub mod library;
+
+use models::kofn::KofNSpec;
+use sim_core::time::SimDuration;
+
+pub use error::{Diagnostic, ScenarioError};
+
+/// The seed used when neither the file nor the command line gives one. It
+/// is fixed, never taken from the operating system, and always printed.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// How a scenario asks to be run; the command line may override each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimulationSettings {
+    /// The simulated length of one replication.
+    pub horizon: SimDuration,
+    /// The initial span simulated but not measured.
+    pub warmup: SimDuration,
+    /// How many independent replications to run.
+    pub replications: u64,
+    /// The root seed of every random stream.
+    pub seed: u64,
+}
+
+/// A validated scenario, ready to simulate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Its short name.
+    pub name: String,
+    /// One line on what it models.
+    pub description: String,
+    /// Where it came from: a path, or `builtin:NAME`.
+    pub origin: String,
+    /// How to run it.
+    pub simulation: SimulationSettings,
+    /// The service it simulates.
+    pub service: KofNSpec,
+}
+
+/// Parses and validates scenario text; `origin` names it in errors.
+pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    let file: file::ScenarioFile = toml::from_str(source).map_err(|e| {
+        let span = e.span();
+        let key = span
+            .clone()
+            .and_then(|s| source.get(s))
+            .map(|s| s.trim_matches(|c| c == '[' || c == ']' || c == '"').trim())
+            .filter(|s| {
+                !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c))
+            })
+            .filter(|_| e.message().contains("field"))
+            .map(str::to_string);
+        let message = toml_message(e.message());
+        ScenarioError::single(origin, Diagnostic::at(source, span, key, message))
+    })?;
+    build::build(file, source, origin)
+}
+
+/// Rewrites the TOML parser's message as one sentence that says what was
+/// expected.
+fn toml_message(raw: &str) -> String {
+    let msg = raw.trim().trim_end_matches('.').replace('\n', "; ");
+    if msg.starts_with("missing field") {
+        format!("{msg}; add it, it is required")
+    } else {
+        msg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[scenario]
+name = "x"
+[simulation]
+horizon = "2y"
+warmup = "10d"
+replications = 10
+seed = 9
+[[component]]
+name = "node"
+count = 3
+failure = "exponential(mean = 1000h)"
+repair = "lognormal(mean = 10h, sd = 5h)"
+[service]
+min_up = 2
+shared_repair_crews = 1
+while_down = "suspend"
+"#;
+
+    fn err(text: &str) -> String {
+        parse(text, "s.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_a_complete_file() {
+        let s = parse(GOOD, "s.toml").unwrap();
+        assert_eq!(s.simulation.horizon, SimDuration::from_years(2));
+        assert_eq!(s.simulation.warmup, SimDuration::from_hours(240));
+        assert_eq!(s.simulation.replications, 10);
+        assert_eq!(s.simulation.seed, 9);
+        assert_eq!(s.service.min_up, 2);
+        assert_eq!(s.service.crews, models::kofn::Crews::Shared(1));
+        assert_eq!(s.service.while_down, models::kofn::WhileDown::Suspend);
+        let names: Vec<_> = s
+            .service
+            .components
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["node-1", "node-2", "node-3"]);
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let e = err(&GOOD.replace("seed = 9", "sead = 9"));
+        assert!(
+            e.starts_with("s.toml:8:1: key `sead`: unknown field `sead`, expected one of"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn k_greater_than_n_is_located() {
+        let e = err(&GOOD.replace("min_up = 2", "min_up = 4"));
+        assert!(
+            e.starts_with(
+                "s.toml:15:10: key `service.min_up`: min_up = 4 but the service has 3 components"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn negative_duration_is_located() {
+        let e = err(&GOOD.replace("\"2y\"", "\"-2y\""));
+        assert!(
+            e.starts_with("s.toml:5:11: key `simulation.horizon`: negative duration"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn malformed_distribution_is_located() {
+        let e = err(&GOOD.replace("exponential(mean = 1000h)", "exponential(mean = 1000h"));
+        assert!(
+            e.starts_with("s.toml:12:11: key `component.failure`:"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let bad = GOOD
+            .replace("\"2y\"", "\"2 parsecs\"")
+            .replace("min_up = 2", "min_up = 0")
+            .replace("replications = 10", "replications = 1");
+        let e = parse(&bad, "s.toml").unwrap_err();
+        assert_eq!(e.diagnostics.len(), 3, "{e}");
+    }
+
+    #[test]
+    fn garbage_is_a_located_error() {
+        let e = err("this is = = not toml\n");
+        assert!(e.starts_with("s.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn missing_section_says_so() {
+        let e = err("[scenario]\nname = \"x\"\n");
+        assert!(e.contains("missing field `service`"), "{e}");
+    }
+
+    #[test]
+    fn every_builtin_parses() {
+        for b in library::BUILTINS {
+            parse(b.source, &format!("builtin:{}", b.name)).unwrap();
+        }
+    }
+}

@@ -250,7 +250,9 @@ pub enum DurationError {
     #[error("negative duration `{0}`; durations must be zero or more")]
     Negative(String),
     /// A number had no unit after it.
-    #[error("missing unit in `{0}`; expected one of us, ms, s, m, h, d, w, y (as in `90s` or `4h`)")]
+    #[error(
+        "missing unit in `{0}`; expected one of us, ms, s, m, h, d, w, y (as in `90s` or `4h`)"
+    )]
     MissingUnit(String),
     /// A unit was not recognised.
     #[error("unknown unit `{unit}` in `{text}`; expected one of us, ms, s, m, h, d, w, y")]
@@ -416,7 +418,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_input_with_reasons() {
-        assert!(matches!("".parse::<SimDuration>(), Err(DurationError::Empty)));
+        assert!(matches!(
+            "".parse::<SimDuration>(),
+            Err(DurationError::Empty)
+        ));
         assert!(matches!(
             "-5h".parse::<SimDuration>(),
             Err(DurationError::Negative(_))
@@ -473,7 +478,10 @@ mod tests {
     fn arithmetic_saturates() {
         assert_eq!(SimTime::MAX + SimDuration::from_secs(1), SimTime::MAX);
         assert_eq!(SimTime::ZERO - SimTime::from_micros(5), SimDuration::ZERO);
-        assert_eq!(SimDuration::MAX.checked_add(SimDuration::from_micros(1)), None);
+        assert_eq!(
+            SimDuration::MAX.checked_add(SimDuration::from_micros(1)),
+            None
+        );
         assert_eq!(
             SimDuration::from_secs(1).checked_sub(SimDuration::from_secs(2)),
             None

@@ -1,0 +1,67 @@
+//! One replication of a model, from seed to measures.
+
+use sim_core::engine::{Simulation, TraceSink};
+use sim_core::time::{SimDuration, SimTime};
+
+use crate::kofn::{KofNModel, KofNSpec};
+use crate::measure::ServiceMeasures;
+
+/// How long a replication runs, and from when it is measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Horizon {
+    /// The simulated length of each replication.
+    pub length: SimDuration,
+    /// The initial span that is simulated but not measured.
+    pub warmup: SimDuration,
+}
+
+impl Horizon {
+    /// A horizon of `length`, measured after `warmup` (which must be
+    /// shorter).
+    pub fn new(length: SimDuration, warmup: SimDuration) -> Self {
+        debug_assert!(warmup < length, "warm-up must be shorter than the horizon");
+        Horizon { length, warmup }
+    }
+
+    /// The end of the run.
+    pub fn end(&self) -> SimTime {
+        SimTime::from_duration(self.length)
+    }
+}
+
+/// What one replication produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicationResult {
+    /// The replication's index.
+    pub replication: u64,
+    /// The service's measures.
+    pub measures: ServiceMeasures,
+    /// Events processed.
+    pub events: u64,
+    /// Digest of the events processed.
+    pub trace_hash: u64,
+}
+
+/// Runs replication `replication` of `spec` under `seed`, optionally writing
+/// every event to `trace`. The result depends only on the arguments.
+pub fn simulate(
+    spec: &KofNSpec,
+    seed: u64,
+    replication: u64,
+    horizon: Horizon,
+    trace: Option<&mut dyn TraceSink>,
+) -> ReplicationResult {
+    let warmup = SimTime::from_duration(horizon.warmup);
+    let model = KofNModel::new(spec.clone(), seed, replication, warmup);
+    let mut sim = Simulation::new(model);
+    let outcome = match trace {
+        Some(sink) => sim.run_traced(horizon.end(), sink),
+        None => sim.run_until(horizon.end()),
+    };
+    ReplicationResult {
+        replication,
+        measures: sim.model().measures().clone(),
+        events: outcome.events,
+        trace_hash: outcome.trace_hash,
+    }
+}

@@ -1,0 +1,204 @@
+//! Merging replications into estimates with confidence intervals.
+//!
+//! Every per-replication value is folded into a running mean and variance
+//! (Welford), in replication order, so the summary is identical whatever
+//! thread ran which replication. The only values kept one per replication
+//! are the downtimes (for quantiles such as "one year in 20") and the trace
+//! digests: their size grows with the number of replications, never with the
+//! simulated horizon.
+
+use sim_core::hash::StableHasher;
+use sim_core::runner::combine_trace_hashes;
+use sim_core::stats::{Estimate, Welford, quantile, zero_event_upper_bound};
+use sim_core::time::HOURS_PER_YEAR;
+
+use crate::replicate::ReplicationResult;
+
+/// Estimates over a set of replications.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Number of replications.
+    pub replications: u64,
+    /// Per-replication availability (fraction of measured time up).
+    pub availability: Welford,
+    /// Per-replication downtime, minutes per year.
+    pub downtime_minutes_per_year: Welford,
+    /// Per-replication outages per year.
+    pub incidents_per_year: Welford,
+    /// Per-replication component failures (whole run).
+    pub component_failures: Welford,
+    /// Per-replication indicator of being up at the horizon (point
+    /// availability at the horizon).
+    pub up_at_end: Welford,
+    /// Time to the first outage, over the replications that had one.
+    pub first_failure_hours: Welford,
+    /// Replications with no outage at all (censored first-failure times).
+    pub no_failure_replications: u64,
+    /// Downtime of each replication, minutes per year, sorted.
+    pub downtime_sorted: Vec<f64>,
+    /// Total measured time, hours.
+    pub observed_hours: f64,
+    /// Total downtime, hours.
+    pub downtime_hours: f64,
+    /// Total outages.
+    pub incidents: u64,
+    /// Longest single outage, hours.
+    pub longest_outage_hours: f64,
+    /// Events processed, over all replications.
+    pub events: u64,
+    /// The digest of the run: replication digests combined in order.
+    pub trace_hash: u64,
+    /// Each replication's digest, in replication order.
+    pub replication_hashes: Vec<u64>,
+}
+
+impl Summary {
+    /// Folds `results`, which must be in replication order.
+    pub fn from_results(results: &[ReplicationResult]) -> Self {
+        let mut s = Summary {
+            replications: results.len() as u64,
+            availability: Welford::new(),
+            downtime_minutes_per_year: Welford::new(),
+            incidents_per_year: Welford::new(),
+            component_failures: Welford::new(),
+            up_at_end: Welford::new(),
+            first_failure_hours: Welford::new(),
+            no_failure_replications: 0,
+            downtime_sorted: Vec::with_capacity(results.len()),
+            observed_hours: 0.0,
+            downtime_hours: 0.0,
+            incidents: 0,
+            longest_outage_hours: 0.0,
+            events: 0,
+            trace_hash: 0,
+            replication_hashes: Vec::with_capacity(results.len()),
+        };
+        for (i, r) in results.iter().enumerate() {
+            debug_assert_eq!(r.replication, i as u64, "results out of order");
+            let m = &r.measures;
+            s.availability.push(m.availability());
+            s.downtime_minutes_per_year
+                .push(m.downtime_minutes_per_year());
+            s.downtime_sorted.push(m.downtime_minutes_per_year());
+            s.incidents_per_year.push(m.incidents_per_year());
+            s.component_failures.push(m.component_failures() as f64);
+            s.up_at_end.push(if m.up_at_end() { 1.0 } else { 0.0 });
+            match m.first_failure() {
+                Some(t) => s.first_failure_hours.push(t.as_hours_f64()),
+                None => s.no_failure_replications += 1,
+            }
+            s.observed_hours += m.observed_hours();
+            s.downtime_hours += m.downtime_hours();
+            s.incidents += m.incidents();
+            s.longest_outage_hours = s.longest_outage_hours.max(m.longest_outage_hours());
+            s.events += r.events;
+            s.replication_hashes.push(r.trace_hash);
+        }
+        s.downtime_sorted.sort_by(f64::total_cmp);
+        s.trace_hash = combine_trace_hashes(s.replication_hashes.iter().copied());
+        s
+    }
+
+    /// True when no replication saw any downtime.
+    pub fn zero_downtime(&self) -> bool {
+        self.downtime_hours == 0.0
+    }
+
+    /// The estimate of a per-replication measure at `confidence`, or `None`
+    /// with fewer than two replications.
+    pub fn estimate(w: &Welford, confidence: f64) -> Option<Estimate> {
+        Estimate::from_welford(w, confidence)
+    }
+
+    /// With no outage observed: an upper bound on outages per year at
+    /// `confidence`, from the total measured time (the exact Poisson bound,
+    /// about 3 / years at 95%).
+    pub fn incident_rate_upper_bound(&self, confidence: f64) -> f64 {
+        zero_event_upper_bound(self.observed_hours / HOURS_PER_YEAR, confidence)
+    }
+
+    /// With no outage observed: an upper bound on downtime in minutes per
+    /// year, the outage-rate bound times `typical_outage_hours` (callers
+    /// pass a conservative typical outage, such as the slowest mean repair).
+    pub fn downtime_upper_bound(&self, confidence: f64, typical_outage_hours: f64) -> f64 {
+        self.incident_rate_upper_bound(confidence) * typical_outage_hours * 60.0
+    }
+
+    /// The `p` quantile of per-replication downtime, minutes per year.
+    pub fn downtime_quantile(&self, p: f64) -> f64 {
+        if self.downtime_sorted.is_empty() {
+            0.0
+        } else {
+            quantile(&self.downtime_sorted, p)
+        }
+    }
+
+    /// Mean outage length in hours, pooled, if there was any outage.
+    pub fn mean_outage_hours(&self) -> Option<f64> {
+        (self.incidents > 0).then(|| self.downtime_hours / self.incidents as f64)
+    }
+
+    /// A digest of the summary's headline figures, for regression tests.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = StableHasher::new();
+        h.write_u64(self.replications)
+            .write_u64(self.events)
+            .write_u64(self.trace_hash)
+            .write_u64(self.availability.mean().to_bits());
+        h.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kofn::{ComponentSpec, Crews, KofNSpec, WhileDown};
+    use crate::replicate::{Horizon, simulate};
+    use sim_core::dist::Dist;
+    use sim_core::time::SimDuration;
+
+    fn spec(mttf_h: u64) -> KofNSpec {
+        KofNSpec {
+            name: "s".into(),
+            components: (0..3)
+                .map(|i| ComponentSpec {
+                    name: format!("n{i}"),
+                    failure: Dist::exponential_mean(SimDuration::from_hours(mttf_h)).unwrap(),
+                    repair: Dist::exponential_mean(SimDuration::from_hours(10)).unwrap(),
+                })
+                .collect(),
+            min_up: 2,
+            crews: Crews::Dedicated,
+            while_down: WhileDown::KeepRunning,
+        }
+    }
+
+    fn results(mttf_h: u64, n: u64) -> Vec<ReplicationResult> {
+        let h = Horizon::new(SimDuration::from_years(1), SimDuration::ZERO);
+        (0..n)
+            .map(|r| simulate(&spec(mttf_h), 1, r, h, None))
+            .collect()
+    }
+
+    #[test]
+    fn pools_replications_in_order() {
+        let rs = results(1000, 20);
+        let s = Summary::from_results(&rs);
+        assert_eq!(s.replications, 20);
+        assert_eq!(s.events, rs.iter().map(|r| r.events).sum::<u64>());
+        assert_eq!(s.downtime_sorted.len(), 20);
+        assert!(s.downtime_sorted.windows(2).all(|w| w[0] <= w[1]));
+        let est = Summary::estimate(&s.availability, 0.95).unwrap();
+        assert!(est.ci_low <= est.mean && est.mean <= est.ci_high);
+    }
+
+    #[test]
+    fn zero_downtime_gives_bounds_not_certainty() {
+        let s = Summary::from_results(&results(100_000_000, 10));
+        assert!(s.zero_downtime());
+        let rate = s.incident_rate_upper_bound(0.95);
+        assert!((rate - 2.995_732_273_553_991 / 10.0).abs() < 1e-9, "{rate}");
+        assert!(s.downtime_upper_bound(0.95, 10.0) > 0.0);
+        assert_eq!(s.mean_outage_hours(), None);
+    }
+}

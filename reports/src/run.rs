@@ -1,0 +1,254 @@
+//! The result of `nines run`: plain data, readable back from JSON, and its
+//! human rendering.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+/// An estimate with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// The point estimate (mean over replications).
+    pub mean: f64,
+    /// Lower end of the 95% confidence interval.
+    pub ci95_low: f64,
+    /// Upper end of the 95% confidence interval.
+    pub ci95_high: f64,
+}
+
+/// Availability: the fraction of measured time the service was up.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Availability {
+    /// Mean over replications.
+    pub mean: f64,
+    /// Lower end of the 95% confidence interval.
+    pub ci95_low: f64,
+    /// Upper end of the 95% confidence interval.
+    pub ci95_high: f64,
+    /// Lower end of the 99% confidence interval.
+    pub ci99_low: f64,
+    /// Upper end of the 99% confidence interval.
+    pub ci99_high: f64,
+    /// `-log10(1 - availability)` at the mean; with no downtime observed, at
+    /// the 95% lower bound (so it is itself a lower bound).
+    pub nines: f64,
+    /// True when no replication saw any downtime: the interval is then a
+    /// one-sided 95% bound and `nines` is a lower bound.
+    pub zero_downtime_observed: bool,
+}
+
+/// Quantiles of a per-replication value (one value per replication).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile: one replication in 20 exceeds it.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// The largest value seen.
+    pub max: f64,
+}
+
+/// Everything `nines run` reports, as written by `--json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Where the scenario came from: a path or `builtin:NAME`.
+    pub origin: String,
+    /// The root seed.
+    pub seed: u64,
+    /// The number of replications the estimates rest on.
+    pub replications: u64,
+    /// The simulated length of each replication, in hours.
+    pub horizon_hours: f64,
+    /// The unmeasured initial span of each replication, in hours.
+    pub warmup_hours: f64,
+    /// Time-based availability of the service.
+    pub availability: Availability,
+    /// Downtime per year of 8760 h, in minutes.
+    pub downtime_minutes_per_year: Interval,
+    /// Outages starting per year of 8760 h.
+    pub incidents_per_year: Interval,
+    /// Mean outage length, in hours: downtime divided by incidents, pooled
+    /// over all replications (absent when there was no outage).
+    pub mean_outage_hours: Option<f64>,
+    /// Quantiles of downtime per replication, in minutes per year.
+    pub downtime_minutes_per_year_spread: Spread,
+    /// The longest single outage seen in any replication, in hours.
+    pub longest_outage_hours: f64,
+    /// Events processed, over all replications.
+    pub events: u64,
+    /// The digest of the whole run: replication digests combined in order.
+    pub trace_hash: String,
+    /// The digest of each replication, in replication order.
+    pub replication_hashes: Vec<String>,
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.5}%", 100.0 * x)
+}
+
+impl RunReport {
+    /// The human summary printed by `nines run`.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let a = &self.availability;
+        let d = &self.downtime_minutes_per_year;
+        let i = &self.incidents_per_year;
+        let years = self.horizon_hours - self.warmup_hours;
+        let _ = writeln!(s, "scenario      {} ({})", self.scenario, self.origin);
+        let _ = writeln!(
+            s,
+            "replications  {} x {} h measured{} (seed {})",
+            self.replications,
+            fmt_num(years),
+            if self.warmup_hours > 0.0 {
+                format!(" after a {} h warm-up", fmt_num(self.warmup_hours))
+            } else {
+                String::new()
+            },
+            self.seed
+        );
+        if a.zero_downtime_observed {
+            let _ = writeln!(
+                s,
+                "availability  >= {} at 95% (no downtime observed in any replication)",
+                percent(a.ci95_low)
+            );
+            let _ = writeln!(s, "nines         >= {:.2}", a.nines);
+            let _ = writeln!(
+                s,
+                "downtime      < {:.3} min/yr at 95% (none observed)",
+                d.ci95_high
+            );
+            let _ = writeln!(
+                s,
+                "incidents     < {:.4} /yr at 95% (none observed)",
+                i.ci95_high
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "availability  {}  95% CI [{}, {}]",
+                percent(a.mean),
+                percent(a.ci95_low),
+                percent(a.ci95_high)
+            );
+            let _ = writeln!(s, "nines         {:.2}", a.nines);
+            let _ = writeln!(
+                s,
+                "downtime      {:.1} min/yr  95% CI [{:.1}, {:.1}]",
+                d.mean, d.ci95_low, d.ci95_high
+            );
+            let _ = writeln!(
+                s,
+                "incidents     {:.3} /yr  95% CI [{:.3}, {:.3}]",
+                i.mean, i.ci95_low, i.ci95_high
+            );
+            if let Some(m) = self.mean_outage_hours {
+                let _ = writeln!(
+                    s,
+                    "outages       {:.2} h mean, {:.2} h longest",
+                    m, self.longest_outage_hours
+                );
+            }
+            let sp = &self.downtime_minutes_per_year_spread;
+            let _ = writeln!(
+                s,
+                "worst years   1 replication in 20 had more than {:.1} min/yr of downtime (median {:.1}, max {:.1})",
+                sp.p95, sp.p50, sp.max
+            );
+        }
+        let _ = writeln!(s, "events        {}", self.events);
+        let _ = writeln!(s, "trace hash    {}", self.trace_hash);
+        s
+    }
+}
+
+/// Prints a number without a needless fraction (8760 rather than 8760.0).
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn sample() -> RunReport {
+        RunReport {
+            scenario: "cluster-2of3".into(),
+            origin: "builtin:cluster-2of3".into(),
+            seed: 1,
+            replications: 200,
+            horizon_hours: 8760.0,
+            warmup_hours: 0.0,
+            availability: Availability {
+                mean: 0.9997,
+                ci95_low: 0.9996,
+                ci95_high: 0.9998,
+                ci99_low: 0.99955,
+                ci99_high: 0.99985,
+                nines: 3.52,
+                zero_downtime_observed: false,
+            },
+            downtime_minutes_per_year: Interval {
+                mean: 157.7,
+                ci95_low: 105.1,
+                ci95_high: 210.2,
+            },
+            incidents_per_year: Interval {
+                mean: 0.5,
+                ci95_low: 0.4,
+                ci95_high: 0.6,
+            },
+            mean_outage_hours: Some(5.2),
+            downtime_minutes_per_year_spread: Spread {
+                p50: 0.0,
+                p90: 500.0,
+                p95: 700.0,
+                p99: 1200.0,
+                max: 1500.0,
+            },
+            longest_outage_hours: 25.0,
+            events: 1234,
+            trace_hash: "00000000deadbeef".into(),
+            replication_hashes: vec!["0000000000000001".into()],
+        }
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let r = sample();
+        let text = serde_json::to_string(&r).unwrap();
+        let back: RunReport = serde_json::from_str(&text).unwrap();
+        assert_eq!(r, back);
+    }
+
+    #[test]
+    fn text_shows_interval_and_nines() {
+        let t = sample().to_text();
+        assert!(
+            t.contains("availability  99.97000%  95% CI [99.96000%, 99.98000%]"),
+            "{t}"
+        );
+        assert!(t.contains("nines         3.52"), "{t}");
+        assert!(t.contains("trace hash    00000000deadbeef"), "{t}");
+    }
+
+    #[test]
+    fn zero_downtime_is_a_bound_not_a_hundred_percent() {
+        let mut r = sample();
+        r.availability.zero_downtime_observed = true;
+        let t = r.to_text();
+        assert!(t.contains("availability  >= 99.96000% at 95%"), "{t}");
+        assert!(!t.contains("100.00000%"), "{t}");
+    }
+}

@@ -1,0 +1,145 @@
+//! Located errors in scenario files: file, line, column, key, the offending
+//! line, and what was expected.
+
+use std::fmt;
+use std::ops::Range;
+
+/// One problem found in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line of the problem, if it has a place in the file.
+    pub line: Option<usize>,
+    /// 1-based column (in characters) of the problem.
+    pub column: Option<usize>,
+    /// The key concerned, as a dotted path (`service.min_up`), if known.
+    pub key: Option<String>,
+    /// What is wrong and what was expected, as one sentence.
+    pub message: String,
+    /// The text of the offending line.
+    pub excerpt: Option<String>,
+    /// Length of the offending text on that line, for the underline.
+    pub width: usize,
+}
+
+impl Diagnostic {
+    /// A problem at byte range `span` of `source`, concerning `key`.
+    pub fn at(
+        source: &str,
+        span: Option<Range<usize>>,
+        key: Option<String>,
+        message: String,
+    ) -> Self {
+        let Some(span) = span else {
+            return Diagnostic {
+                line: None,
+                column: None,
+                key,
+                message,
+                excerpt: None,
+                width: 0,
+            };
+        };
+        let start = span.start.min(source.len());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let line = source[..start].matches('\n').count() + 1;
+        let column = source[line_start..start].chars().count() + 1;
+        let excerpt = source[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
+        let end = span.end.clamp(start, line_end);
+        let width = source[start..end].chars().count().max(1);
+        Diagnostic {
+            line: Some(line),
+            column: Some(column),
+            key,
+            message,
+            excerpt: Some(excerpt),
+            width,
+        }
+    }
+}
+
+/// Every problem found in one scenario file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ScenarioError {
+    /// The file's path, or `builtin:NAME` for a built-in scenario.
+    pub origin: String,
+    /// The problems, in the order of the file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ScenarioError {
+    /// An error with one diagnostic.
+    pub fn single(origin: &str, diagnostic: Diagnostic) -> Self {
+        ScenarioError {
+            origin: origin.to_string(),
+            diagnostics: vec![diagnostic],
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    /// One paragraph per problem: `file:line:column: key `k`: message`,
+    /// then the offending line with the problem underlined.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.origin)?;
+            if let (Some(line), Some(column)) = (d.line, d.column) {
+                write!(f, ":{line}:{column}")?;
+            }
+            write!(f, ": ")?;
+            if let Some(key) = &d.key {
+                write!(f, "key `{key}`: ")?;
+            }
+            write!(f, "{}", d.message)?;
+            if let (Some(line), Some(column), Some(excerpt)) = (d.line, d.column, &d.excerpt) {
+                let gutter = line.to_string().len();
+                write!(
+                    f,
+                    "\n{:gutter$} |\n{line} | {excerpt}\n{:gutter$} | {:pad$}{}",
+                    "",
+                    "",
+                    "",
+                    "^".repeat(d.width),
+                    pad = column - 1
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_line_column_and_underlines() {
+        let src = "a = 1\nbad = \"x\"\n";
+        let start = src.find("\"x\"").unwrap();
+        let d = Diagnostic::at(
+            src,
+            Some(start..start + 3),
+            Some("bad".into()),
+            "nope".into(),
+        );
+        assert_eq!((d.line, d.column, d.width), (Some(2), Some(7), 3));
+        let e = ScenarioError::single("f.toml", d);
+        assert_eq!(
+            e.to_string(),
+            "f.toml:2:7: key `bad`: nope\n  |\n2 | bad = \"x\"\n  |       ^^^"
+        );
+    }
+
+    #[test]
+    fn without_a_span_there_is_no_excerpt() {
+        let e = ScenarioError::single("f.toml", Diagnostic::at("", None, None, "empty".into()));
+        assert_eq!(e.to_string(), "f.toml: empty");
+    }
+}

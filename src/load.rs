@@ -1,0 +1,33 @@
+//! Finding and reading a scenario: a file path or a built-in name.
+
+use std::path::Path;
+
+use scenarios::{Scenario, library};
+
+use crate::fail::Failure;
+
+/// Loads `arg`: an existing file, else a built-in scenario of that name.
+pub(crate) fn load_scenario(arg: &str) -> Result<Scenario, Failure> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::input(format!("{arg}: cannot read the scenario file: {e}")))?;
+        return scenarios::parse(&text, arg).map_err(|e| Failure::input(e.to_string()));
+    }
+    if let Some(b) = library::find(arg) {
+        return scenarios::parse(b.source, &format!("builtin:{}", b.name))
+            .map_err(|e| Failure::internal(format!("built-in scenario {arg} is invalid: {e}")));
+    }
+    let builtins: Vec<&str> = library::names().collect();
+    let hint = if path.exists() {
+        "it exists but is not a regular file".to_string()
+    } else if arg.ends_with(".toml") || arg.contains('/') {
+        "no such file".to_string()
+    } else {
+        format!(
+            "no such file, and no built-in scenario of that name (built-ins: {})",
+            builtins.join(", ")
+        )
+    };
+    Err(Failure::input(format!("{arg}: {hint}")))
+}

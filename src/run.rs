@@ -1,0 +1,136 @@
+//! `nines run`: simulate a scenario's replications and report.
+
+use std::io::BufWriter;
+
+use models::replicate::{Horizon, simulate};
+use models::summary::Summary;
+use scenarios::Scenario;
+use sim_core::runner::run_replications;
+use sim_core::time::SimDuration;
+use sim_core::trace::JsonLinesTrace;
+
+use crate::cli::{RunArgs, SimOptions};
+use crate::fail::Failure;
+use crate::output::{Printed, print, write_json};
+use crate::summarize::run_report;
+
+/// The most replications one run may ask for.
+const MAX_REPLICATIONS: u64 = 10_000_000;
+
+/// Applies the command line's `--seed`, `--replications` and `--horizon` to
+/// the scenario's own settings.
+pub(crate) fn apply_overrides(scenario: &mut Scenario, opts: &SimOptions) -> Result<(), Failure> {
+    let sim = &mut scenario.simulation;
+    if let Some(seed) = opts.seed {
+        sim.seed = seed;
+    }
+    if let Some(r) = opts.replications {
+        if !(2..=MAX_REPLICATIONS).contains(&r) {
+            return Err(Failure::input(format!(
+                "--replications {r}: expected from 2 to {MAX_REPLICATIONS} (an interval needs at least two)"
+            )));
+        }
+        sim.replications = r;
+    }
+    if let Some(h) = &opts.horizon {
+        let d: SimDuration = h
+            .parse()
+            .map_err(|e| Failure::input(format!("--horizon {h}: {e}")))?;
+        if d.is_zero() {
+            return Err(Failure::input(format!(
+                "--horizon {h}: expected a positive duration"
+            )));
+        }
+        if sim.warmup >= d {
+            return Err(Failure::input(format!(
+                "--horizon {h}: the scenario's warm-up ({}) must be shorter than the horizon",
+                sim.warmup
+            )));
+        }
+        sim.horizon = d;
+    }
+    Ok(())
+}
+
+/// Runs every replication of `scenario` on `threads` threads.
+pub(crate) fn simulate_all(scenario: &Scenario, threads: usize) -> Result<Summary, Failure> {
+    let sim = scenario.simulation;
+    let horizon = Horizon::new(sim.horizon, sim.warmup);
+    let spec = &scenario.service;
+    let results = run_replications(sim.replications, threads, |r| {
+        simulate(spec, sim.seed, r, horizon, None)
+    })
+    .map_err(|e| Failure::internal(e.to_string()))?;
+    Ok(Summary::from_results(&results))
+}
+
+/// `nines run`.
+pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
+    let mut scenario = crate::load::load_scenario(&args.scenario)?;
+    apply_overrides(&mut scenario, &args.sim)?;
+    if args.trace_replication >= scenario.simulation.replications {
+        return Err(Failure::input(format!(
+            "--trace-replication {}: the run has replications 0 to {}",
+            args.trace_replication,
+            scenario.simulation.replications - 1
+        )));
+    }
+    let summary = simulate_all(&scenario, args.sim.threads)?;
+    let report = run_report(&scenario, scenario.simulation.seed, &summary)?;
+
+    if let Some(path) = &args.trace {
+        write_trace(&scenario, args.trace_replication, path, &summary)?;
+    }
+    let json_to_stdout = args.json.as_deref() == Some("-");
+    if let Some(target) = &args.json {
+        let mut text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
+        text.push('\n');
+        if let Printed::PipeClosed = write_json(target, &text)? {
+            return Ok(());
+        }
+    }
+    if !args.quiet && !json_to_stdout {
+        let mut text = report.to_text();
+        text.push_str(&format!(
+            "reproduce     nines run {} --seed {} --replications {} --horizon {}\n",
+            args.scenario,
+            scenario.simulation.seed,
+            scenario.simulation.replications,
+            scenario.simulation.horizon
+        ));
+        print(&text)?;
+    }
+    Ok(())
+}
+
+/// Re-runs one replication alone with a trace writer, and checks that it
+/// reproduces the digest it had inside the parallel run.
+fn write_trace(
+    scenario: &Scenario,
+    replication: u64,
+    path: &std::path::Path,
+    summary: &Summary,
+) -> Result<(), Failure> {
+    let file = std::fs::File::create(path)
+        .map_err(|e| Failure::input(format!("{}: cannot create the trace: {e}", path.display())))?;
+    let mut sink = JsonLinesTrace::new(BufWriter::new(file));
+    let sim = scenario.simulation;
+    let one = simulate(
+        &scenario.service,
+        sim.seed,
+        replication,
+        Horizon::new(sim.horizon, sim.warmup),
+        Some(&mut sink),
+    );
+    sink.finish()
+        .map_err(|e| Failure::input(format!("{}: cannot write the trace: {e}", path.display())))?;
+    let expected = summary.replication_hashes[replication as usize];
+    if one.trace_hash != expected {
+        return Err(Failure::internal(format!(
+            "determinism violated: replication {replication} replayed to digest {:016x}, but ran as {expected:016x}",
+            one.trace_hash
+        )));
+    }
+    Ok(())
+}

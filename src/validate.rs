@@ -1,0 +1,477 @@
+//! `nines validate`: every system with an exact answer that the models can
+//! express, simulated with a fixed seed and compared with that answer.
+//!
+//! The exact values are those of the project's validation set (closed forms
+//! and Markov-chain solutions, cases V01 to V12). A quantity passes when its
+//! 99% confidence interval contains the exact value. Steady-state cases run
+//! long replications after a warm-up, so the start-all-up bias (about 1e-5
+//! in availability over a year, see V02) is far inside the interval.
+
+use reports::{ValidationRow, validation_table};
+use sim_core::stats::CONFIDENCE_99;
+
+use crate::cli::ValidateArgs;
+use crate::fail::Failure;
+use crate::output::print;
+use crate::run::simulate_all;
+
+/// What a check reads from a run's summary.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Metric {
+    /// Mean availability over the measured span.
+    Availability,
+    /// Downtime, minutes per year.
+    DowntimeMinutesPerYear,
+    /// Downtime, hours per year.
+    DowntimeHoursPerYear,
+    /// Outages per year.
+    IncidentsPerYear,
+    /// Component failures per replication (whole run).
+    ComponentFailures,
+    /// Probability of being up at the horizon.
+    UpAtEnd,
+    /// Mean time from all-up to the first outage, hours.
+    FirstFailureHours,
+}
+
+/// One quantity with an exact value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Check {
+    pub(crate) quantity: &'static str,
+    pub(crate) exact: f64,
+    pub(crate) metric: Metric,
+}
+
+/// One system: a scenario and the quantities checked on it.
+#[derive(Clone, Debug)]
+pub(crate) struct Case {
+    pub(crate) id: &'static str,
+    pub(crate) scenario: String,
+    pub(crate) checks: Vec<Check>,
+}
+
+const fn check(quantity: &'static str, exact: f64, metric: Metric) -> Check {
+    Check {
+        quantity,
+        exact,
+        metric,
+    }
+}
+
+/// A scenario text from its parts; `components` are `(name, count,
+/// failure, repair)`.
+fn scenario(
+    name: &str,
+    sim: &str,
+    components: &[(&str, u32, &str, &str)],
+    service: &str,
+) -> String {
+    let mut s = format!("[scenario]\nname = \"{name}\"\n\n[simulation]\n{sim}\n");
+    for (n, count, failure, repair) in components {
+        s.push_str(&format!(
+            "\n[[component]]\nname = \"{n}\"\ncount = {count}\nfailure = \"{failure}\"\nrepair = \"{repair}\"\n"
+        ));
+    }
+    s.push_str(&format!("\n[service]\n{service}\n"));
+    s
+}
+
+const EXP1000: &str = "exponential(mean = 1000h)";
+const EXP10: &str = "exponential(mean = 10h)";
+
+/// Every case the models can express today.
+pub(crate) fn cases() -> Vec<Case> {
+    use Metric::*;
+    let steady = |reps: u32, years: u32| {
+        format!("horizon = \"{years}y\"\nwarmup = \"2000h\"\nreplications = {reps}\nseed = 2026")
+    };
+    vec![
+        Case {
+            id: "V01",
+            scenario: scenario(
+                "V01",
+                &steady(1000, 20),
+                &[("unit", 1, EXP1000, EXP10)],
+                "min_up = 1",
+            ),
+            checks: vec![
+                check(
+                    "steady-state availability",
+                    0.9900990099009901,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    5203.960396039604,
+                    DowntimeMinutesPerYear,
+                ),
+                check(
+                    "failure frequency (1/yr)",
+                    8.673267326732674,
+                    IncidentsPerYear,
+                ),
+            ],
+        },
+        Case {
+            id: "V02a",
+            scenario: scenario(
+                "V02a",
+                "horizon = \"24h\"\nreplications = 200000\nseed = 2026",
+                &[("unit", 1, EXP1000, EXP10)],
+                "min_up = 1",
+            ),
+            checks: vec![check(
+                "point availability A(24 h)",
+                0.9909759073407419,
+                UpAtEnd,
+            )],
+        },
+        Case {
+            id: "V02b",
+            scenario: scenario(
+                "V02b",
+                "horizon = \"8760h\"\nreplications = 40000\nseed = 2026",
+                &[("unit", 1, EXP1000, EXP10)],
+                "min_up = 1",
+            ),
+            checks: vec![
+                check(
+                    "interval availability over [0, 8760 h]",
+                    0.9901102004951614,
+                    Availability,
+                ),
+                check(
+                    "expected failures in [0, 8760 h]",
+                    8.673365356337614,
+                    ComponentFailures,
+                ),
+            ],
+        },
+        Case {
+            id: "V03a",
+            scenario: scenario(
+                "V03a",
+                &steady(1000, 20),
+                &[
+                    ("c1", 1, EXP1000, EXP10),
+                    (
+                        "c2",
+                        1,
+                        "exponential(mean = 2000h)",
+                        "exponential(mean = 4h)",
+                    ),
+                    (
+                        "c3",
+                        1,
+                        "exponential(mean = 5000h)",
+                        "exponential(mean = 24h)",
+                    ),
+                ],
+                "min_up = 3\nwhile_down = \"keep-running\"",
+            ),
+            checks: vec![
+                check(
+                    "series availability, components keep running",
+                    0.9834024326953081,
+                    Availability,
+                ),
+                check(
+                    "system failure frequency (1/yr)",
+                    38781250.0 / 2648119.0,
+                    IncidentsPerYear,
+                ),
+                check(
+                    "downtime per year (h/yr)",
+                    385022440.0 / 2648119.0,
+                    DowntimeHoursPerYear,
+                ),
+            ],
+        },
+        Case {
+            id: "V03b",
+            scenario: scenario(
+                "V03b",
+                &steady(1000, 20),
+                &[
+                    ("c1", 1, EXP1000, EXP10),
+                    (
+                        "c2",
+                        1,
+                        "exponential(mean = 2000h)",
+                        "exponential(mean = 4h)",
+                    ),
+                    (
+                        "c3",
+                        1,
+                        "exponential(mean = 5000h)",
+                        "exponential(mean = 24h)",
+                    ),
+                ],
+                "min_up = 3\nwhile_down = \"suspend\"",
+            ),
+            checks: vec![
+                check(
+                    "series availability, components suspended",
+                    1250.0 / 1271.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (h/yr)",
+                    183960.0 / 1271.0,
+                    DowntimeHoursPerYear,
+                ),
+            ],
+        },
+        Case {
+            id: "V04a",
+            scenario: scenario(
+                "V04a",
+                "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 1000\nseed = 2026",
+                &[("unit", 2, EXP1000, EXP10)],
+                "min_up = 1",
+            ),
+            checks: vec![
+                check(
+                    "1-of-2 availability, 2 crews",
+                    10200.0 / 10201.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    525600.0 / 10201.0,
+                    DowntimeMinutesPerYear,
+                ),
+                check(
+                    "system failure frequency (1/yr)",
+                    1752.0 / 10201.0,
+                    IncidentsPerYear,
+                ),
+                check("MTTF from both up (h)", 51500.0, FirstFailureHours),
+            ],
+        },
+        Case {
+            id: "V04b",
+            scenario: scenario(
+                "V04b",
+                "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 1000\nseed = 2026",
+                &[("unit", 2, EXP1000, EXP10)],
+                "min_up = 1\nshared_repair_crews = 1",
+            ),
+            checks: vec![
+                check(
+                    "1-of-2 availability, 1 shared crew",
+                    5100.0 / 5101.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    525600.0 / 5101.0,
+                    DowntimeMinutesPerYear,
+                ),
+                check("MTTF from both up (h)", 51500.0, FirstFailureHours),
+            ],
+        },
+        Case {
+            id: "V05",
+            scenario: scenario(
+                "V05",
+                &steady(1000, 50),
+                &[("unit", 3, EXP1000, EXP10)],
+                "min_up = 2",
+            ),
+            checks: vec![
+                check(
+                    "2-of-3 availability, own crews",
+                    1030000.0 / 1030301.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    158205600.0 / 1030301.0,
+                    DowntimeMinutesPerYear,
+                ),
+                check(
+                    "system failure frequency (1/yr)",
+                    kofn_2of3_failure_frequency(),
+                    IncidentsPerYear,
+                ),
+            ],
+        },
+        Case {
+            id: "V06",
+            scenario: scenario(
+                "V06",
+                &steady(1000, 50),
+                &[("unit", 3, EXP1000, EXP10)],
+                "min_up = 2\nshared_repair_crews = 1",
+            ),
+            checks: vec![
+                check(
+                    "2-of-3 availability, 1 shared crew",
+                    515000.0 / 515303.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    159256800.0 / 515303.0,
+                    DowntimeMinutesPerYear,
+                ),
+                check("MTTF from all up (h)", 17500.0, FirstFailureHours),
+            ],
+        },
+        Case {
+            id: "V09a",
+            scenario: scenario(
+                "V09a",
+                &steady(1000, 20),
+                &[("unit", 1, EXP1000, "deterministic(10h)")],
+                "min_up = 1",
+            ),
+            checks: vec![check(
+                "availability, deterministic repair",
+                100.0 / 101.0,
+                Availability,
+            )],
+        },
+        Case {
+            id: "V09b",
+            scenario: scenario(
+                "V09b",
+                &steady(1000, 20),
+                &[("unit", 1, EXP1000, "lognormal(mean = 10h, sd = 5h)")],
+                "min_up = 1",
+            ),
+            checks: vec![check(
+                "availability, lognormal repair",
+                100.0 / 101.0,
+                Availability,
+            )],
+        },
+        Case {
+            id: "V09c",
+            scenario: scenario(
+                "V09c",
+                &steady(1000, 20),
+                &[(
+                    "unit",
+                    1,
+                    "weibull(shape = 2, scale = 1000h)",
+                    "deterministic(10h)",
+                )],
+                "min_up = 1",
+            ),
+            checks: vec![check(
+                "availability, Weibull(2, 1000 h) failures",
+                weibull_availability(),
+                Availability,
+            )],
+        },
+        Case {
+            id: "V09d",
+            scenario: scenario(
+                "V09d",
+                &steady(1000, 50),
+                &[("unit", 3, EXP1000, "lognormal(mean = 10h, sd = 5h)")],
+                "min_up = 2",
+            ),
+            checks: vec![check(
+                "2-of-3 availability, lognormal repair",
+                1030000.0 / 1030301.0,
+                Availability,
+            )],
+        },
+    ]
+}
+
+/// V05: a 2-of-3 system fails when one of three running units fails
+/// while another is down: 3a^2(1-a) * 2 lambda per hour, times 8760.
+fn kofn_2of3_failure_frequency() -> f64 {
+    let a = 100.0 / 101.0;
+    3.0 * a * a * (1.0 - a) * 2.0 / 1000.0 * 8760.0
+}
+
+/// V09c: a Weibull(shape 2, scale 1000 h) life has mean 500 sqrt(pi) h;
+/// with a 10 h repair, A = MTTF / (MTTF + 10).
+fn weibull_availability() -> f64 {
+    let mttf = 500.0 * std::f64::consts::PI.sqrt();
+    mttf / (mttf + 10.0)
+}
+
+/// Runs one case and compares each of its quantities.
+pub(crate) fn run_case(case: &Case, threads: usize) -> Result<Vec<ValidationRow>, Failure> {
+    let scenario = scenarios::parse(&case.scenario, &format!("validation:{}", case.id))
+        .map_err(|e| Failure::internal(format!("validation case {} is invalid: {e}", case.id)))?;
+    let s = simulate_all(&scenario, threads)?;
+    let hours_per_min = 1.0 / 60.0;
+    let mut rows = Vec::new();
+    for c in &case.checks {
+        let (welford, scale) = match c.metric {
+            Metric::Availability => (&s.availability, 1.0),
+            Metric::DowntimeMinutesPerYear => (&s.downtime_minutes_per_year, 1.0),
+            Metric::DowntimeHoursPerYear => (&s.downtime_minutes_per_year, hours_per_min),
+            Metric::IncidentsPerYear => (&s.incidents_per_year, 1.0),
+            Metric::ComponentFailures => (&s.component_failures, 1.0),
+            Metric::UpAtEnd => (&s.up_at_end, 1.0),
+            Metric::FirstFailureHours => {
+                if s.no_failure_replications > 0 {
+                    return Err(Failure::internal(format!(
+                        "validation case {}: {} replications never failed; lengthen the horizon",
+                        case.id, s.no_failure_replications
+                    )));
+                }
+                (&s.first_failure_hours, 1.0)
+            }
+        };
+        let e = models::summary::Summary::estimate(welford, CONFIDENCE_99).ok_or_else(|| {
+            Failure::internal(format!(
+                "validation case {} has too few replications",
+                case.id
+            ))
+        })?;
+        let (estimate, ci_low, ci_high) = (e.mean * scale, e.ci_low * scale, e.ci_high * scale);
+        rows.push(ValidationRow {
+            case: case.id.to_string(),
+            quantity: c.quantity.to_string(),
+            exact: c.exact,
+            estimate,
+            ci_low,
+            ci_high,
+            confidence: CONFIDENCE_99,
+            replications: e.n,
+            pass: ci_low <= c.exact && c.exact <= ci_high,
+        });
+    }
+    Ok(rows)
+}
+
+/// `nines validate`.
+pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let mut rows = Vec::new();
+    for case in cases() {
+        rows.extend(run_case(&case, args.threads)?);
+    }
+    let text = if args.json {
+        let mut t = serde_json::to_string_pretty(&rows)
+            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
+        t.push('\n');
+        t
+    } else {
+        validation_table(&rows)
+    };
+    print(&text)?;
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.pass)
+        .map(|r| format!("{} {}", r.case, r.quantity))
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::check(format!(
+            "{} of {} quantities fall outside their 99% interval: {}",
+            failed.len(),
+            rows.len(),
+            failed.join("; ")
+        )))
+    }
+}
