@@ -1,1 +1,15 @@
-//! Integration tests.
+//! Integration tests of nines, in one binary, grouped by purpose.
+
+#[path = "integration/support.rs"]
+mod support;
+
+#[path = "integration/cli.rs"]
+mod cli;
+#[path = "integration/determinism.rs"]
+mod determinism;
+#[path = "integration/errors.rs"]
+mod errors;
+#[path = "integration/streams.rs"]
+mod streams;
+#[path = "integration/validation.rs"]
+mod validation;

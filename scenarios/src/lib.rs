@@ -25,7 +25,7 @@
 //!
 //! let typo = text.replace("min_up", "min_upp");
 //! let err = scenarios::parse(&typo, "pair.toml").unwrap_err();
-//! assert!(err.to_string().starts_with("pair.toml:12:1: key `min_upp`: unknown field"));
+//! assert!(err.to_string().starts_with("pair.toml:12:1: key `service.min_upp`: unknown field"));
 //! ```
 //!
 //! The file format is documented key by key in `scenarios/README.md`.
@@ -75,26 +75,65 @@ pub struct Scenario {
 /// Parses and validates scenario text; `origin` names it in errors.
 pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     let file: file::ScenarioFile = toml::from_str(source).map_err(|e| {
-        let span = e.span();
-        let key = span
-            .clone()
-            .and_then(|s| source.get(s))
-            .map(|s| s.trim_matches(|c| c == '[' || c == ']' || c == '"').trim())
-            .filter(|s| {
-                !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c))
-            })
-            .filter(|_| e.message().contains("field"))
-            .map(str::to_string);
         let message = toml_message(e.message());
+        let mut span = e.span();
+        if message.starts_with("missing field") && span.as_ref().is_some_and(|s| s.start == 0) {
+            // The whole document: no line to point at.
+            span = None;
+        }
+        let key = span.as_ref().and_then(|s| key_at(source, s.start));
         ScenarioError::single(origin, Diagnostic::at(source, span, key, message))
     })?;
     build::build(file, source, origin)
+}
+
+/// The dotted key at byte `offset`: the table header above it, then the
+/// key on its line (`service.min_up`), or the header itself when the offset
+/// is inside one.
+fn key_at(source: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(source.len());
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    let line = source[line_start..line_end].trim();
+    let is_key =
+        |k: &str| !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c));
+    let header = |l: &str| -> Option<String> {
+        let l = l.trim();
+        let inner = l
+            .strip_prefix("[[")
+            .and_then(|x| x.split("]]").next())
+            .or_else(|| l.strip_prefix('[').and_then(|x| x.split(']').next()))?;
+        let inner = inner.trim();
+        is_key(inner).then(|| inner.to_string())
+    };
+    if line.starts_with('[') {
+        return header(line);
+    }
+    let (k, _) = line.split_once('=')?;
+    let k = k.trim().trim_matches('"');
+    if !is_key(k) {
+        return None;
+    }
+    let table = source[..line_start].lines().rev().find_map(|l| {
+        let t = l.trim();
+        if t.starts_with('[') { header(t) } else { None }
+    });
+    Some(match table {
+        Some(t) => format!("{t}.{k}"),
+        None => k.to_string(),
+    })
 }
 
 /// Rewrites the TOML parser's message as one sentence that says what was
 /// expected.
 fn toml_message(raw: &str) -> String {
     let msg = raw.trim().trim_end_matches('.').replace('\n', "; ");
+    let msg = msg
+        .replace("expected i64", "expected an integer")
+        .replace("expected u64", "expected a non-negative integer")
+        .replace("expected a string", "expected a quoted string");
     if msg.starts_with("missing field") {
         format!("{msg}; add it, it is required")
     } else {
@@ -152,7 +191,9 @@ while_down = "suspend"
     fn unknown_key_names_file_line_and_key() {
         let e = err(&GOOD.replace("seed = 9", "sead = 9"));
         assert!(
-            e.starts_with("s.toml:8:1: key `sead`: unknown field `sead`, expected one of"),
+            e.starts_with(
+                "s.toml:8:1: key `simulation.sead`: unknown field `sead`, expected one of"
+            ),
             "{e}"
         );
     }

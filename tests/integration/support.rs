@@ -1,0 +1,42 @@
+//! Running the `nines` binary from tests.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The result of one `nines` invocation.
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs `nines` with `args` from the project root.
+pub(crate) fn nines(args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_nines"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the nines binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// Runs `nines` and parses its standard output as JSON; panics with the
+/// error output otherwise.
+pub(crate) fn nines_json(args: &[&str]) -> serde_json::Value {
+    let run = nines(args);
+    assert_eq!(run.code, 0, "nines {args:?} failed: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {}", run.stdout))
+}
+
+/// The path of a fixture in `tests/data/`.
+pub(crate) fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}

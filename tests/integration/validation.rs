@@ -1,0 +1,40 @@
+//! The simulator against exact answers: every case `nines validate` knows,
+//! with fixed seeds, must contain the exact value in its 99% interval.
+
+use crate::support::nines;
+
+#[test]
+fn every_validation_case_passes() {
+    let run = nines(&["validate", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    let failed: Vec<&serde_json::Value> = rows.iter().filter(|r| r["pass"] != true).collect();
+    assert!(failed.is_empty(), "failed cases: {failed:#?}");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for r in &rows {
+        for key in ["case", "exact", "estimate", "ci_low", "ci_high", "pass"] {
+            assert!(!r[key].is_null(), "row lacks {key}: {r}");
+        }
+        let (lo, hi) = (
+            r["ci_low"].as_f64().unwrap(),
+            r["ci_high"].as_f64().unwrap(),
+        );
+        assert!(lo < hi, "degenerate interval: {r}");
+    }
+    // The cases this foundation promises: V01-V06 and V09, both semantics of
+    // V03, dedicated and shared crews.
+    for case in [
+        "V01", "V02a", "V02b", "V03a", "V03b", "V04a", "V04b", "V05", "V06", "V09a", "V09b",
+        "V09c", "V09d",
+    ] {
+        assert!(rows.iter().any(|r| r["case"] == case), "no row for {case}");
+    }
+}
+
+#[test]
+fn the_table_says_how_many_passed() {
+    let run = nines(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("quantities within their interval"));
+    assert!(run.stdout.contains("pass"));
+}
