@@ -96,6 +96,7 @@ pub(crate) fn run_report(
         downtime_minutes_per_year: downtime,
         incidents_per_year: incidents,
         mean_outage_hours: s.mean_outage_hours(),
+        assumed_outage_hours: zero.then(|| scenario.service.longest_mean_repair_hours()),
         downtime_minutes_per_year_spread: Spread {
             p50: s.downtime_quantile(0.5),
             p90: s.downtime_quantile(0.9),

@@ -90,7 +90,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V01",
             scenario: scenario(
                 "V01",
-                &steady(1000, 20),
+                &steady(4000, 20),
                 &[("unit", 1, EXP1000, EXP10)],
                 "min_up = 1",
             ),
@@ -151,7 +151,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V03a",
             scenario: scenario(
                 "V03a",
-                &steady(1000, 20),
+                &steady(4000, 20),
                 &[
                     ("c1", 1, EXP1000, EXP10),
                     (
@@ -191,7 +191,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V03b",
             scenario: scenario(
                 "V03b",
-                &steady(1000, 20),
+                &steady(4000, 20),
                 &[
                     ("c1", 1, EXP1000, EXP10),
                     (
@@ -226,7 +226,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V04a",
             scenario: scenario(
                 "V04a",
-                "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 1000\nseed = 2026",
+                "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 4000\nseed = 2026",
                 &[("unit", 2, EXP1000, EXP10)],
                 "min_up = 1",
             ),
@@ -253,7 +253,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V04b",
             scenario: scenario(
                 "V04b",
-                "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 1000\nseed = 2026",
+                "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 4000\nseed = 2026",
                 &[("unit", 2, EXP1000, EXP10)],
                 "min_up = 1\nshared_repair_crews = 1",
             ),
@@ -275,7 +275,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V05",
             scenario: scenario(
                 "V05",
-                &steady(1000, 50),
+                &steady(4000, 50),
                 &[("unit", 3, EXP1000, EXP10)],
                 "min_up = 2",
             ),
@@ -301,7 +301,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V06",
             scenario: scenario(
                 "V06",
-                &steady(1000, 50),
+                &steady(4000, 50),
                 &[("unit", 3, EXP1000, EXP10)],
                 "min_up = 2\nshared_repair_crews = 1",
             ),
@@ -323,7 +323,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V09a",
             scenario: scenario(
                 "V09a",
-                &steady(1000, 20),
+                &steady(4000, 20),
                 &[("unit", 1, EXP1000, "deterministic(10h)")],
                 "min_up = 1",
             ),
@@ -337,7 +337,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V09b",
             scenario: scenario(
                 "V09b",
-                &steady(1000, 20),
+                &steady(4000, 20),
                 &[("unit", 1, EXP1000, "lognormal(mean = 10h, sd = 5h)")],
                 "min_up = 1",
             ),
@@ -351,7 +351,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V09c",
             scenario: scenario(
                 "V09c",
-                &steady(1000, 20),
+                &steady(4000, 20),
                 &[(
                     "unit",
                     1,
@@ -370,7 +370,7 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V09d",
             scenario: scenario(
                 "V09d",
-                &steady(1000, 50),
+                &steady(4000, 50),
                 &[("unit", 3, EXP1000, "lognormal(mean = 10h, sd = 5h)")],
                 "min_up = 2",
             ),

@@ -76,6 +76,10 @@ pub struct RunReport {
     /// Mean outage length, in hours: downtime divided by incidents, pooled
     /// over all replications (absent when there was no outage).
     pub mean_outage_hours: Option<f64>,
+    /// With no downtime observed: the outage length assumed to turn the
+    /// bound on the outage rate into one on downtime (the slowest mean
+    /// repair); absent otherwise.
+    pub assumed_outage_hours: Option<f64>,
     /// Quantiles of downtime per replication, in minutes per year.
     pub downtime_minutes_per_year_spread: Spread,
     /// The longest single outage seen in any replication, in hours.
@@ -122,8 +126,9 @@ impl RunReport {
             let _ = writeln!(s, "nines         >= {:.2}", a.nines);
             let _ = writeln!(
                 s,
-                "downtime      < {:.3} min/yr at 95% (none observed)",
-                d.ci95_high
+                "downtime      < {:.3} min/yr at 95% (none observed; assumes outages last {} h, the slowest mean repair)",
+                d.ci95_high,
+                fmt_num(self.assumed_outage_hours.unwrap_or(0.0))
             );
             let _ = writeln!(
                 s,
@@ -210,6 +215,7 @@ mod tests {
                 ci95_high: 0.6,
             },
             mean_outage_hours: Some(5.2),
+            assumed_outage_hours: None,
             downtime_minutes_per_year_spread: Spread {
                 p50: 0.0,
                 p90: 500.0,

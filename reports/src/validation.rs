@@ -31,16 +31,23 @@ pub struct ValidationRow {
 pub fn validation_table(rows: &[ValidationRow]) -> String {
     let mut s = String::new();
     let w = rows.iter().map(|r| r.case.len()).max().unwrap_or(4).max(4);
+    let q = rows
+        .iter()
+        .map(|r| r.quantity.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     let _ = writeln!(
         s,
-        "{:w$}  {:>14}  {:>14}  {:>31}  {:>6}  result",
-        "case", "exact", "estimate", "99% interval", "reps"
+        "{:w$}  {:q$}  {:>14}  {:>14}  {:>32}  {:>6}  result",
+        "case", "quantity", "exact", "estimate", "99% interval", "reps"
     );
     for r in rows {
         let _ = writeln!(
             s,
-            "{:w$}  {:>14}  {:>14}  [{:>14}, {:>14}]  {:>6}  {}",
+            "{:w$}  {:q$}  {:>14}  {:>14}  [{:>14}, {:>14}]  {:>6}  {}",
             r.case,
+            r.quantity,
             sig(r.exact),
             sig(r.estimate),
             sig(r.ci_low),

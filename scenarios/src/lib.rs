@@ -249,6 +249,25 @@ while_down = "suspend"
         assert!(e.contains("missing field `service`"), "{e}");
     }
 
+    /// Every TOML example in the format reference and the README parses.
+    #[test]
+    fn documented_examples_parse() {
+        for (doc, text) in [
+            ("scenarios/README.md", include_str!("../README.md")),
+            ("README.md", include_str!("../../README.md")),
+        ] {
+            let blocks: Vec<&str> = text
+                .split("```toml")
+                .skip(1)
+                .map(|b| b.split("```").next().unwrap())
+                .collect();
+            assert!(!blocks.is_empty(), "{doc} has no TOML example");
+            for b in blocks {
+                parse(b, doc).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+
     #[test]
     fn every_builtin_parses() {
         for b in library::BUILTINS {

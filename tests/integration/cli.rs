@@ -166,3 +166,31 @@ fn help_and_version_work() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.starts_with("nines "));
 }
+
+#[test]
+fn zero_observed_downtime_is_an_upper_bound_never_a_hundred_percent() {
+    let v = nines_json(&[
+        "run",
+        &crate::support::fixture("reliable.toml"),
+        "--json",
+        "-",
+    ]);
+    let a = &v["availability"];
+    assert_eq!(a["zero_downtime_observed"], true);
+    let low = a["ci95_low"].as_f64().unwrap();
+    assert!(low < 1.0, "the lower bound must admit downtime: {low}");
+    let d = &v["downtime_minutes_per_year"];
+    assert!(d["ci95_high"].as_f64().unwrap() > 0.0);
+    // 20 replication-years with no outage: fewer than -ln(0.05)/20 per year.
+    let i = v["incidents_per_year"]["ci95_high"].as_f64().unwrap();
+    assert!((i - 2.995_732_273_553_991 / 20.0).abs() < 1e-9, "{i}");
+
+    let run = nines(&["run", &crate::support::fixture("reliable.toml")]);
+    assert!(run.stdout.contains("availability  >= "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("no downtime observed"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("100.00000%"), "{}", run.stdout);
+}
