@@ -79,6 +79,23 @@ fn scenario(
 const EXP1000: &str = "exponential(mean = 1000h)";
 const EXP10: &str = "exponential(mean = 10h)";
 
+/// V03's three different components in series.
+const SERIES3: &[(&str, u32, &str, &str)] = &[
+    ("c1", 1, EXP1000, EXP10),
+    (
+        "c2",
+        1,
+        "exponential(mean = 2000h)",
+        "exponential(mean = 4h)",
+    ),
+    (
+        "c3",
+        1,
+        "exponential(mean = 5000h)",
+        "exponential(mean = 24h)",
+    ),
+];
+
 /// Every case the models can express today.
 pub(crate) fn cases() -> Vec<Case> {
     use Metric::*;
@@ -151,22 +168,8 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V03a",
             scenario: scenario(
                 "V03a",
-                &steady(4000, 20),
-                &[
-                    ("c1", 1, EXP1000, EXP10),
-                    (
-                        "c2",
-                        1,
-                        "exponential(mean = 2000h)",
-                        "exponential(mean = 4h)",
-                    ),
-                    (
-                        "c3",
-                        1,
-                        "exponential(mean = 5000h)",
-                        "exponential(mean = 24h)",
-                    ),
-                ],
+                &steady(16000, 20),
+                SERIES3,
                 "min_up = 3\nwhile_down = \"keep-running\"",
             ),
             checks: vec![
@@ -191,22 +194,8 @@ pub(crate) fn cases() -> Vec<Case> {
             id: "V03b",
             scenario: scenario(
                 "V03b",
-                &steady(4000, 20),
-                &[
-                    ("c1", 1, EXP1000, EXP10),
-                    (
-                        "c2",
-                        1,
-                        "exponential(mean = 2000h)",
-                        "exponential(mean = 4h)",
-                    ),
-                    (
-                        "c3",
-                        1,
-                        "exponential(mean = 5000h)",
-                        "exponential(mean = 24h)",
-                    ),
-                ],
+                &steady(16000, 20),
+                SERIES3,
                 "min_up = 3\nwhile_down = \"suspend\"",
             ),
             checks: vec![

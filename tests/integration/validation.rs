@@ -38,3 +38,27 @@ fn the_table_says_how_many_passed() {
     assert!(run.stdout.contains("quantities within their interval"));
     assert!(run.stdout.contains("pass"));
 }
+
+/// The switch between components that keep running and components that are
+/// suspended while a series system is down changes availability by 7.5e-5;
+/// the intervals must be tight enough to tell the two semantics apart.
+#[test]
+fn the_two_series_semantics_are_told_apart() {
+    let run = nines(&["validate", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let availability = |case: &str| {
+        rows.iter()
+            .find(|r| r["case"] == case && r["quantity"].as_str().unwrap().contains("availability"))
+            .unwrap_or_else(|| panic!("no availability row for {case}"))
+    };
+    let (a, b) = (availability("V03a"), availability("V03b"));
+    let f = |r: &serde_json::Value, k: &str| r[k].as_f64().unwrap();
+    assert!(
+        f(a, "ci_high") < f(b, "exact"),
+        "V03a's interval contains V03b's value"
+    );
+    assert!(
+        f(b, "ci_low") > f(a, "exact"),
+        "V03b's interval contains V03a's value"
+    );
+}
