@@ -3,7 +3,7 @@
 //!
 //! A model is plain state plus a [`sim_core::engine::Model`] implementation:
 //! it reacts to its own events and never sees a scenario file, a thread or a
-//! clock. [`scenarios`-level code] builds a spec such as
+//! clock. The scenario layer above builds a spec such as
 //! [`KofNSpec`](kofn::KofNSpec), and [`replicate::simulate`] runs one
 //! replication of it.
 //!
@@ -29,8 +29,6 @@
 //! let one = simulate(&spec, 42, 0, horizon, None);
 //! assert!(one.measures.availability() > 0.99);
 //! ```
-//!
-//! [`scenarios`-level code]: https://docs.rs/scenarios
 
 pub mod kofn;
 pub mod measure;
