@@ -95,14 +95,14 @@ pub(crate) fn build(
         Some(h) => c.duration(h, "simulation.horizon"),
         None => Some(SimDuration::from_years(1)),
     };
-    if let (Some(h), Some(span)) = (horizon, sim.horizon.as_ref().map(Spanned::span)) {
-        if h.is_zero() {
-            c.error(
-                span,
-                "simulation.horizon",
-                "the horizon is zero; expected a positive duration such as \"1y\"".into(),
-            );
-        }
+    if let (Some(h), Some(span)) = (horizon, sim.horizon.as_ref().map(Spanned::span))
+        && h.is_zero()
+    {
+        c.error(
+            span,
+            "simulation.horizon",
+            "the horizon is zero; expected a positive duration such as \"1y\"".into(),
+        );
     }
     let warmup = match &sim.warmup {
         Some(w) => c.duration(w, "simulation.warmup"),
@@ -110,14 +110,15 @@ pub(crate) fn build(
     };
     if let (Some(h), Some(w), Some(span)) =
         (horizon, warmup, sim.warmup.as_ref().map(Spanned::span))
+        && w >= h
     {
-        if w >= h {
-            c.error(
-                span,
-                "simulation.warmup",
-                format!("the warm-up ({w}) is not shorter than the horizon ({h}); expected a shorter warm-up"),
-            );
-        }
+        c.error(
+            span,
+            "simulation.warmup",
+            format!(
+                "the warm-up ({w}) is not shorter than the horizon ({h}); expected a shorter warm-up"
+            ),
+        );
     }
     let replications = match &sim.replications {
         Some(r) => c.int_in(r, "simulation.replications", 2, MAX_REPLICATIONS),

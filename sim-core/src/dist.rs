@@ -590,7 +590,7 @@ fn fmt_duration(d: SimDuration) -> String {
         return "0h".to_string();
     }
     for (name, scale) in UNITS {
-        if us % scale == 0 {
+        if us.is_multiple_of(*scale) {
             return format!("{}{name}", us / scale);
         }
     }
