@@ -56,7 +56,7 @@ pub(crate) fn apply_overrides(scenario: &mut Scenario, opts: &SimOptions) -> Res
 pub(crate) fn simulate_all(scenario: &Scenario, threads: usize) -> Result<Summary, Failure> {
     let sim = scenario.simulation;
     let horizon = Horizon::new(sim.horizon, sim.warmup);
-    let spec = &scenario.service;
+    let spec = &scenario.model;
     let results = run_replications(sim.replications, threads, |r| {
         simulate(spec, sim.seed, r, horizon, None)
     })
@@ -117,7 +117,7 @@ fn write_trace(
     let mut sink = JsonLinesTrace::new(BufWriter::new(file));
     let sim = scenario.simulation;
     let one = simulate(
-        &scenario.service,
+        &scenario.model,
         sim.seed,
         replication,
         Horizon::new(sim.horizon, sim.warmup),

@@ -35,7 +35,7 @@ pub(crate) fn run_report(
     let clamp = |x: f64| x.clamp(0.0, 1.0);
     let (availability, downtime, incidents) = if zero {
         // Nothing observed: one-sided bounds, never a certainty.
-        let typical = scenario.service.longest_mean_repair_hours();
+        let typical = scenario.model.longest_mean_repair_hours();
         let d_hi = s.downtime_upper_bound(CONFIDENCE_95, typical);
         let d_hi99 = s.downtime_upper_bound(CONFIDENCE_99, typical);
         let u_hi = d_hi / (60.0 * sim_core::time::HOURS_PER_YEAR);
@@ -96,7 +96,7 @@ pub(crate) fn run_report(
         downtime_minutes_per_year: downtime,
         incidents_per_year: incidents,
         mean_outage_hours: s.mean_outage_hours(),
-        assumed_outage_hours: zero.then(|| scenario.service.longest_mean_repair_hours()),
+        assumed_outage_hours: zero.then(|| scenario.model.longest_mean_repair_hours()),
         downtime_minutes_per_year_spread: Spread {
             p50: s.downtime_quantile(0.5),
             p90: s.downtime_quantile(0.9),

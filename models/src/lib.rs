@@ -26,11 +26,13 @@
 //!     while_down: WhileDown::KeepRunning,
 //! };
 //! let horizon = Horizon::new(SimDuration::from_years(1), SimDuration::ZERO);
-//! let one = simulate(&spec, 42, 0, horizon, None);
+//! let one = simulate(&models::spec::ModelSpec::KofN(spec), 42, 0, horizon, None);
 //! assert!(one.measures.availability() > 0.99);
 //! ```
 
 pub mod kofn;
 pub mod measure;
 pub mod replicate;
+pub mod spec;
 pub mod summary;
+pub mod system;

@@ -3,7 +3,8 @@
 use sim_core::engine::{Simulation, TraceSink};
 use sim_core::time::{SimDuration, SimTime};
 
-use crate::kofn::{KofNModel, KofNSpec};
+use crate::kofn::KofNModel;
+use crate::spec::ModelSpec;
 use crate::measure::ServiceMeasures;
 
 /// How long a replication runs, and from when it is measured.
@@ -45,23 +46,28 @@ pub struct ReplicationResult {
 /// Runs replication `replication` of `spec` under `seed`, optionally writing
 /// every event to `trace`. The result depends only on the arguments.
 pub fn simulate(
-    spec: &KofNSpec,
+    spec: &ModelSpec,
     seed: u64,
     replication: u64,
     horizon: Horizon,
     trace: Option<&mut dyn TraceSink>,
 ) -> ReplicationResult {
     let warmup = SimTime::from_duration(horizon.warmup);
-    let model = KofNModel::new(spec.clone(), seed, replication, warmup);
-    let mut sim = Simulation::new(model);
-    let outcome = match trace {
-        Some(sink) => sim.run_traced(horizon.end(), sink),
-        None => sim.run_until(horizon.end()),
-    };
-    ReplicationResult {
-        replication,
-        measures: sim.model().measures().clone(),
-        events: outcome.events,
-        trace_hash: outcome.trace_hash,
+    match spec {
+        ModelSpec::KofN(k) => {
+            let model = KofNModel::new(k.clone(), seed, replication, warmup);
+            let mut sim = Simulation::new(model);
+            let outcome = match trace {
+                Some(sink) => sim.run_traced(horizon.end(), sink),
+                None => sim.run_until(horizon.end()),
+            };
+            ReplicationResult {
+                replication,
+                measures: sim.model().measures().clone(),
+                events: outcome.events,
+                trace_hash: outcome.trace_hash,
+            }
+        }
+        ModelSpec::System(_) => unimplemented!("system model"),
     }
 }

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use models::kofn::{ComponentSpec, Crews, KofNSpec, WhileDown};
+use models::spec::ModelSpec;
 use serde_spanned::Spanned;
 use sim_core::dist::Dist;
 use sim_core::time::SimDuration;
@@ -254,6 +255,6 @@ pub(crate) fn build(
             replications: replications as u64,
             seed: seed as u64,
         },
-        service: spec,
+        model: ModelSpec::KofN(spec),
     })
 }

@@ -20,8 +20,9 @@
 //! min_up = 1
 //! "#;
 //! let scenario = scenarios::parse(text, "pair.toml").unwrap();
-//! assert_eq!(scenario.service.components.len(), 2);
-//! assert_eq!(scenario.service.components[1].name, "db-2");
+//! let models::spec::ModelSpec::KofN(service) = &scenario.model else { unreachable!() };
+//! assert_eq!(service.components.len(), 2);
+//! assert_eq!(service.components[1].name, "db-2");
 //!
 //! let typo = text.replace("min_up", "min_upp");
 //! let err = scenarios::parse(&typo, "pair.toml").unwrap_err();
@@ -35,7 +36,7 @@ pub mod error;
 mod file;
 pub mod library;
 
-use models::kofn::KofNSpec;
+use models::spec::ModelSpec;
 use sim_core::time::SimDuration;
 
 pub use error::{Diagnostic, ScenarioError};
@@ -68,8 +69,8 @@ pub struct Scenario {
     pub origin: String,
     /// How to run it.
     pub simulation: SimulationSettings,
-    /// The service it simulates.
-    pub service: KofNSpec,
+    /// What it simulates.
+    pub model: ModelSpec,
 }
 
 /// Parses and validates scenario text; `origin` names it in errors.
@@ -171,15 +172,17 @@ while_down = "suspend"
     #[test]
     fn parses_a_complete_file() {
         let s = parse(GOOD, "s.toml").unwrap();
+        let ModelSpec::KofN(service) = &s.model else {
+            panic!("not a k-of-n scenario")
+        };
         assert_eq!(s.simulation.horizon, SimDuration::from_years(2));
         assert_eq!(s.simulation.warmup, SimDuration::from_hours(240));
         assert_eq!(s.simulation.replications, 10);
         assert_eq!(s.simulation.seed, 9);
-        assert_eq!(s.service.min_up, 2);
-        assert_eq!(s.service.crews, models::kofn::Crews::Shared(1));
-        assert_eq!(s.service.while_down, models::kofn::WhileDown::Suspend);
-        let names: Vec<_> = s
-            .service
+        assert_eq!(service.min_up, 2);
+        assert_eq!(service.crews, models::kofn::Crews::Shared(1));
+        assert_eq!(service.while_down, models::kofn::WhileDown::Suspend);
+        let names: Vec<_> = service
             .components
             .iter()
             .map(|c| c.name.as_str())

@@ -1,0 +1,10 @@
+//! Infrastructure systems: regions, zones, racks and hosts as failure
+//! domains, network links, services with instances and dependencies, and
+//! the fault processes that take them down.
+//!
+//! [`spec`] describes a system; [`health`] holds which elements are down
+//! and evaluates which services are up, from where; [`model`] is the
+//! simulation: fault processes, detection, repair crews, measures and the
+//! attribution of downtime to its causes.
+
+pub mod spec;

@@ -1,0 +1,589 @@
+//! The description of an infrastructure system, ready to simulate: its
+//! failure domains, services and fault processes, with every reference
+//! resolved to an index.
+//!
+//! Indices point into the vectors of [`SystemSpec`]; [`SystemSpec::validate`]
+//! checks that they are in range, that dependencies form no cycle, and that
+//! every count makes sense. Scenario files are turned into this type by the
+//! `scenarios` crate; models never see a file.
+
+use sim_core::dist::Dist;
+use sim_core::time::{SimDuration, SimTime};
+
+/// A zone, inside a region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneSpec {
+    /// Unique name.
+    pub name: String,
+    /// Index of its region.
+    pub region: usize,
+}
+
+/// A rack, inside a zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RackSpec {
+    /// Unique name.
+    pub name: String,
+    /// Index of its zone.
+    pub zone: usize,
+}
+
+/// A host, inside a rack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostSpec {
+    /// Unique name.
+    pub name: String,
+    /// Index of its rack.
+    pub rack: usize,
+}
+
+/// A place where traffic enters or a link ends: a zone or a whole region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A zone, by index.
+    Zone(usize),
+    /// A region, by index.
+    Region(usize),
+}
+
+/// A network link between two places. Zones of one region reach each other
+/// through their region's own network; links join zones or regions beyond
+/// that.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkSpec {
+    /// Unique name.
+    pub name: String,
+    /// One end.
+    pub a: Place,
+    /// The other end.
+    pub b: Place,
+}
+
+/// When a service counts as up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UpRule {
+    /// Up while at least this many instances are healthy and reachable.
+    MinHealthy(u32),
+    /// Up while the healthy, reachable instances' capacity covers the
+    /// offered load.
+    Capacity {
+        /// Requests per second one instance can serve.
+        per_instance_rps: f64,
+        /// Requests per second offered to the service.
+        load_rps: f64,
+    },
+}
+
+/// One running copy of a service, on a host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceSpec {
+    /// Unique name (`web-1`).
+    pub name: String,
+    /// Index of its host.
+    pub host: usize,
+}
+
+/// A service: instances, an up rule, dependencies and a cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSpec {
+    /// Unique name.
+    pub name: String,
+    /// Its instances.
+    pub instances: Vec<InstanceSpec>,
+    /// When it counts as up.
+    pub up_rule: UpRule,
+    /// Services it cannot work without (indices): while one is down or
+    /// unreachable from an instance's zone, that instance serves nothing.
+    pub hard_dependencies: Vec<usize>,
+    /// Services it can work without, degraded (indices).
+    pub soft_dependencies: Vec<usize>,
+    /// Cost of one instance per hour of operation.
+    pub cost_per_instance_hour: f64,
+}
+
+/// Something a fault can take down. Each is a failure domain: when it is
+/// down, everything inside it is down too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Element {
+    /// A host and the instances on it.
+    Host(usize),
+    /// A rack and its hosts.
+    Rack(usize),
+    /// A zone and its racks.
+    Zone(usize),
+    /// A region and its zones.
+    Region(usize),
+    /// A network link.
+    Link(usize),
+    /// Every instance of a service (a bad configuration, a crash bug).
+    Service(usize),
+    /// One instance: `(service, instance)`.
+    Instance(usize, usize),
+}
+
+/// What kind of fault, as users and reports name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FaultClass {
+    /// A host crashes.
+    HostCrash,
+    /// A host's disk fails (the host is down until the disk is replaced).
+    DiskFailure,
+    /// A rack loses power.
+    RackPower,
+    /// A zone goes dark.
+    ZoneOutage,
+    /// A region goes dark.
+    RegionOutage,
+    /// A link goes down.
+    LinkDown,
+    /// Two groups of zones stop reaching each other.
+    Partition,
+    /// A link stays up but loses or delays traffic.
+    DegradedLink,
+    /// A host stays up but is slow or errs on part of its work.
+    GrayFailure,
+    /// A bad release rolls out batch by batch until caught.
+    BadDeploy,
+    /// A bad configuration takes down a service or a zone.
+    Misconfiguration,
+    /// Data deleted by mistake; the service is down until restored.
+    DataDeletion,
+    /// A planned maintenance window.
+    Maintenance,
+    /// A bug that crashes every instance of a version at once.
+    CrashBug,
+    /// Resource exhaustion that grows with uptime, cleared by restart.
+    Aging,
+    /// A shock that fails every working member of a group at once.
+    CommonCause,
+}
+
+impl FaultClass {
+    /// The class's name as written in scenario files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultClass::HostCrash => "host-crash",
+            FaultClass::DiskFailure => "disk-failure",
+            FaultClass::RackPower => "rack-power",
+            FaultClass::ZoneOutage => "zone-outage",
+            FaultClass::RegionOutage => "region-outage",
+            FaultClass::LinkDown => "link-down",
+            FaultClass::Partition => "partition",
+            FaultClass::DegradedLink => "degraded-link",
+            FaultClass::GrayFailure => "gray-failure",
+            FaultClass::BadDeploy => "bad-deploy",
+            FaultClass::Misconfiguration => "misconfiguration",
+            FaultClass::DataDeletion => "data-deletion",
+            FaultClass::Maintenance => "maintenance",
+            FaultClass::CrashBug => "crash-bug",
+            FaultClass::Aging => "aging",
+            FaultClass::CommonCause => "common-cause",
+        }
+    }
+
+    /// Every class, in the order above.
+    pub const ALL: [FaultClass; 16] = [
+        FaultClass::HostCrash,
+        FaultClass::DiskFailure,
+        FaultClass::RackPower,
+        FaultClass::ZoneOutage,
+        FaultClass::RegionOutage,
+        FaultClass::LinkDown,
+        FaultClass::Partition,
+        FaultClass::DegradedLink,
+        FaultClass::GrayFailure,
+        FaultClass::BadDeploy,
+        FaultClass::Misconfiguration,
+        FaultClass::DataDeletion,
+        FaultClass::Maintenance,
+        FaultClass::CrashBug,
+        FaultClass::Aging,
+        FaultClass::CommonCause,
+    ];
+}
+
+/// What a fault does while it is active.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Each listed element is taken down by its own, independent process
+    /// (one host crash process per host, say).
+    Down(Vec<Element>),
+    /// Each listed element is degraded, not down (gray failure, a lossy
+    /// link), by its own process.
+    Degrade(Vec<Element>),
+    /// One shock process; each shock takes down every listed element that
+    /// is up at that instant, each repaired on its own (common cause).
+    Shock(Vec<Element>),
+    /// One process; while active, zones of `a` and zones of `b` cannot
+    /// reach each other.
+    Partition {
+        /// One side (zone indices).
+        a: Vec<usize>,
+        /// The other side (zone indices).
+        b: Vec<usize>,
+    },
+    /// One process; a bad release reaches `batch_size` more instances of
+    /// `service` every `batch_interval` until it is detected, then all of
+    /// them are rolled back together.
+    Rollout {
+        /// The service deployed to.
+        service: usize,
+        /// Instances per batch.
+        batch_size: u32,
+        /// Time between batches.
+        batch_interval: SimDuration,
+    },
+}
+
+/// When a fault happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Occurrence {
+    /// Randomly: the time from the end of one occurrence (or from the
+    /// start) to the next is drawn from `every`. An occurrence that falls
+    /// while its target is already down is skipped: a host that is off does
+    /// not crash.
+    Random {
+        /// Time between occurrences.
+        every: Dist,
+    },
+    /// At fixed times, for drills and planned work: first at `first`, then
+    /// every `period` if given; the i-th target of the fault is offset by
+    /// `i * stagger` (rolling maintenance).
+    Scheduled {
+        /// The first occurrence.
+        first: SimTime,
+        /// The time between occurrences, if they repeat.
+        period: Option<SimDuration>,
+        /// The offset between successive targets.
+        stagger: SimDuration,
+    },
+}
+
+/// How a fault ends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Repair {
+    /// Time until someone notices and starts the repair (none: at once).
+    pub detection: Option<Dist>,
+    /// Time the repair (restart, replacement, rollback, restore) takes.
+    pub duration: Dist,
+    /// The repair team whose crews do it (none: unlimited, automatic).
+    pub team: Option<usize>,
+}
+
+/// A fault process.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultSpec {
+    /// Unique name (it keys the fault's random streams).
+    pub name: String,
+    /// Its class, for attribution.
+    pub class: FaultClass,
+    /// What it does.
+    pub effect: Effect,
+    /// When it happens.
+    pub occurrence: Occurrence,
+    /// How it ends.
+    pub repair: Repair,
+}
+
+/// A team of repair crews; faults that name it queue for a free crew.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeamSpec {
+    /// Unique name.
+    pub name: String,
+    /// How many repairs it can run at once.
+    pub crews: u32,
+}
+
+/// Where users reach the system.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EntrySpec {
+    /// The user-facing service.
+    pub service: usize,
+    /// Where client traffic enters.
+    pub from: Place,
+}
+
+/// A whole system.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SystemSpec {
+    /// Region names.
+    pub regions: Vec<String>,
+    /// Zones.
+    pub zones: Vec<ZoneSpec>,
+    /// Racks.
+    pub racks: Vec<RackSpec>,
+    /// Hosts.
+    pub hosts: Vec<HostSpec>,
+    /// Links between zones or regions.
+    pub links: Vec<LinkSpec>,
+    /// Services.
+    pub services: Vec<ServiceSpec>,
+    /// The user-facing entry point.
+    pub entry: EntrySpec,
+    /// Fault processes.
+    pub faults: Vec<FaultSpec>,
+    /// Repair teams.
+    pub teams: Vec<TeamSpec>,
+    /// Cost of each minute the entry point is down (lost revenue, SLA
+    /// credits); zero if not given.
+    pub downtime_cost_per_minute: f64,
+}
+
+/// Why a [`SystemSpec`] cannot be simulated.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SystemError {
+    /// An index points past the end of its list.
+    #[error("{what} refers to {kind} #{index}, which does not exist")]
+    BadIndex {
+        /// What holds the reference.
+        what: String,
+        /// The kind of thing referred to.
+        kind: &'static str,
+        /// The index.
+        index: usize,
+    },
+    /// Hard or soft dependencies form a cycle.
+    #[error("services depend on each other in a cycle: {0}")]
+    Cycle(String),
+    /// A service has no instances.
+    #[error("service `{0}` has no instances")]
+    NoInstances(String),
+    /// An up rule cannot be met or makes no sense.
+    #[error("service `{service}`: {reason}")]
+    BadUpRule {
+        /// The service.
+        service: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A team has no crews.
+    #[error("team `{0}` has no crews")]
+    NoCrews(String),
+    /// A fault has nothing to act on.
+    #[error("fault `{0}` has no targets")]
+    NoTargets(String),
+}
+
+impl SystemSpec {
+    /// The zone of a host.
+    pub fn zone_of_host(&self, host: usize) -> usize {
+        self.racks[self.hosts[host].rack].zone
+    }
+
+    /// Checks indices, dependency cycles and counts.
+    pub fn validate(&self) -> Result<(), SystemError> {
+        let bad = |what: String, kind: &'static str, index: usize| SystemError::BadIndex {
+            what,
+            kind,
+            index,
+        };
+        for z in &self.zones {
+            if z.region >= self.regions.len() {
+                return Err(bad(format!("zone `{}`", z.name), "region", z.region));
+            }
+        }
+        for r in &self.racks {
+            if r.zone >= self.zones.len() {
+                return Err(bad(format!("rack `{}`", r.name), "zone", r.zone));
+            }
+        }
+        for h in &self.hosts {
+            if h.rack >= self.racks.len() {
+                return Err(bad(format!("host `{}`", h.name), "rack", h.rack));
+            }
+        }
+        let place_ok = |p: Place| match p {
+            Place::Zone(z) => z < self.zones.len(),
+            Place::Region(r) => r < self.regions.len(),
+        };
+        for l in &self.links {
+            if !place_ok(l.a) || !place_ok(l.b) {
+                return Err(bad(format!("link `{}`", l.name), "place", 0));
+            }
+        }
+        for s in &self.services {
+            if s.instances.is_empty() {
+                return Err(SystemError::NoInstances(s.name.clone()));
+            }
+            for i in &s.instances {
+                if i.host >= self.hosts.len() {
+                    return Err(bad(format!("instance `{}`", i.name), "host", i.host));
+                }
+            }
+            for &d in s.hard_dependencies.iter().chain(&s.soft_dependencies) {
+                if d >= self.services.len() {
+                    return Err(bad(format!("service `{}`", s.name), "service", d));
+                }
+            }
+            match s.up_rule {
+                UpRule::MinHealthy(k) if k == 0 || k as usize > s.instances.len() => {
+                    return Err(SystemError::BadUpRule {
+                        service: s.name.clone(),
+                        reason: format!(
+                            "min_healthy = {k} but it has {} instances; expected 1 to {}",
+                            s.instances.len(),
+                            s.instances.len()
+                        ),
+                    });
+                }
+                UpRule::Capacity {
+                    per_instance_rps,
+                    load_rps,
+                } if !(per_instance_rps > 0.0 && load_rps >= 0.0 && load_rps.is_finite()) => {
+                    return Err(SystemError::BadUpRule {
+                        service: s.name.clone(),
+                        reason: "capacity must be positive and load non-negative".into(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        if self.entry.service >= self.services.len() || !place_ok(self.entry.from) {
+            return Err(bad("the entry point".into(), "service or place", self.entry.service));
+        }
+        if let Some(cycle) = self.dependency_cycle() {
+            return Err(SystemError::Cycle(cycle));
+        }
+        for t in &self.teams {
+            if t.crews == 0 {
+                return Err(SystemError::NoCrews(t.name.clone()));
+            }
+        }
+        for f in &self.faults {
+            if let Some(team) = f.repair.team
+                && team >= self.teams.len()
+            {
+                return Err(bad(format!("fault `{}`", f.name), "team", team));
+            }
+            let empty = match &f.effect {
+                Effect::Down(t) | Effect::Degrade(t) | Effect::Shock(t) => t.is_empty(),
+                Effect::Partition { a, b } => a.is_empty() || b.is_empty(),
+                Effect::Rollout { .. } => false,
+            };
+            if empty {
+                return Err(SystemError::NoTargets(f.name.clone()));
+            }
+            let elements: &[Element] = match &f.effect {
+                Effect::Down(t) | Effect::Degrade(t) | Effect::Shock(t) => t,
+                _ => &[],
+            };
+            for &e in elements {
+                if !self.element_exists(e) {
+                    return Err(bad(format!("fault `{}`", f.name), "element", 0));
+                }
+            }
+            match &f.effect {
+                Effect::Partition { a, b } => {
+                    if let Some(&z) = a.iter().chain(b).find(|&&z| z >= self.zones.len()) {
+                        return Err(bad(format!("fault `{}`", f.name), "zone", z));
+                    }
+                }
+                Effect::Rollout { service, .. } if *service >= self.services.len() => {
+                    return Err(bad(format!("fault `{}`", f.name), "service", *service));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn element_exists(&self, e: Element) -> bool {
+        match e {
+            Element::Host(i) => i < self.hosts.len(),
+            Element::Rack(i) => i < self.racks.len(),
+            Element::Zone(i) => i < self.zones.len(),
+            Element::Region(i) => i < self.regions.len(),
+            Element::Link(i) => i < self.links.len(),
+            Element::Service(i) => i < self.services.len(),
+            Element::Instance(s, i) => s < self.services.len() && i < self.services[s].instances.len(),
+        }
+    }
+
+    /// The name of an element, for traces and attribution.
+    pub fn element_name(&self, e: Element) -> String {
+        match e {
+            Element::Host(i) => self.hosts[i].name.clone(),
+            Element::Rack(i) => self.racks[i].name.clone(),
+            Element::Zone(i) => self.zones[i].name.clone(),
+            Element::Region(i) => self.regions[i].clone(),
+            Element::Link(i) => self.links[i].name.clone(),
+            Element::Service(i) => self.services[i].name.clone(),
+            Element::Instance(s, i) => self.services[s].instances[i].name.clone(),
+        }
+    }
+
+    /// A dependency cycle, as `a -> b -> a`, if there is one.
+    pub fn dependency_cycle(&self) -> Option<String> {
+        // Depth-first search with colours, in index order: deterministic.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Colour {
+            White,
+            Grey,
+            Black,
+        }
+        fn visit(
+            spec: &SystemSpec,
+            s: usize,
+            colour: &mut [Colour],
+            stack: &mut Vec<usize>,
+        ) -> Option<String> {
+            colour[s] = Colour::Grey;
+            stack.push(s);
+            let svc = &spec.services[s];
+            for &d in svc.hard_dependencies.iter().chain(&svc.soft_dependencies) {
+                match colour[d] {
+                    Colour::Grey => {
+                        let start = stack.iter().position(|&x| x == d).unwrap_or(0);
+                        let mut names: Vec<&str> = stack[start..]
+                            .iter()
+                            .map(|&x| spec.services[x].name.as_str())
+                            .collect();
+                        names.push(&spec.services[d].name);
+                        return Some(names.join(" -> "));
+                    }
+                    Colour::White => {
+                        if let Some(c) = visit(spec, d, colour, stack) {
+                            return Some(c);
+                        }
+                    }
+                    Colour::Black => {}
+                }
+            }
+            stack.pop();
+            colour[s] = Colour::Black;
+            None
+        }
+        let mut colour = vec![Colour::White; self.services.len()];
+        let mut stack = Vec::new();
+        (0..self.services.len()).find_map(|s| {
+            if colour[s] == Colour::White {
+                visit(self, s, &mut colour, &mut stack)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Services in an order where every service comes after all it
+    /// depends on (the spec must be free of cycles).
+    pub fn dependency_order(&self) -> Vec<usize> {
+        fn visit(spec: &SystemSpec, s: usize, done: &mut [bool], out: &mut Vec<usize>) {
+            if done[s] {
+                return;
+            }
+            done[s] = true;
+            let svc = &spec.services[s];
+            for &d in svc.hard_dependencies.iter().chain(&svc.soft_dependencies) {
+                visit(spec, d, done, out);
+            }
+            out.push(s);
+        }
+        let mut done = vec![false; self.services.len()];
+        let mut out = Vec::with_capacity(self.services.len());
+        for s in 0..self.services.len() {
+            visit(self, s, &mut done, &mut out);
+        }
+        out
+    }
+}
