@@ -4,8 +4,9 @@ use sim_core::engine::{Simulation, TraceSink};
 use sim_core::time::{SimDuration, SimTime};
 
 use crate::kofn::KofNModel;
-use crate::spec::ModelSpec;
 use crate::measure::ServiceMeasures;
+use crate::spec::ModelSpec;
+use crate::system::model::{SystemMeasures, SystemModel};
 
 /// How long a replication runs, and from when it is measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,8 +36,11 @@ impl Horizon {
 pub struct ReplicationResult {
     /// The replication's index.
     pub replication: u64,
-    /// The service's measures.
+    /// The user-facing service's measures.
     pub measures: ServiceMeasures,
+    /// For infrastructure systems: per-service measures, degraded time and
+    /// the attribution of downtime to faults.
+    pub system: Option<SystemMeasures>,
     /// Events processed.
     pub events: u64,
     /// Digest of the events processed.
@@ -64,10 +68,25 @@ pub fn simulate(
             ReplicationResult {
                 replication,
                 measures: sim.model().measures().clone(),
+                system: None,
                 events: outcome.events,
                 trace_hash: outcome.trace_hash,
             }
         }
-        ModelSpec::System(_) => unimplemented!("system model"),
+        ModelSpec::System(system) => {
+            let model = SystemModel::new(system, seed, replication, warmup);
+            let mut sim = Simulation::new(model);
+            let outcome = match trace {
+                Some(sink) => sim.run_traced(horizon.end(), sink),
+                None => sim.run_until(horizon.end()),
+            };
+            ReplicationResult {
+                replication,
+                measures: sim.model().measures().clone(),
+                system: Some(sim.model().system_measures()),
+                events: outcome.events,
+                trace_hash: outcome.trace_hash,
+            }
+        }
     }
 }

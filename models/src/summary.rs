@@ -175,9 +175,8 @@ mod tests {
 
     fn results(mttf_h: u64, n: u64) -> Vec<ReplicationResult> {
         let h = Horizon::new(SimDuration::from_years(1), SimDuration::ZERO);
-        (0..n)
-            .map(|r| simulate(&spec(mttf_h), 1, r, h, None))
-            .collect()
+        let spec = crate::spec::ModelSpec::KofN(spec(mttf_h));
+        (0..n).map(|r| simulate(&spec, 1, r, h, None)).collect()
     }
 
     #[test]

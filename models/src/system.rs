@@ -7,4 +7,9 @@
 //! simulation: fault processes, detection, repair crews, measures and the
 //! attribution of downtime to its causes.
 
+pub mod health;
+pub mod model;
 pub mod spec;
+
+#[cfg(test)]
+mod tests;

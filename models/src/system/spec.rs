@@ -440,7 +440,11 @@ impl SystemSpec {
             }
         }
         if self.entry.service >= self.services.len() || !place_ok(self.entry.from) {
-            return Err(bad("the entry point".into(), "service or place", self.entry.service));
+            return Err(bad(
+                "the entry point".into(),
+                "service or place",
+                self.entry.service,
+            ));
         }
         if let Some(cycle) = self.dependency_cycle() {
             return Err(SystemError::Cycle(cycle));
@@ -496,7 +500,9 @@ impl SystemSpec {
             Element::Region(i) => i < self.regions.len(),
             Element::Link(i) => i < self.links.len(),
             Element::Service(i) => i < self.services.len(),
-            Element::Instance(s, i) => s < self.services.len() && i < self.services[s].instances.len(),
+            Element::Instance(s, i) => {
+                s < self.services.len() && i < self.services[s].instances.len()
+            }
         }
     }
 

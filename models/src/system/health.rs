@@ -1,0 +1,582 @@
+//! Which elements are down, and what that means for services.
+//!
+//! Every fault that is active adds one to a counter per element it takes
+//! down (or degrades); an element is down while its counter is positive.
+//! Counters make overlapping faults simple (a host in a rack without power
+//! that also crashed comes back only when both are over) and let
+//! attribution ask "would the service be up without this fault?" by
+//! removing one fault's contribution and evaluating again.
+//!
+//! Evaluation, after every change:
+//!
+//! 1. A zone is up while neither it nor its region is down.
+//! 2. Reachability: zones and regions are the nodes of a graph (petgraph);
+//!    each zone is joined to its region (the region's own network), and
+//!    each link joins its two ends. A node is passable while up, a link
+//!    while not down. Zone `x` reaches zone `y` when a path of passable
+//!    nodes and links joins them and no active partition puts them on
+//!    opposite sides.
+//! 3. Services, in dependency order: an instance is healthy while its host,
+//!    rack, zone and region are up and neither it nor its service is down;
+//!    it is effective while healthy and every hard dependency is up as seen
+//!    from its zone. A service is up as seen from zone `z` while the
+//!    effective instances in zones that `z` reaches meet its up rule.
+//! 4. The entry point is up while the entry service is up as seen from a
+//!    zone where client traffic enters (any up zone of the entry region).
+//!    It is degraded while up but a soft dependency of a service it relies
+//!    on is down as seen from an effective instance, or an element it
+//!    relies on is degraded (a gray host, a lossy link).
+
+use petgraph::graph::{NodeIndex, UnGraph};
+
+use super::spec::{Element, Place, SystemSpec, UpRule};
+
+/// The down and degraded counters of every element.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    host: Vec<u32>,
+    rack: Vec<u32>,
+    zone: Vec<u32>,
+    region: Vec<u32>,
+    link: Vec<u32>,
+    service: Vec<u32>,
+    /// Per service, per instance.
+    instance: Vec<Vec<u32>>,
+    degraded_host: Vec<u32>,
+    degraded_link: Vec<u32>,
+    /// Active partitions, by id, as (side a, side b) zone lists.
+    partitions: Vec<(u32, Vec<usize>, Vec<usize>)>,
+}
+
+impl Counters {
+    /// All elements up.
+    pub fn new(spec: &SystemSpec) -> Self {
+        Counters {
+            host: vec![0; spec.hosts.len()],
+            rack: vec![0; spec.racks.len()],
+            zone: vec![0; spec.zones.len()],
+            region: vec![0; spec.regions.len()],
+            link: vec![0; spec.links.len()],
+            service: vec![0; spec.services.len()],
+            instance: spec
+                .services
+                .iter()
+                .map(|s| vec![0; s.instances.len()])
+                .collect(),
+            degraded_host: vec![0; spec.hosts.len()],
+            degraded_link: vec![0; spec.links.len()],
+            partitions: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, e: Element) -> &mut u32 {
+        match e {
+            Element::Host(i) => &mut self.host[i],
+            Element::Rack(i) => &mut self.rack[i],
+            Element::Zone(i) => &mut self.zone[i],
+            Element::Region(i) => &mut self.region[i],
+            Element::Link(i) => &mut self.link[i],
+            Element::Service(i) => &mut self.service[i],
+            Element::Instance(s, i) => &mut self.instance[s][i],
+        }
+    }
+
+    /// One more fault takes `e` down.
+    pub fn down(&mut self, e: Element) {
+        *self.slot(e) += 1;
+    }
+
+    /// One fault that took `e` down is over.
+    pub fn up(&mut self, e: Element) {
+        let c = self.slot(e);
+        debug_assert!(*c > 0, "element brought up more often than down");
+        *c = c.saturating_sub(1);
+    }
+
+    /// One more fault degrades `e` (hosts and links; others are ignored).
+    pub fn degrade(&mut self, e: Element) {
+        match e {
+            Element::Host(i) => self.degraded_host[i] += 1,
+            Element::Link(i) => self.degraded_link[i] += 1,
+            _ => {}
+        }
+    }
+
+    /// One fault that degraded `e` is over.
+    pub fn undegrade(&mut self, e: Element) {
+        let c = match e {
+            Element::Host(i) => &mut self.degraded_host[i],
+            Element::Link(i) => &mut self.degraded_link[i],
+            _ => return,
+        };
+        *c = c.saturating_sub(1);
+    }
+
+    /// Partition `id` splits zones `a` from zones `b`.
+    pub fn partition(&mut self, id: u32, a: &[usize], b: &[usize]) {
+        self.partitions.push((id, a.to_vec(), b.to_vec()));
+    }
+
+    /// Partition `id` heals.
+    pub fn heal(&mut self, id: u32) {
+        if let Some(i) = self.partitions.iter().position(|p| p.0 == id) {
+            self.partitions.remove(i);
+        }
+    }
+
+    /// True while `e` itself is counted down (not looking at ancestors).
+    pub fn is_down(&self, e: Element) -> bool {
+        match e {
+            Element::Host(i) => self.host[i] > 0,
+            Element::Rack(i) => self.rack[i] > 0,
+            Element::Zone(i) => self.zone[i] > 0,
+            Element::Region(i) => self.region[i] > 0,
+            Element::Link(i) => self.link[i] > 0,
+            Element::Service(i) => self.service[i] > 0,
+            Element::Instance(s, i) => self.instance[s][i] > 0,
+        }
+    }
+}
+
+/// What an evaluation found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    /// Whether the entry point is up.
+    pub entry_up: bool,
+    /// Whether the entry point is up but degraded.
+    pub entry_degraded: bool,
+    /// Per service: up as seen from where client traffic enters.
+    pub service_up: Vec<bool>,
+}
+
+/// The fixed structure of a system, precomputed for fast evaluation.
+#[derive(Debug)]
+pub struct Evaluator {
+    zones: usize,
+    zone_region: Vec<usize>,
+    host_rack: Vec<usize>,
+    rack_zone: Vec<usize>,
+    /// The graph of zones (nodes `0..zones`) and regions (after them);
+    /// edge weights are link indices, `None` for a zone's tie to its region.
+    graph: UnGraph<(), Option<usize>>,
+    /// For each service, its instances' hosts and zones.
+    instance_host: Vec<Vec<usize>>,
+    instance_zone: Vec<Vec<usize>>,
+    order: Vec<usize>,
+    entry_service: usize,
+    entry_zones: Vec<usize>,
+    /// Services the entry point relies on (its dependency closure).
+    closure: Vec<bool>,
+}
+
+impl Evaluator {
+    /// Precomputes the structure of a valid `spec`.
+    pub fn new(spec: &SystemSpec) -> Self {
+        let zones = spec.zones.len();
+        let mut graph = UnGraph::<(), Option<usize>>::with_capacity(
+            zones + spec.regions.len(),
+            zones + spec.links.len(),
+        );
+        for _ in 0..zones + spec.regions.len() {
+            graph.add_node(());
+        }
+        let node = |p: Place| match p {
+            Place::Zone(z) => NodeIndex::new(z),
+            Place::Region(r) => NodeIndex::new(zones + r),
+        };
+        for (z, zone) in spec.zones.iter().enumerate() {
+            graph.add_edge(node(Place::Zone(z)), node(Place::Region(zone.region)), None);
+        }
+        for (l, link) in spec.links.iter().enumerate() {
+            graph.add_edge(node(link.a), node(link.b), Some(l));
+        }
+        let entry_zones = match spec.entry.from {
+            Place::Zone(z) => vec![z],
+            Place::Region(r) => (0..zones).filter(|&z| spec.zones[z].region == r).collect(),
+        };
+        let mut closure = vec![false; spec.services.len()];
+        let mut stack = vec![spec.entry.service];
+        while let Some(s) = stack.pop() {
+            if !closure[s] {
+                closure[s] = true;
+                let svc = &spec.services[s];
+                stack.extend(svc.hard_dependencies.iter().chain(&svc.soft_dependencies));
+            }
+        }
+        Evaluator {
+            zones,
+            zone_region: spec.zones.iter().map(|z| z.region).collect(),
+            host_rack: spec.hosts.iter().map(|h| h.rack).collect(),
+            rack_zone: spec.racks.iter().map(|r| r.zone).collect(),
+            graph,
+            instance_host: spec
+                .services
+                .iter()
+                .map(|s| s.instances.iter().map(|i| i.host).collect())
+                .collect(),
+            instance_zone: spec
+                .services
+                .iter()
+                .map(|s| {
+                    s.instances
+                        .iter()
+                        .map(|i| spec.zone_of_host(i.host))
+                        .collect()
+                })
+                .collect(),
+            order: spec.dependency_order(),
+            entry_service: spec.entry.service,
+            entry_zones,
+            closure,
+        }
+    }
+
+    fn zone_up(&self, c: &Counters, z: usize) -> bool {
+        c.zone[z] == 0 && c.region[self.zone_region[z]] == 0
+    }
+
+    /// Whether a host and every domain around it are up.
+    pub fn host_up(&self, c: &Counters, h: usize) -> bool {
+        let rack = self.host_rack[h];
+        c.host[h] == 0 && c.rack[rack] == 0 && self.zone_up(c, self.rack_zone[rack])
+    }
+
+    /// Whether element `e` and every domain around it are up.
+    pub fn element_up(&self, c: &Counters, e: Element) -> bool {
+        match e {
+            Element::Host(h) => self.host_up(c, h),
+            Element::Rack(r) => c.rack[r] == 0 && self.zone_up(c, self.rack_zone[r]),
+            Element::Zone(z) => self.zone_up(c, z),
+            Element::Region(r) => c.region[r] == 0,
+            Element::Link(l) => c.link[l] == 0,
+            Element::Service(s) => c.service[s] == 0,
+            Element::Instance(s, i) => {
+                c.instance[s][i] == 0
+                    && c.service[s] == 0
+                    && self.host_up(c, self.instance_host[s][i])
+            }
+        }
+    }
+
+    /// `reach[x * zones + y]`: whether zone `x` reaches zone `y`.
+    fn reachability(&self, c: &Counters) -> Vec<bool> {
+        let n = self.graph.node_count();
+        let passable: Vec<bool> = (0..n)
+            .map(|i| {
+                if i < self.zones {
+                    self.zone_up(c, i)
+                } else {
+                    c.region[i - self.zones] == 0
+                }
+            })
+            .collect();
+        let mut reach = vec![false; self.zones * self.zones];
+        let mut seen = vec![false; n];
+        let mut queue = Vec::with_capacity(n);
+        for x in 0..self.zones {
+            if !passable[x] {
+                continue;
+            }
+            seen.iter_mut().for_each(|s| *s = false);
+            queue.clear();
+            queue.push(x);
+            seen[x] = true;
+            let mut head = 0;
+            while head < queue.len() {
+                let v = queue[head];
+                head += 1;
+                if v < self.zones {
+                    reach[x * self.zones + v] = true;
+                }
+                for edge in self.graph.edges(NodeIndex::new(v)) {
+                    use petgraph::visit::EdgeRef;
+                    if let Some(l) = *edge.weight()
+                        && c.link[l] > 0
+                    {
+                        continue;
+                    }
+                    let w = if edge.source().index() == v {
+                        edge.target().index()
+                    } else {
+                        edge.source().index()
+                    };
+                    if passable[w] && !seen[w] {
+                        seen[w] = true;
+                        queue.push(w);
+                    }
+                }
+            }
+        }
+        for (_, a, b) in &c.partitions {
+            for &x in a {
+                for &y in b {
+                    reach[x * self.zones + y] = false;
+                    reach[y * self.zones + x] = false;
+                }
+            }
+        }
+        reach
+    }
+
+    /// Evaluates which services are up, from where, and the entry point.
+    pub fn evaluate(&self, spec: &SystemSpec, c: &Counters) -> Status {
+        let z = self.zones;
+        let reach = self.reachability(c);
+        let services = spec.services.len();
+        // up[s * z + zone]: service s up as seen from zone.
+        let mut up = vec![false; services * z];
+        let mut degraded_from = vec![false; services * z];
+        for &s in &self.order {
+            let svc = &spec.services[s];
+            let mut effective = vec![false; svc.instances.len()];
+            let mut inst_degraded = vec![false; svc.instances.len()];
+            for (i, e) in effective.iter_mut().enumerate() {
+                let iz = self.instance_zone[s][i];
+                let healthy = c.instance[s][i] == 0
+                    && c.service[s] == 0
+                    && self.host_up(c, self.instance_host[s][i]);
+                *e = healthy && svc.hard_dependencies.iter().all(|&d| up[d * z + iz]);
+                if *e {
+                    inst_degraded[i] = c.degraded_host[self.instance_host[s][i]] > 0
+                        || svc
+                            .hard_dependencies
+                            .iter()
+                            .any(|&d| degraded_from[d * z + iz])
+                        || svc
+                            .soft_dependencies
+                            .iter()
+                            .any(|&d| !up[d * z + iz] || degraded_from[d * z + iz]);
+                }
+            }
+            for from in 0..z {
+                let mut count = 0u32;
+                let mut any_degraded = false;
+                for (i, &e) in effective.iter().enumerate() {
+                    if e && reach[from * z + self.instance_zone[s][i]] {
+                        count += 1;
+                        any_degraded |= inst_degraded[i];
+                    }
+                }
+                let ok = match svc.up_rule {
+                    UpRule::MinHealthy(k) => count >= k,
+                    UpRule::Capacity {
+                        per_instance_rps,
+                        load_rps,
+                    } => count as f64 * per_instance_rps >= load_rps,
+                };
+                up[s * z + from] = ok;
+                degraded_from[s * z + from] = ok && any_degraded;
+            }
+        }
+        let seen_up = |s: usize| {
+            self.entry_zones
+                .iter()
+                .any(|&ez| self.zone_up(c, ez) && up[s * z + ez])
+        };
+        let service_up: Vec<bool> = (0..services).map(seen_up).collect();
+        let entry_up = service_up[self.entry_service];
+        let lossy_link = c.degraded_link.iter().any(|&d| d > 0);
+        let entry_degraded = entry_up
+            && (self.entry_zones.iter().any(|&ez| {
+                self.zone_up(c, ez)
+                    && up[self.entry_service * z + ez]
+                    && degraded_from[self.entry_service * z + ez]
+            }) || lossy_link);
+        Status {
+            entry_up,
+            entry_degraded,
+            service_up,
+        }
+    }
+
+    /// Whether the entry point relies on service `s`.
+    pub fn in_closure(&self, s: usize) -> bool {
+        self.closure[s]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::system::spec::*;
+
+    /// Two zones in one region, one host each; `web` (min 1) on both hosts
+    /// depends on `db`, which runs in zone b only.
+    fn spec() -> SystemSpec {
+        SystemSpec {
+            regions: vec!["r".into()],
+            zones: vec![
+                ZoneSpec {
+                    name: "a".into(),
+                    region: 0,
+                },
+                ZoneSpec {
+                    name: "b".into(),
+                    region: 0,
+                },
+            ],
+            racks: vec![
+                RackSpec {
+                    name: "a1".into(),
+                    zone: 0,
+                },
+                RackSpec {
+                    name: "b1".into(),
+                    zone: 1,
+                },
+            ],
+            hosts: vec![
+                HostSpec {
+                    name: "a1h1".into(),
+                    rack: 0,
+                },
+                HostSpec {
+                    name: "b1h1".into(),
+                    rack: 1,
+                },
+            ],
+            links: vec![],
+            services: vec![
+                ServiceSpec {
+                    name: "web".into(),
+                    instances: vec![
+                        InstanceSpec {
+                            name: "web-1".into(),
+                            host: 0,
+                        },
+                        InstanceSpec {
+                            name: "web-2".into(),
+                            host: 1,
+                        },
+                    ],
+                    up_rule: UpRule::MinHealthy(1),
+                    hard_dependencies: vec![1],
+                    soft_dependencies: vec![],
+                    cost_per_instance_hour: 0.1,
+                },
+                ServiceSpec {
+                    name: "db".into(),
+                    instances: vec![InstanceSpec {
+                        name: "db-1".into(),
+                        host: 1,
+                    }],
+                    up_rule: UpRule::MinHealthy(1),
+                    hard_dependencies: vec![],
+                    soft_dependencies: vec![],
+                    cost_per_instance_hour: 0.5,
+                },
+            ],
+            entry: EntrySpec {
+                service: 0,
+                from: Place::Zone(0),
+            },
+            faults: vec![],
+            teams: vec![],
+            downtime_cost_per_minute: 0.0,
+        }
+    }
+
+    fn eval(spec: &SystemSpec, c: &Counters) -> Status {
+        Evaluator::new(spec).evaluate(spec, c)
+    }
+
+    #[test]
+    fn all_up_is_up() {
+        let s = spec();
+        let st = eval(&s, &Counters::new(&s));
+        assert!(st.entry_up && !st.entry_degraded);
+        assert_eq!(st.service_up, vec![true, true]);
+    }
+
+    #[test]
+    fn a_host_down_takes_its_instances_with_it() {
+        let s = spec();
+        let mut c = Counters::new(&s);
+        c.down(Element::Host(0));
+        assert!(eval(&s, &c).entry_up, "web-2 still serves");
+        c.down(Element::Host(1));
+        assert!(!eval(&s, &c).entry_up);
+        c.up(Element::Host(1));
+        c.up(Element::Host(0));
+        assert!(eval(&s, &c).entry_up);
+    }
+
+    #[test]
+    fn a_hard_dependency_down_takes_the_caller_down() {
+        let s = spec();
+        let mut c = Counters::new(&s);
+        c.down(Element::Instance(1, 0));
+        let st = eval(&s, &c);
+        assert!(!st.entry_up);
+        assert_eq!(st.service_up, vec![false, false]);
+    }
+
+    #[test]
+    fn a_rack_or_zone_down_is_a_failure_domain() {
+        let s = spec();
+        let mut c = Counters::new(&s);
+        c.down(Element::Rack(1));
+        assert!(!eval(&s, &c).entry_up, "db's rack is down");
+        c.up(Element::Rack(1));
+        c.down(Element::Zone(1));
+        assert!(!eval(&s, &c).entry_up, "db's zone is down");
+        c.up(Element::Zone(1));
+        c.down(Element::Region(0));
+        assert!(!eval(&s, &c).entry_up);
+    }
+
+    #[test]
+    fn a_partition_cuts_the_dependency_off() {
+        let s = spec();
+        let mut c = Counters::new(&s);
+        c.partition(7, &[0], &[1]);
+        // From zone a, web-1 cannot reach db; web-2 (zone b) is unreachable.
+        assert!(!eval(&s, &c).entry_up);
+        c.heal(7);
+        assert!(eval(&s, &c).entry_up);
+    }
+
+    #[test]
+    fn a_soft_dependency_only_degrades() {
+        let mut s = spec();
+        s.services[0].hard_dependencies.clear();
+        s.services[0].soft_dependencies = vec![1];
+        let mut c = Counters::new(&s);
+        c.down(Element::Service(1));
+        let st = eval(&s, &c);
+        assert!(st.entry_up && st.entry_degraded);
+    }
+
+    #[test]
+    fn links_join_regions() {
+        let mut s = spec();
+        s.regions.push("r2".into());
+        s.zones[1].region = 1;
+        s.links.push(LinkSpec {
+            name: "l".into(),
+            a: Place::Region(0),
+            b: Place::Region(1),
+        });
+        let mut c = Counters::new(&s);
+        assert!(eval(&s, &c).entry_up);
+        c.down(Element::Link(0));
+        assert!(!eval(&s, &c).entry_up, "db is across the broken link");
+        c.up(Element::Link(0));
+        c.degrade(Element::Link(0));
+        let st = eval(&s, &c);
+        assert!(st.entry_up && st.entry_degraded);
+    }
+
+    #[test]
+    fn capacity_rule_counts_requests_per_second() {
+        let mut s = spec();
+        s.services[0].up_rule = UpRule::Capacity {
+            per_instance_rps: 100.0,
+            load_rps: 150.0,
+        };
+        let mut c = Counters::new(&s);
+        assert!(eval(&s, &c).entry_up);
+        c.down(Element::Host(0));
+        assert!(!eval(&s, &c).entry_up, "one instance serves 100 of 150 rps");
+    }
+}

@@ -1,0 +1,678 @@
+//! The simulation of an infrastructure system: fault processes, detection,
+//! repair crews, measures, and the attribution of downtime to its causes.
+//!
+//! Each fault of the spec becomes one or more *processes*: one per target
+//! element for faults that act on elements independently (a host crash
+//! process per host), one for a common-cause shock, a partition or a bad
+//! rollout. A process's occurrence creates an *activation*, which holds its
+//! effect until it is repaired: first a detection delay, then a wait for a
+//! free crew of its team (first come, first served), then the repair.
+//!
+//! Random occurrences renew: the next one is drawn when the activation is
+//! over (an alternating renewal process, as for a repairable component),
+//! and one that falls while its target is already down is skipped, since a
+//! host that is off does not crash. Common-cause shocks arrive as their own
+//! renewal process whatever the state and fail every member that is up,
+//! each member repaired on its own. Scheduled occurrences come at their
+//! times.
+//!
+//! # Attribution
+//!
+//! While the entry point is down, every instant is charged to the active
+//! faults that cause it:
+//!
+//! 1. a fault is *necessary* if, with it alone removed, the entry point
+//!    would be up; if some are, the instant is split equally among them;
+//! 2. otherwise (several faults, each enough on its own, such as two zone
+//!    outages under a service that needs one zone), it is split equally
+//!    among the active faults that touch what the entry point relies on.
+//!
+//! The shares of an instant always sum to one, so attributed downtime sums
+//! to total downtime.
+
+use std::collections::VecDeque;
+
+use sim_core::engine::{Model, Scheduler, TraceEvent};
+use sim_core::queue::EventId;
+use sim_core::rng::RngStream;
+use sim_core::time::{SimDuration, SimTime};
+
+use super::health::{Counters, Evaluator, Status};
+use super::spec::{Effect, Element, Occurrence, SystemSpec};
+use crate::measure::ServiceMeasures;
+
+/// The events of the system model. The entity of every event is the
+/// process it concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemEvent {
+    /// A process's fault occurs.
+    Occur(u32),
+    /// An activation's fault is noticed; its repair can be scheduled.
+    Detected(u32, u32),
+    /// An activation's repair is done.
+    Restored(u32, u32),
+    /// A bad rollout reaches its next batch.
+    Batch(u32, u32),
+}
+
+impl TraceEvent for SystemEvent {
+    fn kind_code(&self) -> u32 {
+        match self {
+            SystemEvent::Occur(_) => 1,
+            SystemEvent::Detected(..) => 2,
+            SystemEvent::Restored(..) => 3,
+            SystemEvent::Batch(..) => 4,
+        }
+    }
+    fn kind_name(&self) -> &'static str {
+        match self {
+            SystemEvent::Occur(_) => "occur",
+            SystemEvent::Detected(..) => "detected",
+            SystemEvent::Restored(..) => "restored",
+            SystemEvent::Batch(..) => "batch",
+        }
+    }
+    fn entity(&self) -> u32 {
+        match *self {
+            SystemEvent::Occur(p)
+            | SystemEvent::Detected(p, _)
+            | SystemEvent::Restored(p, _)
+            | SystemEvent::Batch(p, _) => p,
+        }
+    }
+}
+
+/// What one process does when it occurs.
+#[derive(Clone, Debug)]
+enum Kind {
+    Down(Element),
+    Degrade(Element),
+    Shock(Vec<Element>),
+    Partition,
+    Rollout,
+}
+
+#[derive(Debug)]
+struct Process {
+    fault: usize,
+    kind: Kind,
+    name: String,
+    /// Position among the fault's processes, for staggered schedules.
+    index: u64,
+    /// Scheduled occurrences so far.
+    scheduled: u64,
+    occur_rng: RngStream,
+    detect_rng: RngStream,
+    repair_rng: RngStream,
+    /// Per shock member: detection and repair streams.
+    member_rngs: Vec<(RngStream, RngStream)>,
+}
+
+/// The effect an activation holds.
+#[derive(Clone, Debug, PartialEq)]
+enum Held {
+    Down(Element),
+    Degrade(Element),
+    Partition,
+    Rollout(Vec<Element>),
+}
+
+#[derive(Debug)]
+struct Activation {
+    process: u32,
+    held: Held,
+    /// For shock members: which member, to pick its streams.
+    member: Option<usize>,
+    batch_timer: Option<EventId>,
+    detected: bool,
+}
+
+#[derive(Debug, Default)]
+struct Team {
+    idle: u32,
+    waiting: VecDeque<u32>,
+}
+
+/// What a system replication measures beyond the entry point's
+/// [`ServiceMeasures`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SystemMeasures {
+    /// Each service, up as seen from where client traffic enters.
+    pub services: Vec<ServiceMeasures>,
+    /// Hours the entry point was up but degraded.
+    pub degraded_hours: f64,
+    /// Hours of entry downtime charged to each fault of the spec.
+    pub attributed_hours: Vec<f64>,
+    /// Occurrences of each fault of the spec that took effect.
+    pub occurrences: Vec<u64>,
+}
+
+/// One replication of an infrastructure system.
+#[derive(Debug)]
+pub struct SystemModel<'a> {
+    spec: &'a SystemSpec,
+    eval: Evaluator,
+    processes: Vec<Process>,
+    activations: Vec<Option<Activation>>,
+    free: Vec<u32>,
+    counters: Counters,
+    status: Status,
+    teams: Vec<Team>,
+    warmup: SimTime,
+    last: SimTime,
+    entry: ServiceMeasures,
+    services: Vec<ServiceMeasures>,
+    degraded: SimDuration,
+    attributed: Vec<f64>,
+    occurrences: Vec<u64>,
+    /// The current split of downtime among faults (fault index, share).
+    shares: Vec<(usize, f64)>,
+}
+
+impl<'a> SystemModel<'a> {
+    /// The model for `replication` of a run seeded with `seed`; measures
+    /// count from `warmup` on. The spec must be valid.
+    pub fn new(spec: &'a SystemSpec, seed: u64, replication: u64, warmup: SimTime) -> Self {
+        debug_assert_eq!(spec.validate(), Ok(()));
+        let mut processes = Vec::new();
+        for (f, fault) in spec.faults.iter().enumerate() {
+            let stream =
+                |entity: &str, purpose: &str| RngStream::new(seed, replication, entity, purpose);
+            let mut add = |kind: Kind, label: String, index: u64, members: &[Element]| {
+                let entity = format!("fault/{}/{label}", fault.name);
+                processes.push(Process {
+                    fault: f,
+                    kind,
+                    name: format!("{}/{label}", fault.name),
+                    index,
+                    scheduled: 0,
+                    occur_rng: stream(&entity, "occur"),
+                    detect_rng: stream(&entity, "detect"),
+                    repair_rng: stream(&entity, "repair"),
+                    member_rngs: members
+                        .iter()
+                        .map(|&m| {
+                            let e = format!("fault/{}/{}", fault.name, spec.element_name(m));
+                            (stream(&e, "detect"), stream(&e, "repair"))
+                        })
+                        .collect(),
+                });
+            };
+            match &fault.effect {
+                Effect::Down(targets) => {
+                    for (i, &e) in targets.iter().enumerate() {
+                        add(Kind::Down(e), spec.element_name(e), i as u64, &[]);
+                    }
+                }
+                Effect::Degrade(targets) => {
+                    for (i, &e) in targets.iter().enumerate() {
+                        add(Kind::Degrade(e), spec.element_name(e), i as u64, &[]);
+                    }
+                }
+                Effect::Shock(members) => {
+                    add(Kind::Shock(members.clone()), "shock".into(), 0, members);
+                }
+                Effect::Partition { .. } => add(Kind::Partition, "partition".into(), 0, &[]),
+                Effect::Rollout { service, .. } => {
+                    add(Kind::Rollout, spec.services[*service].name.clone(), 0, &[]);
+                }
+            }
+        }
+        let eval = Evaluator::new(spec);
+        let counters = Counters::new(spec);
+        let status = eval.evaluate(spec, &counters);
+        SystemModel {
+            processes,
+            activations: Vec::new(),
+            free: Vec::new(),
+            teams: spec
+                .teams
+                .iter()
+                .map(|t| Team {
+                    idle: t.crews,
+                    waiting: VecDeque::new(),
+                })
+                .collect(),
+            warmup,
+            last: SimTime::ZERO,
+            entry: ServiceMeasures::new(warmup, status.entry_up),
+            services: status
+                .service_up
+                .iter()
+                .map(|&up| ServiceMeasures::new(warmup, up))
+                .collect(),
+            degraded: SimDuration::ZERO,
+            attributed: vec![0.0; spec.faults.len()],
+            occurrences: vec![0; spec.faults.len()],
+            shares: Vec::new(),
+            counters,
+            status,
+            eval,
+            spec,
+        }
+    }
+
+    /// The entry point's measures.
+    pub fn measures(&self) -> &ServiceMeasures {
+        &self.entry
+    }
+
+    /// Everything else measured.
+    pub fn system_measures(&self) -> SystemMeasures {
+        SystemMeasures {
+            services: self.services.clone(),
+            degraded_hours: self.degraded.as_hours_f64(),
+            attributed_hours: self.attributed.clone(),
+            occurrences: self.occurrences.clone(),
+        }
+    }
+
+    /// The current evaluation.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// The number of faults active now.
+    pub fn active_faults(&self) -> usize {
+        self.activations.iter().filter(|a| a.is_some()).count()
+    }
+
+    // ---------------------------------------------------------- occurrences
+
+    fn schedule_next(&mut self, p: u32, s: &mut Scheduler<SystemEvent>) {
+        let proc_ = &mut self.processes[p as usize];
+        match &self.spec.faults[proc_.fault].occurrence {
+            Occurrence::Random { every } => {
+                let d = every.sample(&mut proc_.occur_rng);
+                s.schedule_after(d, SystemEvent::Occur(p));
+            }
+            Occurrence::Scheduled {
+                first,
+                period,
+                stagger,
+            } => {
+                let n = proc_.scheduled;
+                let at = match (n, period) {
+                    (0, _) => Some(*first),
+                    (_, Some(period)) => first.checked_add(period.saturating_mul(n)),
+                    (_, None) => None,
+                };
+                if let Some(at) =
+                    at.and_then(|t| t.checked_add(stagger.saturating_mul(proc_.index)))
+                {
+                    proc_.scheduled += 1;
+                    s.schedule_at(at.max(s.now()), SystemEvent::Occur(p));
+                }
+            }
+        }
+    }
+
+    fn is_random(&self, p: u32) -> bool {
+        matches!(
+            self.spec.faults[self.processes[p as usize].fault].occurrence,
+            Occurrence::Random { .. }
+        )
+    }
+
+    fn apply(&mut self, held: &Held, act: u32) {
+        match held {
+            Held::Down(e) => self.counters.down(*e),
+            Held::Degrade(e) => self.counters.degrade(*e),
+            Held::Partition => {
+                let p = self.activations[act as usize]
+                    .as_ref()
+                    .map_or(0, |a| a.process);
+                if let Effect::Partition { a, b } =
+                    &self.spec.faults[self.processes[p as usize].fault].effect
+                {
+                    self.counters.partition(act, a, b);
+                }
+            }
+            Held::Rollout(broken) => broken.iter().for_each(|&e| self.counters.down(e)),
+        }
+    }
+
+    fn remove(&mut self, held: &Held, act: u32) {
+        match held {
+            Held::Down(e) => self.counters.up(*e),
+            Held::Degrade(e) => self.counters.undegrade(*e),
+            Held::Partition => self.counters.heal(act),
+            Held::Rollout(broken) => broken.iter().for_each(|&e| self.counters.up(e)),
+        }
+    }
+
+    fn activate(
+        &mut self,
+        process: u32,
+        held: Held,
+        member: Option<usize>,
+        s: &mut Scheduler<SystemEvent>,
+    ) -> u32 {
+        let act = Activation {
+            process,
+            held: held.clone(),
+            member,
+            batch_timer: None,
+            detected: false,
+        };
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.activations[id as usize] = Some(act);
+                id
+            }
+            None => {
+                self.activations.push(Some(act));
+                (self.activations.len() - 1) as u32
+            }
+        };
+        self.apply(&held, id);
+        self.occurrences[self.processes[process as usize].fault] += 1;
+        self.entry.component_failed();
+        let fault = &self.spec.faults[self.processes[process as usize].fault];
+        let proc_ = &mut self.processes[process as usize];
+        let detect_rng = match member {
+            Some(m) => &mut proc_.member_rngs[m].0,
+            None => &mut proc_.detect_rng,
+        };
+        match &fault.repair.detection {
+            Some(d) => {
+                let delay = d.sample(detect_rng);
+                s.schedule_after(delay, SystemEvent::Detected(process, id));
+            }
+            None => self.detected(process, id, s),
+        }
+        id
+    }
+
+    fn occur(&mut self, p: u32, s: &mut Scheduler<SystemEvent>) {
+        let kind = self.processes[p as usize].kind.clone();
+        let random = self.is_random(p);
+        match kind {
+            Kind::Down(e) => {
+                if self.eval.element_up(&self.counters, e) {
+                    self.activate(p, Held::Down(e), None, s);
+                } else if random {
+                    // Skipped: the target is already down. Draw again.
+                    self.schedule_next(p, s);
+                }
+            }
+            Kind::Degrade(e) => {
+                self.activate(p, Held::Degrade(e), None, s);
+            }
+            Kind::Shock(members) => {
+                for (m, e) in members.into_iter().enumerate() {
+                    if self.eval.element_up(&self.counters, e) {
+                        self.activate(p, Held::Down(e), Some(m), s);
+                    }
+                }
+                if random {
+                    self.schedule_next(p, s);
+                }
+            }
+            Kind::Partition => {
+                self.activate(p, Held::Partition, None, s);
+            }
+            Kind::Rollout => {
+                let id = self.activate(p, Held::Rollout(Vec::new()), None, s);
+                self.next_batch(p, id, s);
+            }
+        }
+        if !random {
+            self.schedule_next(p, s);
+        }
+    }
+
+    /// A bad rollout reaches its next batch, unless it has been caught.
+    fn next_batch(&mut self, p: u32, id: u32, s: &mut Scheduler<SystemEvent>) {
+        let Effect::Rollout {
+            service,
+            batch_size,
+            batch_interval,
+        } = self.spec.faults[self.processes[p as usize].fault].effect
+        else {
+            return;
+        };
+        let Some(act) = self.activations[id as usize].as_mut() else {
+            return;
+        };
+        act.batch_timer = None;
+        if act.detected {
+            return;
+        }
+        let Held::Rollout(broken) = &act.held else {
+            return;
+        };
+        let total = self.spec.services[service].instances.len();
+        let done = broken.len();
+        let batch: Vec<Element> = (done..(done + batch_size as usize).min(total))
+            .map(|i| Element::Instance(service, i))
+            .collect();
+        for &e in &batch {
+            self.counters.down(e);
+        }
+        if let Some(Held::Rollout(broken)) =
+            self.activations[id as usize].as_mut().map(|a| &mut a.held)
+        {
+            broken.extend(batch);
+            if broken.len() < total {
+                let timer = s.schedule_after(batch_interval, SystemEvent::Batch(p, id));
+                if let Some(a) = self.activations[id as usize].as_mut() {
+                    a.batch_timer = Some(timer);
+                }
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- repairs
+
+    fn detected(&mut self, p: u32, id: u32, s: &mut Scheduler<SystemEvent>) {
+        let Some(act) = self.activations[id as usize].as_mut() else {
+            return;
+        };
+        act.detected = true;
+        if let Some(timer) = act.batch_timer.take() {
+            s.cancel(timer);
+        }
+        match self.spec.faults[self.processes[p as usize].fault]
+            .repair
+            .team
+        {
+            Some(t) => {
+                let team = &mut self.teams[t];
+                if team.idle > 0 {
+                    team.idle -= 1;
+                    self.start_repair(p, id, s);
+                } else {
+                    team.waiting.push_back(id);
+                }
+            }
+            None => self.start_repair(p, id, s),
+        }
+    }
+
+    fn start_repair(&mut self, p: u32, id: u32, s: &mut Scheduler<SystemEvent>) {
+        let member = self.activations[id as usize]
+            .as_ref()
+            .and_then(|a| a.member);
+        let fault = &self.spec.faults[self.processes[p as usize].fault];
+        let proc_ = &mut self.processes[p as usize];
+        let rng = match member {
+            Some(m) => &mut proc_.member_rngs[m].1,
+            None => &mut proc_.repair_rng,
+        };
+        let d = fault.repair.duration.sample(rng);
+        s.schedule_after(d, SystemEvent::Restored(p, id));
+    }
+
+    fn restored(&mut self, p: u32, id: u32, s: &mut Scheduler<SystemEvent>) {
+        let Some(act) = self.activations[id as usize].take() else {
+            return;
+        };
+        self.remove(&act.held, id);
+        self.free.push(id);
+        if let Some(t) = self.spec.faults[self.processes[p as usize].fault]
+            .repair
+            .team
+        {
+            match self.teams[t].waiting.pop_front() {
+                Some(next) => {
+                    let np = self.activations[next as usize]
+                        .as_ref()
+                        .map_or(p, |a| a.process);
+                    self.start_repair(np, next, s);
+                }
+                None => self.teams[t].idle += 1,
+            }
+        }
+        let renews =
+            self.is_random(p) && !matches!(self.processes[p as usize].kind, Kind::Shock(_));
+        if renews {
+            self.schedule_next(p, s);
+        }
+    }
+
+    // ------------------------------------------------------------- measures
+
+    /// Accumulates the span since the last change, then takes the new state.
+    fn update(&mut self, now: SimTime) {
+        let from = self.last.max(self.warmup);
+        if now > from {
+            let span = now - from;
+            if !self.status.entry_up {
+                let hours = span.as_hours_f64();
+                for &(f, share) in &self.shares {
+                    self.attributed[f] += share * hours;
+                }
+            } else if self.status.entry_degraded {
+                self.degraded += span;
+            }
+        }
+        self.last = now;
+        self.status = self.eval.evaluate(self.spec, &self.counters);
+        self.entry.set_up(now, self.status.entry_up);
+        for (m, &up) in self.services.iter_mut().zip(&self.status.service_up) {
+            m.set_up(now, up);
+        }
+        self.shares = if self.status.entry_up {
+            Vec::new()
+        } else {
+            self.attribute()
+        };
+    }
+
+    /// Splits the current downtime among the active faults (see the module
+    /// documentation for the rule).
+    fn attribute(&mut self) -> Vec<(usize, f64)> {
+        let active: Vec<(u32, Held)> = self
+            .activations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.as_ref().map(|a| (i as u32, a.held.clone())))
+            .filter(|(_, h)| !matches!(h, Held::Degrade(_)))
+            .collect();
+        let mut necessary = Vec::new();
+        for (id, held) in &active {
+            self.remove(held, *id);
+            let up = self.eval.evaluate(self.spec, &self.counters).entry_up;
+            self.apply(held, *id);
+            if up {
+                necessary.push(*id);
+            }
+        }
+        let chosen: Vec<u32> = if necessary.is_empty() {
+            active
+                .iter()
+                .filter(|(_, h)| self.touches_entry(h))
+                .map(|(id, _)| *id)
+                .collect()
+        } else {
+            necessary
+        };
+        let chosen = if chosen.is_empty() {
+            active.iter().map(|(id, _)| *id).collect()
+        } else {
+            chosen
+        };
+        let share = 1.0 / chosen.len().max(1) as f64;
+        chosen
+            .into_iter()
+            .filter_map(|id| self.activations[id as usize].as_ref())
+            .map(|a| (self.processes[a.process as usize].fault, share))
+            .collect()
+    }
+
+    /// Whether a held effect touches what the entry point relies on.
+    fn touches_entry(&self, held: &Held) -> bool {
+        let spec = self.spec;
+        let hosts_touched = |e: Element| -> bool {
+            spec.services.iter().enumerate().any(|(s, svc)| {
+                self.eval.in_closure(s)
+                    && svc.instances.iter().enumerate().any(|(i, inst)| {
+                        let rack = spec.hosts[inst.host].rack;
+                        let zone = spec.racks[rack].zone;
+                        match e {
+                            Element::Host(h) => h == inst.host,
+                            Element::Rack(r) => r == rack,
+                            Element::Zone(z) => z == zone,
+                            Element::Region(r) => r == spec.zones[zone].region,
+                            Element::Service(x) => x == s,
+                            Element::Instance(x, y) => x == s && y == i,
+                            Element::Link(_) => true,
+                        }
+                    })
+            })
+        };
+        match held {
+            Held::Down(e) | Held::Degrade(e) => hosts_touched(*e),
+            Held::Partition => true,
+            Held::Rollout(broken) => broken.iter().any(|&e| hosts_touched(e)),
+        }
+    }
+}
+
+impl Model for SystemModel<'_> {
+    type Event = SystemEvent;
+
+    fn start(&mut self, s: &mut Scheduler<SystemEvent>) {
+        for p in 0..self.processes.len() as u32 {
+            self.schedule_next(p, s);
+        }
+    }
+
+    fn handle(&mut self, event: SystemEvent, s: &mut Scheduler<SystemEvent>) {
+        match event {
+            SystemEvent::Occur(p) => self.occur(p, s),
+            SystemEvent::Detected(p, id) => self.detected(p, id, s),
+            SystemEvent::Restored(p, id) => self.restored(p, id, s),
+            SystemEvent::Batch(p, id) => self.next_batch(p, id, s),
+        }
+        self.update(s.now());
+    }
+
+    fn finish(&mut self, end: SimTime) {
+        // Close the last span, then the per-service measures.
+        let from = self.last.max(self.warmup);
+        if end > from {
+            let span = end - from;
+            if !self.status.entry_up {
+                let hours = span.as_hours_f64();
+                for &(f, share) in &self.shares {
+                    self.attributed[f] += share * hours;
+                }
+            } else if self.status.entry_degraded {
+                self.degraded += span;
+            }
+        }
+        self.last = end;
+        self.entry.finish(end);
+        for m in &mut self.services {
+            m.finish(end);
+        }
+    }
+
+    fn entity_name(&self, entity: u32) -> String {
+        self.processes
+            .get(entity as usize)
+            .map_or_else(|| entity.to_string(), |p| p.name.clone())
+    }
+}

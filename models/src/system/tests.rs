@@ -1,0 +1,350 @@
+//! The system model against exact answers (closed forms and small Markov
+//! chains solved here), and the properties its measures must keep.
+
+use sim_core::dist::Dist;
+use sim_core::stats::{CONFIDENCE_99, Estimate, Welford};
+use sim_core::time::{SimDuration, SimTime};
+
+use super::model::SystemModel;
+use super::spec::*;
+use sim_core::engine::Simulation;
+
+fn exp_h(mean_h: f64) -> Dist {
+    Dist::exponential_mean(SimDuration::from_hours_f64(mean_h)).unwrap()
+}
+
+/// `hosts` hosts in one rack, zone and region, one instance of `app` on
+/// each, up while `k` are healthy.
+fn pool(hosts: usize, k: u32) -> SystemSpec {
+    SystemSpec {
+        regions: vec!["r".into()],
+        zones: vec![ZoneSpec {
+            name: "z".into(),
+            region: 0,
+        }],
+        racks: vec![RackSpec {
+            name: "rack".into(),
+            zone: 0,
+        }],
+        hosts: (0..hosts)
+            .map(|i| HostSpec {
+                name: format!("h{i}"),
+                rack: 0,
+            })
+            .collect(),
+        links: vec![],
+        services: vec![ServiceSpec {
+            name: "app".into(),
+            instances: (0..hosts)
+                .map(|i| InstanceSpec {
+                    name: format!("app-{i}"),
+                    host: i,
+                })
+                .collect(),
+            up_rule: UpRule::MinHealthy(k),
+            hard_dependencies: vec![],
+            soft_dependencies: vec![],
+            cost_per_instance_hour: 0.1,
+        }],
+        entry: EntrySpec {
+            service: 0,
+            from: Place::Region(0),
+        },
+        faults: vec![],
+        teams: vec![],
+        downtime_cost_per_minute: 0.0,
+    }
+}
+
+fn fault(name: &str, class: FaultClass, effect: Effect, every: Dist, repair: Dist) -> FaultSpec {
+    FaultSpec {
+        name: name.into(),
+        class,
+        effect,
+        occurrence: Occurrence::Random { every },
+        repair: Repair {
+            detection: None,
+            duration: repair,
+            team: None,
+        },
+    }
+}
+
+fn host_crashes(spec: &SystemSpec, mttf_h: f64, mttr_h: f64) -> FaultSpec {
+    fault(
+        "crash",
+        FaultClass::HostCrash,
+        Effect::Down((0..spec.hosts.len()).map(Element::Host).collect()),
+        exp_h(mttf_h),
+        exp_h(mttr_h),
+    )
+}
+
+struct Run {
+    availability: Estimate,
+    attribution_gap_h: f64,
+    attributed_h: Vec<f64>,
+}
+
+/// Runs `reps` replications of `years` after a warm-up; returns the 99%
+/// interval on availability and the largest gap between attributed and
+/// total downtime in any replication.
+fn run(spec: &SystemSpec, reps: u64, years: u64) -> Run {
+    spec.validate().unwrap();
+    let warmup = SimTime::from_duration(SimDuration::from_hours(2000));
+    let end = SimTime::from_duration(SimDuration::from_years(years));
+    let mut w = Welford::new();
+    let mut gap: f64 = 0.0;
+    let mut attributed_h = vec![0.0; spec.faults.len()];
+    for r in 0..reps {
+        let mut sim = Simulation::new(SystemModel::new(spec, 2026, r, warmup));
+        sim.run_until(end);
+        let m = sim.model();
+        w.push(m.measures().availability());
+        let sm = m.system_measures();
+        let total: f64 = sm.attributed_hours.iter().sum();
+        gap = gap.max((total - m.measures().downtime_hours()).abs());
+        for (a, x) in attributed_h.iter_mut().zip(&sm.attributed_hours) {
+            *a += x;
+        }
+    }
+    Run {
+        availability: Estimate::from_welford(&w, CONFIDENCE_99).unwrap(),
+        attribution_gap_h: gap,
+        attributed_h,
+    }
+}
+
+fn assert_contains(e: &Estimate, exact: f64, what: &str) {
+    assert!(
+        e.ci_low <= exact && exact <= e.ci_high,
+        "{what}: exact {exact} outside [{}, {}] (mean {})",
+        e.ci_low,
+        e.ci_high,
+        e.mean
+    );
+}
+
+/// The stationary distribution of a small CTMC with generator rows given
+/// as `(from, to, rate)` transitions, by Gaussian elimination.
+fn stationary(n: usize, transitions: &[(usize, usize, f64)]) -> Vec<f64> {
+    // Solve pi Q = 0 with sum(pi) = 1: the transposed system, last equation
+    // replaced by normalisation.
+    let mut a = vec![vec![0.0; n + 1]; n];
+    for &(i, j, rate) in transitions {
+        a[j][i] += rate;
+        a[i][i] -= rate;
+    }
+    for x in a[n - 1].iter_mut() {
+        *x = 1.0;
+    }
+    for col in 0..n {
+        let pivot = (col..n)
+            .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
+            .unwrap();
+        a.swap(col, pivot);
+        let pivot_row = a[col].clone();
+        for (row, r) in a.iter_mut().enumerate() {
+            if row != col {
+                let f = r[col] / pivot_row[col];
+                for (x, p) in r.iter_mut().zip(&pivot_row).skip(col) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    (0..n).map(|i| a[i][n] / a[i][i]).collect()
+}
+
+#[test]
+fn ctmc_solver_matches_a_two_state_chain() {
+    let pi = stationary(2, &[(0, 1, 1.0), (1, 0, 99.0)]);
+    assert!((pi[0] - 0.99).abs() < 1e-12);
+}
+
+#[test]
+fn one_host_is_v01() {
+    let mut spec = pool(1, 1);
+    spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
+    let r = run(&spec, 1000, 20);
+    assert_contains(
+        &r.availability,
+        100.0 / 101.0,
+        "V01 through the system model",
+    );
+    assert!(r.attribution_gap_h < 1e-6);
+}
+
+#[test]
+fn two_hosts_one_needed_is_v04a_and_with_one_crew_v04b() {
+    let mut spec = pool(2, 1);
+    spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
+    let r = run(&spec, 1000, 100);
+    assert_contains(&r.availability, 10200.0 / 10201.0, "V04a");
+    spec.teams.push(TeamSpec {
+        name: "oncall".into(),
+        crews: 1,
+    });
+    spec.faults[0].repair.team = Some(0);
+    let r = run(&spec, 1000, 100);
+    assert_contains(&r.availability, 5100.0 / 5101.0, "V04b");
+}
+
+#[test]
+fn two_of_three_hosts_is_v05() {
+    let mut spec = pool(3, 2);
+    spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
+    let r = run(&spec, 1000, 50);
+    assert_contains(&r.availability, 1030000.0 / 1030301.0, "V05");
+    assert!(r.attribution_gap_h < 1e-6);
+}
+
+/// V08: 1-of-2 with a beta-factor common cause (beta = 0.1): independent
+/// failures at 0.9 lambda per unit plus shocks at 0.1 lambda failing every
+/// working unit, each repaired on its own.
+#[test]
+fn common_cause_beta_factor_is_v08() {
+    let mut spec = pool(2, 1);
+    spec.faults.push(host_crashes(&spec, 1000.0 / 0.9, 10.0));
+    spec.faults.push(fault(
+        "ccf",
+        FaultClass::CommonCause,
+        Effect::Shock(vec![Element::Host(0), Element::Host(1)]),
+        exp_h(10_000.0),
+        exp_h(10.0),
+    ));
+    let r = run(&spec, 1000, 100);
+    assert_contains(&r.availability, 203800.0 / 203919.0, "V08");
+    assert!(r.attribution_gap_h < 1e-6);
+    assert!(
+        r.attributed_h[1] > r.attributed_h[0],
+        "the common cause dominates"
+    );
+}
+
+/// A host in a rack, in series: the host cannot crash while its rack is
+/// down, so the exact answer is a four-state chain.
+#[test]
+fn host_and_rack_in_series_match_their_markov_chain() {
+    let mut spec = pool(1, 1);
+    spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
+    spec.faults.push(fault(
+        "power",
+        FaultClass::RackPower,
+        Effect::Down(vec![Element::Rack(0)]),
+        exp_h(2000.0),
+        exp_h(4.0),
+    ));
+    // States: 0 both up, 1 host down, 2 rack down, 3 both down.
+    let (lh, mh, lr, mr) = (1e-3, 0.1, 5e-4, 0.25);
+    let pi = stationary(
+        4,
+        &[
+            (0, 1, lh),
+            (0, 2, lr),
+            (1, 0, mh),
+            (1, 3, lr),
+            (2, 0, mr),
+            (3, 2, mh),
+            (3, 1, mr),
+        ],
+    );
+    let r = run(&spec, 2000, 20);
+    assert_contains(&r.availability, pi[0], "host + rack series");
+    assert!(r.attribution_gap_h < 1e-6);
+}
+
+#[test]
+fn a_zone_outage_is_charged_to_the_zone_not_the_hosts() {
+    let mut spec = pool(3, 2);
+    spec.faults.push(host_crashes(&spec, 1e9, 1.0));
+    spec.faults.push(fault(
+        "zone",
+        FaultClass::ZoneOutage,
+        Effect::Down(vec![Element::Zone(0)]),
+        exp_h(1000.0),
+        exp_h(5.0),
+    ));
+    let r = run(&spec, 200, 10);
+    assert!(r.attributed_h[1] > 0.0);
+    assert_eq!(r.attributed_h[0], 0.0);
+    assert!(r.attribution_gap_h < 1e-6);
+}
+
+#[test]
+fn a_bad_rollout_breaks_batch_by_batch_until_caught() {
+    let mut spec = pool(6, 4);
+    let rollout = |detect_min: u64| FaultSpec {
+        name: "deploy".into(),
+        class: FaultClass::BadDeploy,
+        effect: Effect::Rollout {
+            service: 0,
+            batch_size: 1,
+            batch_interval: SimDuration::from_mins(10),
+        },
+        occurrence: Occurrence::Random {
+            every: exp_h(24.0 * 30.0),
+        },
+        repair: Repair {
+            detection: Some(Dist::deterministic(SimDuration::from_mins(detect_min))),
+            duration: Dist::deterministic(SimDuration::from_mins(5)),
+            team: None,
+        },
+    };
+    // Caught after 15 min: two batches (2 of 6) broken, 4 still serve.
+    spec.faults.push(rollout(15));
+    let fast = run(&spec, 50, 5);
+    assert_eq!(
+        fast.availability.mean, 1.0,
+        "a small blast radius never drops below 4"
+    );
+    // Caught after 45 min: five batches broken; down from the third batch
+    // (t = 20 min) until rollback ends (t = 50 min): 30 minutes a deploy.
+    spec.faults[0] = rollout(45);
+    let slow = run(&spec, 50, 5);
+    let per_deploy_h = 0.5;
+    let expected = 1.0 - per_deploy_h / (24.0 * 30.0 + 50.0 / 60.0);
+    assert_contains(&slow.availability, expected, "bad deploy blast radius");
+}
+
+#[test]
+fn scheduled_maintenance_is_rolling() {
+    let mut spec = pool(3, 2);
+    spec.faults.push(FaultSpec {
+        name: "patching".into(),
+        class: FaultClass::Maintenance,
+        effect: Effect::Down((0..3).map(Element::Host).collect()),
+        occurrence: Occurrence::Scheduled {
+            first: SimTime::from_duration(SimDuration::from_hours(24)),
+            period: Some(SimDuration::from_hours(24 * 30)),
+            stagger: SimDuration::from_hours(2),
+        },
+        repair: Repair {
+            detection: None,
+            duration: Dist::deterministic(SimDuration::from_hours(1)),
+            team: None,
+        },
+    });
+    // One host at a time: never two down, so never below 2 of 3.
+    let r = run(&spec, 5, 2);
+    assert_eq!(r.availability.mean, 1.0);
+    // Without the stagger all three go at once: 1 h down every 30 days.
+    if let Occurrence::Scheduled { stagger, .. } = &mut spec.faults[0].occurrence {
+        *stagger = SimDuration::ZERO;
+    }
+    let r = run(&spec, 5, 2);
+    assert!(r.availability.mean < 1.0);
+}
+
+#[test]
+fn replications_are_deterministic() {
+    let mut spec = pool(3, 2);
+    spec.faults.push(host_crashes(&spec, 500.0, 10.0));
+    let end = SimTime::from_duration(SimDuration::from_years(3));
+    let go = || {
+        let mut sim = Simulation::new(SystemModel::new(&spec, 5, 7, SimTime::ZERO));
+        let out = sim.run_until(end);
+        (out, sim.model().system_measures())
+    };
+    assert_eq!(go(), go());
+}
