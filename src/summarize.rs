@@ -1,7 +1,10 @@
 //! From the models' summary to the report data the user sees.
 
+use models::spec::ModelSpec;
 use models::summary::Summary;
-use reports::{Availability, Interval, RunReport, Spread};
+use models::summary::SystemSummary;
+use models::system::spec::SystemSpec;
+use reports::{Attribution, Availability, Cost, Interval, RunReport, ServiceLine, Spread};
 use scenarios::Scenario;
 use sim_core::hash::hex;
 use sim_core::stats::{CONFIDENCE_95, CONFIDENCE_99, Estimate};
@@ -85,6 +88,14 @@ pub(crate) fn run_report(
             },
         )
     };
+    let system = match (&scenario.model, &s.system) {
+        (ModelSpec::System(spec), Some(sys)) => Some(system_lines(spec, sys, &downtime)?),
+        _ => None,
+    };
+    let (degraded, attribution, services, cost) = match system {
+        Some((d, a, sv, c)) => (Some(d), Some(a), Some(sv), Some(c)),
+        None => (None, None, None, None),
+    };
     Ok(RunReport {
         scenario: scenario.name.clone(),
         origin: scenario.origin.clone(),
@@ -105,8 +116,94 @@ pub(crate) fn run_report(
             max: s.downtime_quantile(1.0),
         },
         longest_outage_hours: s.longest_outage_hours,
+        degraded_minutes_per_year: degraded,
+        attribution,
+        services,
+        cost_per_year: cost,
         events: s.events,
         trace_hash: hex(s.trace_hash),
         replication_hashes: s.replication_hashes.iter().map(|&h| hex(h)).collect(),
     })
+}
+
+/// The lines only infrastructure systems have: degraded time, attribution
+/// (largest first), per-service figures and cost.
+fn system_lines(
+    spec: &SystemSpec,
+    sys: &SystemSummary,
+    downtime: &Interval,
+) -> Result<(Interval, Vec<Attribution>, Vec<ServiceLine>, Cost), Failure> {
+    let floor = |i: Interval| Interval {
+        ci95_low: i.ci95_low.max(0.0),
+        ..i
+    };
+    let degraded = floor(interval(estimate(
+        &sys.degraded_minutes_per_year,
+        CONFIDENCE_95,
+    )?));
+    let total: f64 = sys
+        .attributed_minutes_per_year
+        .iter()
+        .map(|w| w.mean())
+        .sum();
+    let mut attribution = Vec::with_capacity(spec.faults.len());
+    for (f, fault) in spec.faults.iter().enumerate() {
+        let e = estimate(&sys.attributed_minutes_per_year[f], CONFIDENCE_95)?;
+        attribution.push(Attribution {
+            cause: fault.name.clone(),
+            class: fault.class.name().to_string(),
+            downtime_minutes_per_year: e.mean,
+            ci95_low: e.ci_low.max(0.0),
+            ci95_high: e.ci_high,
+            share: if total > 0.0 { e.mean / total } else { 0.0 },
+            occurrences_per_year: sys.occurrences_per_year[f].mean(),
+        });
+    }
+    // Largest first; ties keep the scenario's order (the sort is stable).
+    attribution.sort_by(|a, b| {
+        b.downtime_minutes_per_year
+            .total_cmp(&a.downtime_minutes_per_year)
+    });
+    let clamp = |i: Interval| Interval {
+        ci95_low: i.ci95_low.clamp(0.0, 1.0),
+        ci95_high: i.ci95_high.clamp(0.0, 1.0),
+        ..i
+    };
+    let mut services = Vec::with_capacity(spec.services.len());
+    for (i, svc) in spec.services.iter().enumerate() {
+        services.push(ServiceLine {
+            name: svc.name.clone(),
+            availability: clamp(interval(estimate(
+                &sys.service_availability[i],
+                CONFIDENCE_95,
+            )?)),
+            downtime_minutes_per_year: floor(interval(estimate(
+                &sys.service_downtime_minutes_per_year[i],
+                CONFIDENCE_95,
+            )?)),
+        });
+    }
+    let infrastructure: f64 = spec
+        .services
+        .iter()
+        .map(|svc| {
+            svc.instances.len() as f64 * svc.cost_per_instance_hour * sim_core::time::HOURS_PER_YEAR
+        })
+        .sum();
+    let per_min = spec.downtime_cost_per_minute;
+    let downtime_cost = Interval {
+        mean: downtime.mean * per_min,
+        ci95_low: downtime.ci95_low * per_min,
+        ci95_high: downtime.ci95_high * per_min,
+    };
+    let cost = Cost {
+        infrastructure,
+        downtime: downtime_cost,
+        total: Interval {
+            mean: infrastructure + downtime_cost.mean,
+            ci95_low: infrastructure + downtime_cost.ci95_low,
+            ci95_high: infrastructure + downtime_cost.ci95_high,
+        },
+    };
+    Ok((degraded, attribution, services, cost))
 }

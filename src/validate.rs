@@ -369,8 +369,68 @@ pub(crate) fn cases() -> Vec<Case> {
                 Availability,
             )],
         },
+        Case {
+            id: "V08",
+            scenario: V08.to_string(),
+            checks: vec![
+                check(
+                    "1-of-2 availability with common cause, beta = 0.1",
+                    203800.0 / 203919.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    20848800.0 / 67973.0,
+                    DowntimeMinutesPerYear,
+                ),
+            ],
+        },
     ]
 }
+
+/// V08 through the infrastructure model: two hosts, one instance each, up
+/// while one is; independent crashes at 0.9 lambda per host and a common
+/// shock at 0.1 lambda that fails every working host, each repaired on its
+/// own in Exp(10 h).
+const V08: &str = r#"
+[scenario]
+name = "V08"
+
+[simulation]
+horizon = "100y"
+warmup = "2000h"
+replications = 4000
+seed = 2026
+
+[[region]]
+name = "r"
+
+[[zone]]
+name = "z"
+region = "r"
+hosts_per_rack = 2
+
+[[service]]
+name = "pair"
+instances = 2
+min_healthy = 1
+
+[entry]
+service = "pair"
+from = "r"
+
+[[fault]]
+kind = "host-crash"
+targets = "all"
+every = "exponential(rate = 0.9/1000h)"
+repair = "exponential(mean = 10h)"
+
+[[fault]]
+kind = "common-cause"
+targets = "all"
+every = "exponential(rate = 0.1/1000h)"
+repair = "exponential(mean = 10h)"
+"#;
 
 /// V05: a 2-of-3 system fails when one of three running units fails
 /// while another is down: 3a^2(1-a) * 2 lambda per hour, times 8760.

@@ -96,6 +96,11 @@ impl ServiceMeasures {
         self.observed.as_hours_f64()
     }
 
+    /// The unmeasured warm-up, in hours.
+    pub fn warmup_hours(&self) -> f64 {
+        self.warmup.as_hours_f64()
+    }
+
     /// Total downtime in the measured span, in hours.
     pub fn downtime_hours(&self) -> f64 {
         self.downtime.as_hours_f64()

@@ -50,6 +50,72 @@ pub struct Summary {
     pub trace_hash: u64,
     /// Each replication's digest, in replication order.
     pub replication_hashes: Vec<u64>,
+    /// For infrastructure systems: per-service, degraded and attribution
+    /// estimates.
+    pub system: Option<SystemSummary>,
+}
+
+/// Estimates that only infrastructure systems have.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SystemSummary {
+    /// Per service (in spec order): availability as seen from the entry.
+    pub service_availability: Vec<Welford>,
+    /// Per service: downtime, minutes per year.
+    pub service_downtime_minutes_per_year: Vec<Welford>,
+    /// Degraded time of the entry point, minutes per year.
+    pub degraded_minutes_per_year: Welford,
+    /// Per fault (in spec order): entry downtime charged to it, minutes per
+    /// year.
+    pub attributed_minutes_per_year: Vec<Welford>,
+    /// Per fault: occurrences that took effect, per year.
+    pub occurrences_per_year: Vec<Welford>,
+}
+
+impl SystemSummary {
+    fn new(services: usize, faults: usize) -> Self {
+        SystemSummary {
+            service_availability: vec![Welford::new(); services],
+            service_downtime_minutes_per_year: vec![Welford::new(); services],
+            degraded_minutes_per_year: Welford::new(),
+            attributed_minutes_per_year: vec![Welford::new(); faults],
+            occurrences_per_year: vec![Welford::new(); faults],
+        }
+    }
+
+    fn push(
+        &mut self,
+        m: &crate::system::model::SystemMeasures,
+        observed_hours: f64,
+        run_hours: f64,
+    ) {
+        let per_year = |hours: f64| {
+            if observed_hours > 0.0 {
+                hours * 60.0 * HOURS_PER_YEAR / observed_hours
+            } else {
+                0.0
+            }
+        };
+        for (i, svc) in m.services.iter().enumerate() {
+            self.service_availability[i].push(svc.availability());
+            self.service_downtime_minutes_per_year[i].push(svc.downtime_minutes_per_year());
+        }
+        self.degraded_minutes_per_year
+            .push(per_year(m.degraded_hours));
+        for (w, &h) in self
+            .attributed_minutes_per_year
+            .iter_mut()
+            .zip(&m.attributed_hours)
+        {
+            w.push(per_year(h));
+        }
+        for (w, &n) in self.occurrences_per_year.iter_mut().zip(&m.occurrences) {
+            w.push(if run_hours > 0.0 {
+                n as f64 * HOURS_PER_YEAR / run_hours
+            } else {
+                0.0
+            });
+        }
+    }
 }
 
 impl Summary {
@@ -72,6 +138,7 @@ impl Summary {
             events: 0,
             trace_hash: 0,
             replication_hashes: Vec::with_capacity(results.len()),
+            system: None,
         };
         for (i, r) in results.iter().enumerate() {
             debug_assert_eq!(r.replication, i as u64, "results out of order");
@@ -93,6 +160,14 @@ impl Summary {
             s.longest_outage_hours = s.longest_outage_hours.max(m.longest_outage_hours());
             s.events += r.events;
             s.replication_hashes.push(r.trace_hash);
+            if let Some(sm) = &r.system {
+                let run_hours = m.observed_hours() + m.warmup_hours();
+                s.system
+                    .get_or_insert_with(|| {
+                        SystemSummary::new(sm.services.len(), sm.attributed_hours.len())
+                    })
+                    .push(sm, m.observed_hours(), run_hours);
+            }
         }
         s.downtime_sorted.sort_by(f64::total_cmp);
         s.trace_hash = combine_trace_hashes(s.replication_hashes.iter().copied());

@@ -8,5 +8,5 @@
 pub mod run;
 pub mod validation;
 
-pub use run::{Availability, Interval, RunReport, Spread};
+pub use run::{Attribution, Availability, Cost, Interval, RunReport, ServiceLine, Spread};
 pub use validation::{ValidationRow, validation_table};

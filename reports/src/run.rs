@@ -52,6 +52,47 @@ pub struct Spread {
     pub max: f64,
 }
 
+/// Entry-point downtime charged to one cause.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// The fault, by its name in the scenario.
+    pub cause: String,
+    /// Its class (`host-crash`, `zone-outage`, ...).
+    pub class: String,
+    /// Mean downtime per year charged to it, minutes.
+    pub downtime_minutes_per_year: f64,
+    /// 95% interval of that figure.
+    pub ci95_low: f64,
+    /// 95% interval of that figure.
+    pub ci95_high: f64,
+    /// Its share of all downtime (the shares sum to one).
+    pub share: f64,
+    /// How often the fault took effect, per year.
+    pub occurrences_per_year: f64,
+}
+
+/// One service as seen from where client traffic enters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceLine {
+    /// The service's name.
+    pub name: String,
+    /// Its availability.
+    pub availability: Interval,
+    /// Its downtime, minutes per year.
+    pub downtime_minutes_per_year: Interval,
+}
+
+/// What the system costs per year.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    /// Instances: instance-hours times their hourly cost.
+    pub infrastructure: f64,
+    /// Downtime: minutes down times the scenario's cost per minute.
+    pub downtime: Interval,
+    /// The sum of both.
+    pub total: Interval,
+}
+
 /// Everything `nines run` reports, as written by `--json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -84,6 +125,18 @@ pub struct RunReport {
     pub downtime_minutes_per_year_spread: Spread,
     /// The longest single outage seen in any replication, in hours.
     pub longest_outage_hours: f64,
+    /// Time the entry point was up but degraded (infrastructure systems).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub degraded_minutes_per_year: Option<Interval>,
+    /// Downtime by cause, largest first (infrastructure systems).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Vec<Attribution>>,
+    /// Every service as seen from the entry (infrastructure systems).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<ServiceLine>>,
+    /// Cost per year (infrastructure systems).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_year: Option<Cost>,
     /// Events processed, over all replications.
     pub events: u64,
     /// The digest of the whole run: replication digests combined in order.
@@ -168,6 +221,63 @@ impl RunReport {
                 sp.p95, sp.p50, sp.max
             );
         }
+        if let Some(dg) = &self.degraded_minutes_per_year {
+            let _ = writeln!(
+                s,
+                "degraded      {:.1} min/yr  95% CI [{:.1}, {:.1}] (up, but a soft dependency or a gray host hurts)",
+                dg.mean, dg.ci95_low, dg.ci95_high
+            );
+        }
+        if let Some(c) = &self.cost_per_year {
+            let _ = writeln!(
+                s,
+                "cost          {:.0} /yr: {:.0} infrastructure + {:.0} downtime (95% CI [{:.0}, {:.0}])",
+                c.total.mean,
+                c.infrastructure,
+                c.downtime.mean,
+                c.downtime.ci95_low,
+                c.downtime.ci95_high
+            );
+        }
+        if let Some(services) = &self.services {
+            let _ = writeln!(s, "services      (as seen from where clients enter)");
+            for svc in services {
+                let _ = writeln!(
+                    s,
+                    "  {:<20} {}  {:>9.1} min/yr",
+                    svc.name,
+                    percent(svc.availability.mean),
+                    svc.downtime_minutes_per_year.mean
+                );
+            }
+        }
+        if let Some(attr) = &self.attribution
+            && !attr.is_empty()
+        {
+            let _ = writeln!(s, "downtime by cause");
+            let w = attr
+                .iter()
+                .map(|a| a.cause.chars().count())
+                .max()
+                .unwrap_or(5)
+                .max(5);
+            let _ = writeln!(
+                s,
+                "  {:<w$}  {:<16}  {:>10}  {:>6}  {:>8}",
+                "cause", "class", "min/yr", "share", "per yr"
+            );
+            for a in attr {
+                let _ = writeln!(
+                    s,
+                    "  {:<w$}  {:<16}  {:>10.1}  {:>5.1}%  {:>8.2}",
+                    a.cause,
+                    a.class,
+                    a.downtime_minutes_per_year,
+                    100.0 * a.share,
+                    a.occurrences_per_year
+                );
+            }
+        }
         let _ = writeln!(s, "events        {}", self.events);
         let _ = writeln!(s, "trace hash    {}", self.trace_hash);
         s
@@ -224,6 +334,10 @@ mod tests {
                 max: 1500.0,
             },
             longest_outage_hours: 25.0,
+            degraded_minutes_per_year: None,
+            attribution: None,
+            services: None,
+            cost_per_year: None,
             events: 1234,
             trace_hash: "00000000deadbeef".into(),
             replication_hashes: vec!["0000000000000001".into()],

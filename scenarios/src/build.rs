@@ -1,75 +1,18 @@
 //! From the file as written to a validated scenario: units parsed, counts
 //! expanded, ranges checked, every problem collected with its place.
 
-use std::ops::Range;
-
 use models::kofn::{ComponentSpec, Crews, KofNSpec, WhileDown};
 use models::spec::ModelSpec;
 use serde_spanned::Spanned;
-use sim_core::dist::Dist;
-use sim_core::time::SimDuration;
 
+use crate::Scenario;
+use crate::check::Checker;
 use crate::error::{Diagnostic, ScenarioError};
 use crate::file::{ScenarioFile, WhileDownFile};
-use crate::{Scenario, SimulationSettings};
 
 /// The most components a scenario may expand to: far beyond any real
 /// design, and small enough that a typo (`count = 3000000`) is caught.
 pub(crate) const MAX_COMPONENTS: i64 = 100_000;
-
-/// The most replications a scenario may ask for.
-pub(crate) const MAX_REPLICATIONS: i64 = 10_000_000;
-
-/// Collects diagnostics while a file is checked.
-struct Checker<'a> {
-    source: &'a str,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl Checker<'_> {
-    fn error(&mut self, span: Range<usize>, key: &str, message: String) {
-        self.diagnostics.push(Diagnostic::at(
-            self.source,
-            Some(span),
-            Some(key.to_string()),
-            message,
-        ));
-    }
-
-    fn duration(&mut self, value: &Spanned<String>, key: &str) -> Option<SimDuration> {
-        match value.get_ref().parse::<SimDuration>() {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.error(value.span(), key, e.to_string());
-                None
-            }
-        }
-    }
-
-    fn dist(&mut self, value: &Spanned<String>, key: &str) -> Option<Dist> {
-        match value.get_ref().parse::<Dist>() {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.error(value.span(), key, e.to_string());
-                None
-            }
-        }
-    }
-
-    fn int_in(&mut self, value: &Spanned<i64>, key: &str, min: i64, max: i64) -> Option<i64> {
-        let v = *value.get_ref();
-        if v < min || v > max {
-            self.error(
-                value.span(),
-                key,
-                format!("{v} is out of range; expected an integer from {min} to {max}"),
-            );
-            None
-        } else {
-            Some(v)
-        }
-    }
-}
 
 /// Checks a parsed file and builds the scenario, or reports every problem.
 pub(crate) fn build(
@@ -77,58 +20,8 @@ pub(crate) fn build(
     source: &str,
     origin: &str,
 ) -> Result<Scenario, ScenarioError> {
-    let mut c = Checker {
-        source,
-        diagnostics: Vec::new(),
-    };
-
-    let name = file.scenario.name.get_ref().trim().to_string();
-    if name.is_empty() {
-        c.error(
-            file.scenario.name.span(),
-            "scenario.name",
-            "the name is empty; expected a short name such as \"web-n-plus-1\"".into(),
-        );
-    }
-
-    let sim = &file.simulation;
-    let horizon = match &sim.horizon {
-        Some(h) => c.duration(h, "simulation.horizon"),
-        None => Some(SimDuration::from_years(1)),
-    };
-    if let (Some(h), Some(span)) = (horizon, sim.horizon.as_ref().map(Spanned::span))
-        && h.is_zero()
-    {
-        c.error(
-            span,
-            "simulation.horizon",
-            "the horizon is zero; expected a positive duration such as \"1y\"".into(),
-        );
-    }
-    let warmup = match &sim.warmup {
-        Some(w) => c.duration(w, "simulation.warmup"),
-        None => Some(SimDuration::ZERO),
-    };
-    if let (Some(h), Some(w), Some(span)) =
-        (horizon, warmup, sim.warmup.as_ref().map(Spanned::span))
-        && w >= h
-    {
-        c.error(
-            span,
-            "simulation.warmup",
-            format!(
-                "the warm-up ({w}) is not shorter than the horizon ({h}); expected a shorter warm-up"
-            ),
-        );
-    }
-    let replications = match &sim.replications {
-        Some(r) => c.int_in(r, "simulation.replications", 2, MAX_REPLICATIONS),
-        None => Some(100),
-    };
-    let seed = match &sim.seed {
-        Some(s) => c.int_in(s, "simulation.seed", 0, i64::MAX),
-        None => Some(crate::DEFAULT_SEED as i64),
-    };
+    let mut c = Checker::new(source);
+    let (name, settings) = c.header(&file.scenario, &file.simulation);
 
     let mut components = Vec::new();
     let mut total: i64 = 0;
@@ -222,16 +115,8 @@ pub(crate) fn build(
         None => Some(Crews::Dedicated),
     };
 
-    if !c.diagnostics.is_empty() {
-        c.diagnostics.sort_by_key(|d| (d.line, d.column));
-        return Err(ScenarioError {
-            origin: origin.to_string(),
-            diagnostics: c.diagnostics,
-        });
-    }
-    let (Some(horizon), Some(warmup), Some(replications), Some(seed), Some(crews)) =
-        (horizon, warmup, replications, seed, crews)
-    else {
+    c.finish(origin)?;
+    let (Some(simulation), Some(crews)) = (settings, crews) else {
         unreachable!("every missing value left a diagnostic");
     };
     let spec = KofNSpec {
@@ -249,12 +134,7 @@ pub(crate) fn build(
         name,
         description: file.scenario.description.trim().to_string(),
         origin: origin.to_string(),
-        simulation: SimulationSettings {
-            horizon,
-            warmup,
-            replications: replications as u64,
-            seed: seed as u64,
-        },
+        simulation,
         model: ModelSpec::KofN(spec),
     })
 }

@@ -29,12 +29,61 @@
 //! assert!(err.to_string().starts_with("pair.toml:12:1: key `service.min_upp`: unknown field"));
 //! ```
 //!
+//! A file without `[[component]]` tables describes an infrastructure
+//! system: failure domains, services placed on hosts, and fault processes.
+//! Names resolve to indices, and a misspelt one is located with a
+//! suggestion:
+//!
+//! ```
+//! let text = r#"
+//! [scenario]
+//! name = "web"
+//!
+//! [[region]]
+//! name = "east"
+//!
+//! [[zone]]
+//! name = "east-a"
+//! region = "east"
+//! racks = 2
+//! hosts_per_rack = 2
+//!
+//! [[service]]
+//! name = "web"
+//! instances = 3
+//! min_healthy = 2
+//!
+//! [entry]
+//! service = "web"
+//! from = "east"
+//!
+//! [[fault]]
+//! kind = "rack-power"
+//! targets = "all"
+//! every = "exponential(mean = 4y)"
+//! repair = "lognormal(median = 1h, p95 = 6h)"
+//! "#;
+//! let scenario = scenarios::parse(text, "web.toml").unwrap();
+//! let models::spec::ModelSpec::System(system) = &scenario.model else { unreachable!() };
+//! assert_eq!(system.hosts[3].name, "east-a-r2-h2");
+//! assert_eq!(system.services[0].instances[1].name, "web-2");
+//!
+//! let typo = text.replace("from = \"east\"", "from = \"eats\"");
+//! let err = scenarios::parse(&typo, "web.toml").unwrap_err();
+//! assert!(err.to_string().starts_with(
+//!     "web.toml:21:8: key `entry.from`: unknown name `eats`; expected the name of a zone or a region; did you mean `east`?"
+//! ));
+//! ```
+//!
 //! The file format is documented key by key in `scenarios/README.md`.
 
 mod build;
+mod check;
 pub mod error;
 mod file;
 pub mod library;
+mod system_build;
+mod system_file;
 
 use models::spec::ModelSpec;
 use sim_core::time::SimDuration;
@@ -74,8 +123,31 @@ pub struct Scenario {
 }
 
 /// Parses and validates scenario text; `origin` names it in errors.
+///
+/// The text is first read as a plain TOML table (a syntax error is reported
+/// there). A file with `[[component]]` tables, or a single `[service]`
+/// table, is a k-of-n scenario; any other file is an infrastructure system
+/// (`[[region]]`, `[[zone]]`, `[[service]]`, `[[fault]]`, ...).
 pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-    let file: file::ScenarioFile = toml::from_str(source).map_err(|e| {
+    let table: toml::Table = from_toml(source, origin)?;
+    let is_kofn =
+        table.contains_key("component") || table.get("service").is_some_and(toml::Value::is_table);
+    if is_kofn {
+        let file: file::ScenarioFile = from_toml(source, origin)?;
+        build::build(file, source, origin)
+    } else {
+        let file: system_file::SystemFile = from_toml(source, origin)?;
+        system_build::build(file, source, origin)
+    }
+}
+
+/// Deserializes `source`, turning a TOML or serde error into a located
+/// diagnostic.
+fn from_toml<T: serde::de::DeserializeOwned>(
+    source: &str,
+    origin: &str,
+) -> Result<T, ScenarioError> {
+    toml::from_str(source).map_err(|e| {
         let message = toml_message(e.message());
         let mut span = e.span();
         if message.starts_with("missing field") && span.as_ref().is_some_and(|s| s.start == 0) {
@@ -84,8 +156,7 @@ pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
         }
         let key = span.as_ref().and_then(|s| key_at(source, s.start));
         ScenarioError::single(origin, Diagnostic::at(source, span, key, message))
-    })?;
-    build::build(file, source, origin)
+    })
 }
 
 /// The dotted key at byte `offset`: the table header above it, then the
@@ -182,11 +253,7 @@ while_down = "suspend"
         assert_eq!(service.min_up, 2);
         assert_eq!(service.crews, models::kofn::Crews::Shared(1));
         assert_eq!(service.while_down, models::kofn::WhileDown::Suspend);
-        let names: Vec<_> = service
-            .components
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let names: Vec<_> = service.components.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["node-1", "node-2", "node-3"]);
     }
 
@@ -252,22 +319,36 @@ while_down = "suspend"
         assert!(e.contains("missing field `service`"), "{e}");
     }
 
-    /// Every TOML example in the format reference and the README parses.
+    /// Every TOML example in the format reference and the README parses:
+    /// a ```` ```toml ```` block as a whole scenario, a
+    /// ```` ```toml fragment ```` block appended to the last whole example
+    /// above it.
     #[test]
     fn documented_examples_parse() {
         for (doc, text) in [
             ("scenarios/README.md", include_str!("../README.md")),
             ("README.md", include_str!("../../README.md")),
         ] {
-            let blocks: Vec<&str> = text
-                .split("```toml")
-                .skip(1)
-                .map(|b| b.split("```").next().unwrap())
-                .collect();
-            assert!(!blocks.is_empty(), "{doc} has no TOML example");
-            for b in blocks {
-                parse(b, doc).unwrap_or_else(|e| panic!("{e}"));
+            let mut whole = None;
+            let mut count = 0;
+            for block in text.split("```toml").skip(1) {
+                let (info, rest) = block.split_once('\n').unwrap();
+                let body = rest.split("```").next().unwrap();
+                count += 1;
+                match info.trim() {
+                    "" => {
+                        parse(body, doc).unwrap_or_else(|e| panic!("{e}"));
+                        whole = Some(body);
+                    }
+                    "fragment" => {
+                        let base = whole.expect("a fragment before any whole example");
+                        let text = format!("{base}\n{body}");
+                        parse(&text, doc).unwrap_or_else(|e| panic!("{e}\n{body}"));
+                    }
+                    other => panic!("{doc}: unknown block kind `toml {other}`"),
+                }
             }
+            assert!(count > 0, "{doc} has no TOML example");
         }
     }
 

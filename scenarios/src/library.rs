@@ -10,10 +10,40 @@ pub struct Builtin {
 }
 
 /// Every built-in scenario, in alphabetical order.
-pub const BUILTINS: &[Builtin] = &[Builtin {
-    name: "cluster-2of3",
-    source: include_str!("../library/cluster-2of3.toml"),
-}];
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "bad-deploy",
+        source: include_str!("../library/bad-deploy.toml"),
+    },
+    Builtin {
+        name: "cluster-2of3",
+        source: include_str!("../library/cluster-2of3.toml"),
+    },
+    Builtin {
+        name: "multi-az",
+        source: include_str!("../library/multi-az.toml"),
+    },
+    Builtin {
+        name: "rack-correlated",
+        source: include_str!("../library/rack-correlated.toml"),
+    },
+    Builtin {
+        name: "rack-correlated-spread",
+        source: include_str!("../library/rack-correlated-spread.toml"),
+    },
+    Builtin {
+        name: "single-server",
+        source: include_str!("../library/single-server.toml"),
+    },
+    Builtin {
+        name: "web-n-plus-1",
+        source: include_str!("../library/web-n-plus-1.toml"),
+    },
+    Builtin {
+        name: "zone-partition",
+        source: include_str!("../library/zone-partition.toml"),
+    },
+];
 
 /// The built-in scenario called `name`, if there is one.
 pub fn find(name: &str) -> Option<&'static Builtin> {
@@ -23,4 +53,25 @@ pub fn find(name: &str) -> Option<&'static Builtin> {
 /// The names of every built-in scenario.
 pub fn names() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|b| b.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_sorted_unique_and_match_the_files() {
+        let names: Vec<&str> = names().collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        for b in BUILTINS {
+            let scenario = crate::parse(b.source, &format!("builtin:{}", b.name))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(scenario.name, b.name, "the file's [scenario] name");
+        }
+        assert!(find("multi-az").is_some());
+        assert!(find("no-such-scenario").is_none());
+    }
 }

@@ -73,7 +73,16 @@ fn a_replication_is_the_same_inside_a_small_and_a_large_run() {
 /// random streams or the models that changes results shows here in review.
 #[test]
 fn builtin_scenarios_headline_figures() {
-    for name in ["cluster-2of3"] {
+    for name in [
+        "bad-deploy",
+        "cluster-2of3",
+        "multi-az",
+        "rack-correlated",
+        "rack-correlated-spread",
+        "single-server",
+        "web-n-plus-1",
+        "zone-partition",
+    ] {
         let v = nines_json(&["run", name, "--replications", "32", "--json", "-"]);
         let headline = serde_json::json!({
             "scenario": v["scenario"],

@@ -1,0 +1,175 @@
+//! What both scenario formats share while a file is checked: a collector
+//! of located diagnostics with parsers for units, and the `[scenario]` and
+//! `[simulation]` tables.
+
+use std::ops::Range;
+
+use serde_spanned::Spanned;
+use sim_core::dist::Dist;
+use sim_core::time::SimDuration;
+
+use crate::SimulationSettings;
+use crate::error::{Diagnostic, ScenarioError};
+use crate::file::{ScenarioMeta, SimulationFile};
+
+/// The most replications a scenario may ask for.
+pub(crate) const MAX_REPLICATIONS: i64 = 10_000_000;
+
+/// Collects diagnostics while a file is checked.
+pub(crate) struct Checker<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    /// A checker with nothing found yet.
+    pub(crate) fn new(source: &'a str) -> Self {
+        Checker {
+            source,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A problem at `span`, concerning `key`.
+    pub(crate) fn error(&mut self, span: Range<usize>, key: &str, message: String) {
+        self.diagnostics.push(Diagnostic::at(
+            self.source,
+            Some(span),
+            Some(key.to_string()),
+            message,
+        ));
+    }
+
+    /// A problem with no place in the file (something missing from it).
+    pub(crate) fn missing(&mut self, key: &str, message: String) {
+        self.diagnostics.push(Diagnostic::at(
+            self.source,
+            None,
+            Some(key.to_string()),
+            message,
+        ));
+    }
+
+    /// A duration, or a diagnostic.
+    pub(crate) fn duration(&mut self, value: &Spanned<String>, key: &str) -> Option<SimDuration> {
+        match value.get_ref().parse::<SimDuration>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(value.span(), key, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// A distribution, or a diagnostic.
+    pub(crate) fn dist(&mut self, value: &Spanned<String>, key: &str) -> Option<Dist> {
+        match value.get_ref().parse::<Dist>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(value.span(), key, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// An integer from `min` to `max`, or a diagnostic.
+    pub(crate) fn int_in(
+        &mut self,
+        value: &Spanned<i64>,
+        key: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
+        let v = *value.get_ref();
+        if v < min || v > max {
+            self.error(
+                value.span(),
+                key,
+                format!("{v} is out of range; expected an integer from {min} to {max}"),
+            );
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    /// The diagnostics found, in the order of the file, as an error; or
+    /// `Ok` if there are none.
+    pub(crate) fn finish(mut self, origin: &str) -> Result<(), ScenarioError> {
+        if self.diagnostics.is_empty() {
+            return Ok(());
+        }
+        self.diagnostics.sort_by_key(|d| (d.line, d.column));
+        Err(ScenarioError {
+            origin: origin.to_string(),
+            diagnostics: self.diagnostics,
+        })
+    }
+
+    /// Checks `[scenario]` and `[simulation]`: the scenario's name, and how
+    /// to run it (`None` if a diagnostic was left).
+    pub(crate) fn header(
+        &mut self,
+        meta: &ScenarioMeta,
+        sim: &SimulationFile,
+    ) -> (String, Option<SimulationSettings>) {
+        let name = meta.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            self.error(
+                meta.name.span(),
+                "scenario.name",
+                "the name is empty; expected a short name such as \"web-n-plus-1\"".into(),
+            );
+        }
+
+        let horizon = match &sim.horizon {
+            Some(h) => self.duration(h, "simulation.horizon"),
+            None => Some(SimDuration::from_years(1)),
+        };
+        if let (Some(h), Some(span)) = (horizon, sim.horizon.as_ref().map(Spanned::span))
+            && h.is_zero()
+        {
+            self.error(
+                span,
+                "simulation.horizon",
+                "the horizon is zero; expected a positive duration such as \"1y\"".into(),
+            );
+        }
+        let warmup = match &sim.warmup {
+            Some(w) => self.duration(w, "simulation.warmup"),
+            None => Some(SimDuration::ZERO),
+        };
+        if let (Some(h), Some(w), Some(span)) =
+            (horizon, warmup, sim.warmup.as_ref().map(Spanned::span))
+            && w >= h
+        {
+            self.error(
+                span,
+                "simulation.warmup",
+                format!(
+                    "the warm-up ({w}) is not shorter than the horizon ({h}); expected a shorter warm-up"
+                ),
+            );
+        }
+        let replications = match &sim.replications {
+            Some(r) => self.int_in(r, "simulation.replications", 2, MAX_REPLICATIONS),
+            None => Some(100),
+        };
+        let seed = match &sim.seed {
+            Some(s) => self.int_in(s, "simulation.seed", 0, i64::MAX),
+            None => Some(crate::DEFAULT_SEED as i64),
+        };
+        let settings = match (horizon, warmup, replications, seed) {
+            (Some(horizon), Some(warmup), Some(replications), Some(seed)) => {
+                Some(SimulationSettings {
+                    horizon,
+                    warmup,
+                    replications: replications as u64,
+                    seed: seed as u64,
+                })
+            }
+            _ => None,
+        };
+        (name, settings)
+    }
+}

@@ -1,0 +1,195 @@
+//! The infrastructure-system scenario file as written: serde types that
+//! mirror the TOML (`[[region]]`, `[[zone]]`, `[[link]]`, `[[service]]`,
+//! `[entry]`, `[cost]`, `[[team]]`, `[[fault]]`), with units still as text
+//! and spans kept for the errors found later, in `system_build`.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde_spanned::Spanned;
+
+use crate::file::{ScenarioMeta, SimulationFile};
+
+/// A whole infrastructure-system scenario file.
+///
+/// Lists default to empty and `[entry]` is optional here so that the
+/// builder can report every missing part at once, not only the first.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SystemFile {
+    pub(crate) scenario: ScenarioMeta,
+    #[serde(default)]
+    pub(crate) simulation: SimulationFile,
+    #[serde(rename = "region", default)]
+    pub(crate) regions: Vec<RegionFile>,
+    #[serde(rename = "zone", default)]
+    pub(crate) zones: Vec<ZoneFile>,
+    #[serde(rename = "link", default)]
+    pub(crate) links: Vec<LinkFile>,
+    #[serde(rename = "service", default)]
+    pub(crate) services: Vec<ServiceFile>,
+    pub(crate) entry: Option<EntryFile>,
+    pub(crate) cost: Option<CostFile>,
+    #[serde(rename = "team", default)]
+    pub(crate) teams: Vec<TeamFile>,
+    #[serde(rename = "fault", default)]
+    pub(crate) faults: Vec<FaultFile>,
+}
+
+/// `[[region]]`: a region, the widest failure domain.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegionFile {
+    pub(crate) name: Spanned<String>,
+}
+
+/// `[[zone]]`: a zone of a region, with its racks of hosts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ZoneFile {
+    pub(crate) name: Spanned<String>,
+    pub(crate) region: Spanned<String>,
+    pub(crate) racks: Option<Spanned<i64>>,
+    pub(crate) hosts_per_rack: Option<Spanned<i64>>,
+}
+
+/// `[[link]]`: a network link between two zones or regions.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LinkFile {
+    pub(crate) name: Spanned<String>,
+    pub(crate) between: Spanned<Vec<Spanned<String>>>,
+}
+
+/// `[[service]]`: a service, its placement, up rule, dependencies and cost.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ServiceFile {
+    pub(crate) name: Spanned<String>,
+    pub(crate) instances: Option<Spanned<i64>>,
+    pub(crate) placement: Option<Spanned<String>>,
+    pub(crate) per_host: Option<Spanned<i64>>,
+    pub(crate) zones: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(crate) hosts: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(crate) min_healthy: Option<Spanned<i64>>,
+    pub(crate) capacity_rps: Option<Spanned<f64>>,
+    pub(crate) load_rps: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub(crate) hard_dependencies: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) soft_dependencies: Vec<Spanned<String>>,
+    pub(crate) cost_per_hour: Option<Spanned<Amount>>,
+}
+
+/// `[entry]`: where users reach the system.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EntryFile {
+    pub(crate) service: Spanned<String>,
+    pub(crate) from: Spanned<String>,
+}
+
+/// `[cost]`: what downtime costs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CostFile {
+    pub(crate) downtime_per_minute: Option<Spanned<f64>>,
+}
+
+/// `[[team]]`: a team of repair crews.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TeamFile {
+    pub(crate) name: Spanned<String>,
+    pub(crate) crews: Spanned<i64>,
+}
+
+/// `[[fault]]`: a fault process. Which keys apply depends on `kind`; the
+/// builder reports the ones that do not.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FaultFile {
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) kind: Spanned<String>,
+    pub(crate) targets: Option<Spanned<Names>>,
+    pub(crate) service: Option<Spanned<String>>,
+    pub(crate) zones: Option<Spanned<Names>>,
+    pub(crate) between: Option<Spanned<Vec<Spanned<Names>>>>,
+    pub(crate) batch_size: Option<Spanned<i64>>,
+    pub(crate) batch_interval: Option<Spanned<String>>,
+    pub(crate) every: Option<Spanned<String>>,
+    pub(crate) at: Option<Spanned<String>>,
+    pub(crate) repeat: Option<Spanned<String>>,
+    pub(crate) stagger: Option<Spanned<String>>,
+    pub(crate) repair: Option<Spanned<String>>,
+    pub(crate) detection: Option<Spanned<String>>,
+    pub(crate) team: Option<Spanned<String>>,
+}
+
+/// One name (`"east-a"`, or `"all"`) or a list of names, each with its span.
+#[derive(Debug)]
+pub(crate) enum Names {
+    /// A single string; its span is that of the enclosing `Spanned`.
+    One(String),
+    /// A list of strings.
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamesVisitor;
+        impl<'de> Visitor<'de> for NamesVisitor {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a name or a list of names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Names, E> {
+                Ok(Names::One(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element::<Spanned<String>>()? {
+                    names.push(n);
+                }
+                Ok(Names::Many(names))
+            }
+        }
+        deserializer.deserialize_any(NamesVisitor)
+    }
+}
+
+/// An amount of money per unit of time: a plain number (per hour) or text
+/// such as `"0.12/h"` or `"90/30d"`.
+#[derive(Debug)]
+pub(crate) enum Amount {
+    /// A plain number.
+    Number(f64),
+    /// Text, parsed by the builder.
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+        impl Visitor<'_> for AmountVisitor {
+            type Value = Amount;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number (per hour) or text such as \"0.12/h\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount::Number(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+                Ok(Amount::Number(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+                Ok(Amount::Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(AmountVisitor)
+    }
+}
