@@ -1,10 +1,13 @@
 //! From the models' summary to the report data the user sees.
 
+use models::measure::OUTAGE_BIN_EDGES_MIN;
 use models::spec::ModelSpec;
 use models::summary::Summary;
 use models::summary::SystemSummary;
 use models::system::spec::SystemSpec;
-use reports::{Attribution, Availability, Cost, Interval, RunReport, ServiceLine, Spread};
+use reports::{
+    Attribution, Availability, Cost, Interval, OutageBin, RunReport, ServiceLine, Spread,
+};
 use scenarios::Scenario;
 use sim_core::hash::hex;
 use sim_core::stats::{CONFIDENCE_95, CONFIDENCE_99, Estimate};
@@ -107,6 +110,22 @@ pub(crate) fn run_report(
         downtime_minutes_per_year: downtime,
         incidents_per_year: incidents,
         mean_outage_hours: s.mean_outage_hours(),
+        mttr_hours: Summary::estimate(&s.outage_hours, CONFIDENCE_95).map(|e| Interval {
+            ci95_low: e.ci_low.max(0.0),
+            ..interval(e)
+        }),
+        mtbf_hours: s.mtbf_hours(),
+        outage_lengths: {
+            let years = s.observed_hours / sim_core::time::HOURS_PER_YEAR;
+            s.outage_histogram
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| OutageBin {
+                    up_to_minutes: OUTAGE_BIN_EDGES_MIN.get(i).copied(),
+                    outages_per_year: if years > 0.0 { n as f64 / years } else { 0.0 },
+                })
+                .collect()
+        },
         assumed_outage_hours: zero.then(|| scenario.model.longest_mean_repair_hours()),
         downtime_minutes_per_year_spread: Spread {
             p50: s.downtime_quantile(0.5),
@@ -123,6 +142,7 @@ pub(crate) fn run_report(
         events: s.events,
         trace_hash: hex(s.trace_hash),
         replication_hashes: s.replication_hashes.iter().map(|&h| hex(h)).collect(),
+        replication_downtime_minutes_per_year: s.downtime_by_replication.clone(),
     })
 }
 

@@ -9,6 +9,10 @@ mod cli;
 mod determinism;
 #[path = "integration/errors.rs"]
 mod errors;
+#[path = "integration/faults.rs"]
+mod faults;
+#[path = "integration/rankings.rs"]
+mod rankings;
 #[path = "integration/streams.rs"]
 mod streams;
 #[path = "integration/validation.rs"]

@@ -2,7 +2,25 @@
 //! outage lengths, failures. Memory is constant whatever the horizon: every
 //! measure is a running sum, count or extreme.
 
+use sim_core::stats::Welford;
 use sim_core::time::{HOURS_PER_YEAR, SimDuration, SimTime};
+
+/// Upper edges of the outage-length histogram, in minutes; a last bin holds
+/// everything longer.
+pub const OUTAGE_BIN_EDGES_MIN: [f64; 9] =
+    [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 240.0, 480.0, 1440.0];
+
+/// Counts of outages by length, in the bins of [`OUTAGE_BIN_EDGES_MIN`]
+/// plus one for longer outages.
+pub type OutageHistogram = [u64; OUTAGE_BIN_EDGES_MIN.len() + 1];
+
+/// The bin of an outage of `minutes`.
+pub fn outage_bin(minutes: f64) -> usize {
+    OUTAGE_BIN_EDGES_MIN
+        .iter()
+        .position(|&edge| minutes <= edge)
+        .unwrap_or(OUTAGE_BIN_EDGES_MIN.len())
+}
 
 /// The measures of one service over one replication.
 ///
@@ -20,6 +38,8 @@ pub struct ServiceMeasures {
     component_failures: u64,
     first_failure: Option<SimTime>,
     longest_outage: SimDuration,
+    outages: Welford,
+    histogram: OutageHistogram,
     up_at_end: bool,
 }
 
@@ -38,6 +58,8 @@ impl ServiceMeasures {
             component_failures: 0,
             first_failure: None,
             longest_outage: SimDuration::ZERO,
+            outages: Welford::new(),
+            histogram: [0; OUTAGE_BIN_EDGES_MIN.len() + 1],
             up_at_end: up,
         }
     }
@@ -57,7 +79,7 @@ impl ServiceMeasures {
             let d = self.measured(self.last_change, now);
             self.downtime += d;
             if let Some(since) = self.down_since.take() {
-                self.longest_outage = self.longest_outage.max(self.measured(since, now));
+                self.close_outage(since, now);
             }
         } else {
             if now >= self.warmup {
@@ -72,6 +94,28 @@ impl ServiceMeasures {
         self.last_change = now;
     }
 
+    /// Records an outage from `since` to `until` (the part after the
+    /// warm-up; one cut off by the horizon counts with its observed length).
+    fn close_outage(&mut self, since: SimTime, until: SimTime) {
+        let length = self.measured(since, until);
+        if length.is_zero() {
+            return;
+        }
+        self.longest_outage = self.longest_outage.max(length);
+        self.outages.push(length.as_hours_f64());
+        self.histogram[outage_bin(length.as_hours_f64() * 60.0)] += 1;
+    }
+
+    /// Outage lengths in hours (running mean and variance).
+    pub fn outages(&self) -> &Welford {
+        &self.outages
+    }
+
+    /// Outages by length, in the bins of [`OUTAGE_BIN_EDGES_MIN`].
+    pub fn outage_histogram(&self) -> &OutageHistogram {
+        &self.histogram
+    }
+
     /// Records one component failure (whether or not the service went down).
     #[inline]
     pub fn component_failed(&mut self) {
@@ -82,8 +126,8 @@ impl ServiceMeasures {
     pub fn finish(&mut self, end: SimTime) {
         if !self.up {
             self.downtime += self.measured(self.last_change, end);
-            if let Some(since) = self.down_since {
-                self.longest_outage = self.longest_outage.max(self.measured(since, end));
+            if let Some(since) = self.down_since.take() {
+                self.close_outage(since, end);
             }
         }
         self.last_change = end;
@@ -173,6 +217,10 @@ mod tests {
         assert_eq!(m.downtime_hours(), 7.0);
         assert_eq!(m.incidents(), 2);
         assert_eq!(m.longest_outage_hours(), 5.0);
+        assert_eq!(m.outages().count(), 2);
+        assert_eq!(m.outages().mean(), 3.5);
+        assert_eq!(m.outage_histogram()[outage_bin(120.0)], 1);
+        assert_eq!(m.outage_histogram()[outage_bin(300.0)], 1);
         assert!(!m.up_at_end());
         assert_eq!(m.first_failure(), Some(h(10)));
         assert!((m.availability() - 18.0 / 25.0).abs() < 1e-12);

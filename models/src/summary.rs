@@ -36,6 +36,15 @@ pub struct Summary {
     pub no_failure_replications: u64,
     /// Downtime of each replication, minutes per year, sorted.
     pub downtime_sorted: Vec<f64>,
+    /// Downtime of each replication, minutes per year, in replication
+    /// order: for paired comparisons between designs run under one seed.
+    pub downtime_by_replication: Vec<f64>,
+    /// Outage lengths, hours, pooled over replications (mean outage time,
+    /// MTTR as users see it).
+    pub outage_hours: Welford,
+    /// Outages by length, pooled (bins of
+    /// [`OUTAGE_BIN_EDGES_MIN`](crate::measure::OUTAGE_BIN_EDGES_MIN)).
+    pub outage_histogram: crate::measure::OutageHistogram,
     /// Total measured time, hours.
     pub observed_hours: f64,
     /// Total downtime, hours.
@@ -131,6 +140,9 @@ impl Summary {
             first_failure_hours: Welford::new(),
             no_failure_replications: 0,
             downtime_sorted: Vec::with_capacity(results.len()),
+            downtime_by_replication: Vec::with_capacity(results.len()),
+            outage_hours: Welford::new(),
+            outage_histogram: Default::default(),
             observed_hours: 0.0,
             downtime_hours: 0.0,
             incidents: 0,
@@ -146,7 +158,8 @@ impl Summary {
             s.availability.push(m.availability());
             s.downtime_minutes_per_year
                 .push(m.downtime_minutes_per_year());
-            s.downtime_sorted.push(m.downtime_minutes_per_year());
+            s.downtime_by_replication
+                .push(m.downtime_minutes_per_year());
             s.incidents_per_year.push(m.incidents_per_year());
             s.component_failures.push(m.component_failures() as f64);
             s.up_at_end.push(if m.up_at_end() { 1.0 } else { 0.0 });
@@ -158,6 +171,10 @@ impl Summary {
             s.downtime_hours += m.downtime_hours();
             s.incidents += m.incidents();
             s.longest_outage_hours = s.longest_outage_hours.max(m.longest_outage_hours());
+            s.outage_hours.merge(m.outages());
+            for (total, n) in s.outage_histogram.iter_mut().zip(m.outage_histogram()) {
+                *total += n;
+            }
             s.events += r.events;
             s.replication_hashes.push(r.trace_hash);
             if let Some(sm) = &r.system {
@@ -169,6 +186,7 @@ impl Summary {
                     .push(sm, m.observed_hours(), run_hours);
             }
         }
+        s.downtime_by_replication.clone_into(&mut s.downtime_sorted);
         s.downtime_sorted.sort_by(f64::total_cmp);
         s.trace_hash = combine_trace_hashes(s.replication_hashes.iter().copied());
         s
@@ -206,6 +224,13 @@ impl Summary {
         } else {
             quantile(&self.downtime_sorted, p)
         }
+    }
+
+    /// Mean time between outages as users see it, in hours: measured up
+    /// time divided by outages, pooled; `None` without outages.
+    pub fn mtbf_hours(&self) -> Option<f64> {
+        (self.incidents > 0)
+            .then(|| (self.observed_hours - self.downtime_hours) / self.incidents as f64)
     }
 
     /// Mean outage length in hours, pooled, if there was any outage.

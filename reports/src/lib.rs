@@ -8,5 +8,7 @@
 pub mod run;
 pub mod validation;
 
-pub use run::{Attribution, Availability, Cost, Interval, RunReport, ServiceLine, Spread};
+pub use run::{
+    Attribution, Availability, Cost, Interval, OutageBin, RunReport, ServiceLine, Spread,
+};
 pub use validation::{ValidationRow, validation_table};

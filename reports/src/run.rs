@@ -93,6 +93,15 @@ pub struct Cost {
     pub total: Interval,
 }
 
+/// Outages of one length band.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutageBin {
+    /// The band's upper edge in minutes; absent for the last, open band.
+    pub up_to_minutes: Option<f64>,
+    /// Outages in the band per year of 8760 h.
+    pub outages_per_year: f64,
+}
+
 /// Everything `nines run` reports, as written by `--json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -121,6 +130,17 @@ pub struct RunReport {
     /// bound on the outage rate into one on downtime (the slowest mean
     /// repair); absent otherwise.
     pub assumed_outage_hours: Option<f64>,
+    /// Mean outage length as users see it (MTTR), hours, with a 95%
+    /// interval over all outages; absent when there was none.
+    #[serde(default)]
+    pub mttr_hours: Option<Interval>,
+    /// Mean up time between outages as users see it (MTBF), hours; absent
+    /// when there was no outage.
+    #[serde(default)]
+    pub mtbf_hours: Option<f64>,
+    /// How outage lengths are distributed.
+    #[serde(default)]
+    pub outage_lengths: Vec<OutageBin>,
     /// Quantiles of downtime per replication, in minutes per year.
     pub downtime_minutes_per_year_spread: Spread,
     /// The longest single outage seen in any replication, in hours.
@@ -143,6 +163,10 @@ pub struct RunReport {
     pub trace_hash: String,
     /// The digest of each replication, in replication order.
     pub replication_hashes: Vec<String>,
+    /// Downtime of each replication, minutes per year, in replication
+    /// order (for paired comparisons of designs run under one seed).
+    #[serde(default)]
+    pub replication_downtime_minutes_per_year: Vec<f64>,
 }
 
 fn percent(x: f64) -> String {
@@ -207,12 +231,24 @@ impl RunReport {
                 "incidents     {:.3} /yr  95% CI [{:.3}, {:.3}]",
                 i.mean, i.ci95_low, i.ci95_high
             );
-            if let Some(m) = self.mean_outage_hours {
+            if let (Some(m), Some(b)) = (&self.mttr_hours, self.mtbf_hours) {
                 let _ = writeln!(
                     s,
-                    "outages       {:.2} h mean, {:.2} h longest",
-                    m, self.longest_outage_hours
+                    "outages       MTTR {:.2} h (95% CI [{:.2}, {:.2}]), MTBF {:.0} h, longest {:.2} h",
+                    m.mean, m.ci95_low, m.ci95_high, b, self.longest_outage_hours
                 );
+                let bands: Vec<String> = self
+                    .outage_lengths
+                    .iter()
+                    .filter(|b| b.outages_per_year > 0.0)
+                    .map(|b| match b.up_to_minutes {
+                        Some(m) => format!("<= {} min: {:.3}", m, b.outages_per_year),
+                        None => format!("longer: {:.3}", b.outages_per_year),
+                    })
+                    .collect();
+                if !bands.is_empty() {
+                    let _ = writeln!(s, "outage length {} (per year)", bands.join(", "));
+                }
             }
             let sp = &self.downtime_minutes_per_year_spread;
             let _ = writeln!(
@@ -325,6 +361,9 @@ mod tests {
                 ci95_high: 0.6,
             },
             mean_outage_hours: Some(5.2),
+            mttr_hours: None,
+            mtbf_hours: None,
+            outage_lengths: vec![],
             assumed_outage_hours: None,
             downtime_minutes_per_year_spread: Spread {
                 p50: 0.0,
@@ -341,6 +380,7 @@ mod tests {
             events: 1234,
             trace_hash: "00000000deadbeef".into(),
             replication_hashes: vec!["0000000000000001".into()],
+            replication_downtime_minutes_per_year: vec![157.7],
         }
     }
 

@@ -1,0 +1,106 @@
+//! The built-in designs rank as a user would expect, in paired runs: the
+//! same seed gives every design the same fault history on what they share
+//! (fault streams are keyed by fault and target names), so differences are
+//! measured replication by replication.
+
+use crate::support::nines_json;
+
+fn downtimes(scenario: &str, replications: &str) -> Vec<f64> {
+    let v = nines_json(&[
+        "run",
+        scenario,
+        "--seed",
+        "3",
+        "--replications",
+        replications,
+        "--json",
+        "-",
+    ]);
+    v["replication_downtime_minutes_per_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// The mean of `a - b` and the half-width of its 99% interval.
+fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
+    assert_eq!(a.len(), b.len());
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, 2.6 * (var / n).sqrt())
+}
+
+fn assert_worse(worse: &str, better: &str, replications: &str) {
+    let (a, b) = (
+        downtimes(worse, replications),
+        downtimes(better, replications),
+    );
+    let (mean, half) = paired(&a, &b);
+    assert!(
+        mean - half > 0.0,
+        "{worse} should have more downtime than {better}: paired difference {mean:.1} +- {half:.1} min/yr"
+    );
+}
+
+#[test]
+fn single_server_is_worse_than_n_plus_1() {
+    assert_worse("single-server", "web-n-plus-1", "100");
+}
+
+#[test]
+fn n_plus_1_in_one_zone_is_worse_than_multi_az() {
+    assert_worse("web-n-plus-1", "multi-az", "200");
+}
+
+#[test]
+fn packing_into_racks_is_worse_than_spreading_under_rack_power_loss() {
+    assert_worse("rack-correlated", "rack-correlated-spread", "200");
+}
+
+#[test]
+fn slow_detection_of_bad_deploys_costs_downtime() {
+    let v = nines_json(&[
+        "run",
+        "bad-deploy",
+        "--seed",
+        "3",
+        "--replications",
+        "50",
+        "--json",
+        "-",
+    ]);
+    let a = v["attribution"].as_array().unwrap();
+    assert_eq!(a[0]["class"], "bad-deploy", "bad deploys dominate: {a:?}");
+}
+
+#[test]
+fn zone_outages_cost_multi_az_less_than_one_zone() {
+    let zone_minutes = |scenario: &str| {
+        let v = nines_json(&[
+            "run",
+            scenario,
+            "--seed",
+            "3",
+            "--replications",
+            "200",
+            "--json",
+            "-",
+        ]);
+        v["attribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["class"] == "zone-outage")
+            .map(|a| a["downtime_minutes_per_year"].as_f64().unwrap())
+            .sum::<f64>()
+    };
+    let (one_zone, three_zones) = (zone_minutes("web-n-plus-1"), zone_minutes("multi-az"));
+    assert!(
+        one_zone > 10.0 * three_zones.max(0.1),
+        "{one_zone} vs {three_zones}"
+    );
+}
