@@ -95,9 +95,9 @@ pub(crate) fn run_report(
         (ModelSpec::System(spec), Some(sys)) => Some(system_lines(spec, sys, &downtime)?),
         _ => None,
     };
-    let (degraded, attribution, services, cost) = match system {
-        Some((d, a, sv, c)) => (Some(d), Some(a), Some(sv), Some(c)),
-        None => (None, None, None, None),
+    let (degraded, attribution, services, cost, requests) = match system {
+        Some((d, a, sv, c, r)) => (Some(d), Some(a), Some(sv), Some(c), Some(r)),
+        None => (None, None, None, None, None),
     };
     Ok(RunReport {
         scenario: scenario.name.clone(),
@@ -135,6 +135,7 @@ pub(crate) fn run_report(
             max: s.downtime_quantile(1.0),
         },
         longest_outage_hours: s.longest_outage_hours,
+        request_availability: requests,
         degraded_minutes_per_year: degraded,
         attribution,
         services,
@@ -146,13 +147,16 @@ pub(crate) fn run_report(
     })
 }
 
+/// Degraded time, attribution, services, cost and request availability.
+type SystemLines = (Interval, Vec<Attribution>, Vec<ServiceLine>, Cost, Interval);
+
 /// The lines only infrastructure systems have: degraded time, attribution
 /// (largest first), per-service figures and cost.
 fn system_lines(
     spec: &SystemSpec,
     sys: &SystemSummary,
     downtime: &Interval,
-) -> Result<(Interval, Vec<Attribution>, Vec<ServiceLine>, Cost), Failure> {
+) -> Result<SystemLines, Failure> {
     let floor = |i: Interval| Interval {
         ci95_low: i.ci95_low.max(0.0),
         ..i
@@ -225,5 +229,11 @@ fn system_lines(
             ci95_high: infrastructure + downtime_cost.ci95_high,
         },
     };
-    Ok((degraded, attribution, services, cost))
+    let requests = interval(estimate(&sys.request_availability, CONFIDENCE_95)?);
+    let requests = Interval {
+        ci95_low: requests.ci95_low.clamp(0.0, 1.0),
+        ci95_high: requests.ci95_high.clamp(0.0, 1.0),
+        ..requests
+    };
+    Ok((degraded, attribution, services, cost, requests))
 }

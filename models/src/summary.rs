@@ -73,6 +73,8 @@ pub struct SystemSummary {
     pub service_downtime_minutes_per_year: Vec<Welford>,
     /// Degraded time of the entry point, minutes per year.
     pub degraded_minutes_per_year: Welford,
+    /// Request-based availability: the share of client requests served.
+    pub request_availability: Welford,
     /// Per fault (in spec order): entry downtime charged to it, minutes per
     /// year.
     pub attributed_minutes_per_year: Vec<Welford>,
@@ -86,6 +88,7 @@ impl SystemSummary {
             service_availability: vec![Welford::new(); services],
             service_downtime_minutes_per_year: vec![Welford::new(); services],
             degraded_minutes_per_year: Welford::new(),
+            request_availability: Welford::new(),
             attributed_minutes_per_year: vec![Welford::new(); faults],
             occurrences_per_year: vec![Welford::new(); faults],
         }
@@ -110,6 +113,11 @@ impl SystemSummary {
         }
         self.degraded_minutes_per_year
             .push(per_year(m.degraded_hours));
+        self.request_availability.push(if observed_hours > 0.0 {
+            (m.served_hours / observed_hours).min(1.0)
+        } else {
+            1.0
+        });
         for (w, &h) in self
             .attributed_minutes_per_year
             .iter_mut()

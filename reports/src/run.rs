@@ -145,6 +145,11 @@ pub struct RunReport {
     pub downtime_minutes_per_year_spread: Spread,
     /// The longest single outage seen in any replication, in hours.
     pub longest_outage_hours: f64,
+    /// Request-based availability: the share of client requests served
+    /// (infrastructure systems); below the time-based figure while gray
+    /// hosts or lossy links fail part of the traffic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_availability: Option<Interval>,
     /// Time the entry point was up but degraded (infrastructure systems).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub degraded_minutes_per_year: Option<Interval>,
@@ -255,6 +260,15 @@ impl RunReport {
                 s,
                 "worst years   1 replication in 20 had more than {:.1} min/yr of downtime (median {:.1}, max {:.1})",
                 sp.p95, sp.p50, sp.max
+            );
+        }
+        if let Some(r) = &self.request_availability {
+            let _ = writeln!(
+                s,
+                "requests      {} served  95% CI [{}, {}] (request-based availability)",
+                percent(r.mean),
+                percent(r.ci95_low),
+                percent(r.ci95_high)
             );
         }
         if let Some(dg) = &self.degraded_minutes_per_year {
@@ -373,6 +387,7 @@ mod tests {
                 max: 1500.0,
             },
             longest_outage_hours: 25.0,
+            request_availability: None,
             degraded_minutes_per_year: None,
             attribution: None,
             services: None,

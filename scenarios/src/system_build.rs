@@ -18,7 +18,7 @@ use sim_core::time::{SimDuration, SimTime};
 use crate::Scenario;
 use crate::check::Checker;
 use crate::error::{Diagnostic, ScenarioError};
-use crate::system_file::{Amount, FaultFile, Names, ServiceFile, SystemFile};
+use crate::system_file::{Amount, FaultFile, Fraction, Names, ServiceFile, SystemFile};
 
 /// The most racks one zone may have.
 pub(crate) const MAX_RACKS_PER_ZONE: i64 = 1_000;
@@ -1096,7 +1096,13 @@ impl Builder<'_> {
             class,
             C::RackPower | C::ZoneOutage | C::RegionOutage | C::LinkDown | C::DegradedLink
         );
-        let checks: [(Option<Range<usize>>, &str, bool, &str); 6] = [
+        let checks: [(Option<Range<usize>>, &str, bool, &str); 7] = [
+            (
+                f.error_fraction.as_ref().map(Spanned::span),
+                "error_fraction",
+                matches!(class, C::GrayFailure | C::DegradedLink),
+                "gray-failure and degraded-link",
+            ),
             (
                 f.targets.as_ref().map(Spanned::span),
                 "targets",
@@ -1154,6 +1160,41 @@ impl Builder<'_> {
         }
     }
 
+    /// The share of requests a gray host or lossy link fails: a number in
+    /// (0, 1] or a percentage such as `"5%"`; required for those kinds.
+    fn error_fraction(&mut self, f: &FaultFile, class: FaultClass) -> Option<f64> {
+        let Some(v) = &f.error_fraction else {
+            self.c.error(
+                f.kind.span(),
+                "fault.error_fraction",
+                format!(
+                    "a {} fault needs `error_fraction`, the share of affected requests that fail, as a number in (0, 1] or a percentage such as \"5%\"",
+                    class.name()
+                ),
+            );
+            return None;
+        };
+        let parsed = match v.get_ref() {
+            Fraction::Number(x) => Some(*x),
+            Fraction::Text(t) => t
+                .trim()
+                .strip_suffix('%')
+                .and_then(|p| p.trim().parse::<f64>().ok())
+                .map(|p| p / 100.0),
+        };
+        match parsed {
+            Some(x) if x > 0.0 && x <= 1.0 => Some(x),
+            _ => {
+                self.c.error(
+                    v.span(),
+                    "fault.error_fraction",
+                    "expected a share of requests in (0, 1], as a number (0.05) or a percentage (\"5%\")".into(),
+                );
+                None
+            }
+        }
+    }
+
     /// What the fault does, by kind.
     fn effect(&mut self, f: &FaultFile, class: FaultClass) -> Option<Effect> {
         use FaultClass as C;
@@ -1163,17 +1204,27 @@ impl Builder<'_> {
             C::HostCrash | C::DiskFailure | C::Aging | C::Maintenance => {
                 down(self.host_targets(f, class)?)
             }
-            C::GrayFailure => Some(Effect::Degrade(self.host_targets(f, class)?)),
+            C::GrayFailure => {
+                let targets = self.host_targets(f, class);
+                let error_fraction = self.error_fraction(f, class);
+                Some(Effect::Degrade {
+                    targets: targets?,
+                    error_fraction: error_fraction?,
+                })
+            }
             C::CommonCause => Some(Effect::Shock(self.host_targets(f, class)?)),
             C::RackPower => down(self.domain_targets(f, class, Level::Racks)?),
             C::ZoneOutage => down(self.domain_targets(f, class, Level::Zones)?),
             C::RegionOutage => down(self.domain_targets(f, class, Level::Regions)?),
             C::LinkDown => down(self.domain_targets(f, class, Level::Links)?),
-            C::DegradedLink => Some(Effect::Degrade(self.domain_targets(
-                f,
-                class,
-                Level::Links,
-            )?)),
+            C::DegradedLink => {
+                let targets = self.domain_targets(f, class, Level::Links);
+                let error_fraction = self.error_fraction(f, class);
+                Some(Effect::Degrade {
+                    targets: targets?,
+                    error_fraction: error_fraction?,
+                })
+            }
             C::Partition => self.partition(f),
             C::BadDeploy => self.rollout(f),
             C::Misconfiguration => match (&f.service, &f.zones) {

@@ -125,6 +125,41 @@ pub(crate) struct FaultFile {
     pub(crate) repair: Option<Spanned<String>>,
     pub(crate) detection: Option<Spanned<String>>,
     pub(crate) team: Option<Spanned<String>>,
+    pub(crate) error_fraction: Option<Spanned<Fraction>>,
+}
+
+/// A share: a plain number (`0.05`) or a percentage (`"5%"`).
+#[derive(Debug)]
+pub(crate) enum Fraction {
+    /// A number.
+    Number(f64),
+    /// Text, parsed by the builder.
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Fraction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FractionVisitor;
+        impl Visitor<'_> for FractionVisitor {
+            type Value = Fraction;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number such as 0.05 or a percentage such as \"5%\"")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Fraction, E> {
+                Ok(Fraction::Number(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Fraction, E> {
+                Ok(Fraction::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Fraction, E> {
+                Ok(Fraction::Number(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Fraction, E> {
+                Ok(Fraction::Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(FractionVisitor)
+    }
 }
 
 /// One name (`"east-a"`, or `"all"`) or a list of names, each with its span.

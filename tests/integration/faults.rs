@@ -44,6 +44,8 @@ fn check(class: &str, fault: &str, effect: Effect) {
         Effect::Degraded => {
             assert_eq!(downtime, 0.0, "{class}: should only degrade");
             assert!(degraded > 0.0, "{class}: no degraded time");
+            let requests = v["request_availability"]["mean"].as_f64().unwrap();
+            assert!(requests < 1.0, "{class}: every request still served");
         }
     }
 }
@@ -106,12 +108,12 @@ fn network_faults() {
     );
     check(
         "degraded-link",
-        &format!("targets = \"all\"\n{OFTEN}"),
+        &format!("targets = \"all\"\nerror_fraction = \"5%\"\n{OFTEN}"),
         Effect::Degraded,
     );
     check(
         "gray-failure",
-        &format!("targets = \"all\"\n{OFTEN}"),
+        &format!("targets = \"all\"\nerror_fraction = 0.3\n{OFTEN}"),
         Effect::Degraded,
     );
 }

@@ -42,8 +42,10 @@ pub struct Counters {
     service: Vec<u32>,
     /// Per service, per instance.
     instance: Vec<Vec<u32>>,
-    degraded_host: Vec<u32>,
-    degraded_link: Vec<u32>,
+    /// Error fractions of the active degradations, summed, in parts per
+    /// million (integers, so that removing one is exact).
+    degraded_host: Vec<u64>,
+    degraded_link: Vec<u64>,
     /// Active partitions, by id, as (side a, side b) zone lists.
     partitions: Vec<(u32, Vec<usize>, Vec<usize>)>,
 }
@@ -93,23 +95,24 @@ impl Counters {
         *c = c.saturating_sub(1);
     }
 
-    /// One more fault degrades `e` (hosts and links; others are ignored).
-    pub fn degrade(&mut self, e: Element) {
+    /// One more fault degrades `e` (hosts and links; others are ignored),
+    /// failing `ppm` parts per million of its requests.
+    pub fn degrade(&mut self, e: Element, ppm: u32) {
         match e {
-            Element::Host(i) => self.degraded_host[i] += 1,
-            Element::Link(i) => self.degraded_link[i] += 1,
+            Element::Host(i) => self.degraded_host[i] += u64::from(ppm.max(1)),
+            Element::Link(i) => self.degraded_link[i] += u64::from(ppm.max(1)),
             _ => {}
         }
     }
 
-    /// One fault that degraded `e` is over.
-    pub fn undegrade(&mut self, e: Element) {
+    /// One fault that degraded `e` by `ppm` is over.
+    pub fn undegrade(&mut self, e: Element, ppm: u32) {
         let c = match e {
             Element::Host(i) => &mut self.degraded_host[i],
             Element::Link(i) => &mut self.degraded_link[i],
             _ => return,
         };
-        *c = c.saturating_sub(1);
+        *c = c.saturating_sub(u64::from(ppm.max(1)));
     }
 
     /// Partition `id` splits zones `a` from zones `b`.
@@ -139,7 +142,7 @@ impl Counters {
 }
 
 /// What an evaluation found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Status {
     /// Whether the entry point is up.
     pub entry_up: bool,
@@ -147,6 +150,15 @@ pub struct Status {
     pub entry_degraded: bool,
     /// Per service: up as seen from where client traffic enters.
     pub service_up: Vec<bool>,
+    /// The share of client requests served without error: zero while the
+    /// entry point is down, less than one while gray hosts or lossy links
+    /// fail part of the traffic.
+    pub served: f64,
+}
+
+/// An error fraction in parts per million, as a share capped at one.
+fn share(ppm: u64) -> f64 {
+    (ppm.min(1_000_000)) as f64 / 1e6
 }
 
 /// The fixed structure of a system, precomputed for fast evaluation.
@@ -258,8 +270,9 @@ impl Evaluator {
         }
     }
 
-    /// `reach[x * zones + y]`: whether zone `x` reaches zone `y`.
-    fn reachability(&self, c: &Counters) -> Vec<bool> {
+    /// `reach[x * zones + y]`: whether zone `x` reaches zone `y`; with
+    /// `avoid_lossy`, only over links that lose nothing.
+    fn reachability(&self, c: &Counters, avoid_lossy: bool) -> Vec<bool> {
         let n = self.graph.node_count();
         let passable: Vec<bool> = (0..n)
             .map(|i| {
@@ -291,7 +304,7 @@ impl Evaluator {
                 for edge in self.graph.edges(NodeIndex::new(v)) {
                     use petgraph::visit::EdgeRef;
                     if let Some(l) = *edge.weight()
-                        && c.link[l] > 0
+                        && (c.link[l] > 0 || (avoid_lossy && c.degraded_link[l] > 0))
                     {
                         continue;
                     }
@@ -321,22 +334,45 @@ impl Evaluator {
     /// Evaluates which services are up, from where, and the entry point.
     pub fn evaluate(&self, spec: &SystemSpec, c: &Counters) -> Status {
         let z = self.zones;
-        let reach = self.reachability(c);
+        let reach = self.reachability(c, false);
+        let lossy = c.degraded_link.iter().any(|&d| d > 0);
+        let clean = if lossy {
+            self.reachability(c, true)
+        } else {
+            reach.clone()
+        };
+        // Requests that must cross a lossy link lose its (worst) fraction.
+        let worst_loss = c.degraded_link.iter().copied().max().map_or(0.0, share);
+        let path_ok = |x: usize, y: usize| {
+            if clean[x * z + y] {
+                1.0
+            } else {
+                1.0 - worst_loss
+            }
+        };
         let services = spec.services.len();
         // up[s * z + zone]: service s up as seen from zone.
         let mut up = vec![false; services * z];
         let mut degraded_from = vec![false; services * z];
+        // success[s * z + zone]: the share of its requests s serves, from zone.
+        let mut success = vec![0.0; services * z];
         for &s in &self.order {
             let svc = &spec.services[s];
             let mut effective = vec![false; svc.instances.len()];
             let mut inst_degraded = vec![false; svc.instances.len()];
+            let mut inst_success = vec![0.0; svc.instances.len()];
             for (i, e) in effective.iter_mut().enumerate() {
                 let iz = self.instance_zone[s][i];
-                let healthy = c.instance[s][i] == 0
-                    && c.service[s] == 0
-                    && self.host_up(c, self.instance_host[s][i]);
+                let host = self.instance_host[s][i];
+                let healthy = c.instance[s][i] == 0 && c.service[s] == 0 && self.host_up(c, host);
                 *e = healthy && svc.hard_dependencies.iter().all(|&d| up[d * z + iz]);
                 if *e {
+                    inst_success[i] = (1.0 - share(c.degraded_host[host]))
+                        * svc
+                            .hard_dependencies
+                            .iter()
+                            .map(|&d| success[d * z + iz])
+                            .product::<f64>();
                     inst_degraded[i] = c.degraded_host[self.instance_host[s][i]] > 0
                         || svc
                             .hard_dependencies
@@ -351,10 +387,13 @@ impl Evaluator {
             for from in 0..z {
                 let mut count = 0u32;
                 let mut any_degraded = false;
+                let mut served = 0.0;
                 for (i, &e) in effective.iter().enumerate() {
-                    if e && reach[from * z + self.instance_zone[s][i]] {
+                    let iz = self.instance_zone[s][i];
+                    if e && reach[from * z + iz] {
                         count += 1;
                         any_degraded |= inst_degraded[i];
+                        served += inst_success[i] * path_ok(from, iz);
                     }
                 }
                 let ok = match svc.up_rule {
@@ -366,6 +405,12 @@ impl Evaluator {
                 };
                 up[s * z + from] = ok;
                 degraded_from[s * z + from] = ok && any_degraded;
+                // Requests spread evenly over the instances that serve them.
+                success[s * z + from] = if ok {
+                    served / f64::from(count.max(1))
+                } else {
+                    0.0
+                };
             }
         }
         let seen_up = |s: usize| {
@@ -375,17 +420,25 @@ impl Evaluator {
         };
         let service_up: Vec<bool> = (0..services).map(seen_up).collect();
         let entry_up = service_up[self.entry_service];
-        let lossy_link = c.degraded_link.iter().any(|&d| d > 0);
+        let e = self.entry_service;
         let entry_degraded = entry_up
-            && (self.entry_zones.iter().any(|&ez| {
-                self.zone_up(c, ez)
-                    && up[self.entry_service * z + ez]
-                    && degraded_from[self.entry_service * z + ez]
-            }) || lossy_link);
+            && (self
+                .entry_zones
+                .iter()
+                .any(|&ez| self.zone_up(c, ez) && up[e * z + ez] && degraded_from[e * z + ez])
+                || lossy);
+        // Clients are steered to the entry zone that serves them best.
+        let served = self
+            .entry_zones
+            .iter()
+            .filter(|&&ez| self.zone_up(c, ez))
+            .map(|&ez| success[e * z + ez])
+            .fold(0.0, f64::max);
         Status {
             entry_up,
             entry_degraded,
             service_up,
+            served,
         }
     }
 
@@ -562,9 +615,32 @@ mod tests {
         c.down(Element::Link(0));
         assert!(!eval(&s, &c).entry_up, "db is across the broken link");
         c.up(Element::Link(0));
-        c.degrade(Element::Link(0));
+        c.degrade(Element::Link(0), 100_000);
         let st = eval(&s, &c);
         assert!(st.entry_up && st.entry_degraded);
+        // web-1 (zone a) reaches db over the lossy link; web-2 (zone b) is
+        // reached over it: every request crosses it once.
+        assert!((st.served - 0.9).abs() < 1e-12, "{}", st.served);
+        c.undegrade(Element::Link(0), 100_000);
+        assert_eq!(eval(&s, &c).served, 1.0);
+    }
+
+    #[test]
+    fn a_gray_host_fails_its_share_of_requests() {
+        let s = spec();
+        let mut c = Counters::new(&s);
+        assert_eq!(eval(&s, &c).served, 1.0);
+        // web-1 errs on 20% of its requests; web-2 serves perfectly; each
+        // takes half the traffic.
+        c.degrade(Element::Host(0), 200_000);
+        let st = eval(&s, &c);
+        assert!(st.entry_up && st.entry_degraded);
+        assert!((st.served - 0.9).abs() < 1e-12, "{}", st.served);
+        // db's host (host 1) graying hurts every request through db.
+        c.degrade(Element::Host(1), 500_000);
+        let st = eval(&s, &c);
+        let want = 0.5 * (0.8 * 0.5) + 0.5 * (0.5 * 0.5);
+        assert!((st.served - want).abs() < 1e-12, "{} != {want}", st.served);
     }
 
     #[test]

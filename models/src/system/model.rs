@@ -86,7 +86,8 @@ impl TraceEvent for SystemEvent {
 #[derive(Clone, Debug)]
 enum Kind {
     Down(Element),
-    Degrade(Element),
+    /// Degrades an element; its error fraction in parts per million.
+    Degrade(Element, u32),
     Shock(Vec<Element>),
     Partition,
     Rollout,
@@ -112,7 +113,7 @@ struct Process {
 #[derive(Clone, Debug, PartialEq)]
 enum Held {
     Down(Element),
-    Degrade(Element),
+    Degrade(Element, u32),
     Partition,
     Rollout(Vec<Element>),
 }
@@ -141,6 +142,11 @@ pub struct SystemMeasures {
     pub services: Vec<ServiceMeasures>,
     /// Hours the entry point was up but degraded.
     pub degraded_hours: f64,
+    /// Hours of full service: the integral of the share of requests served
+    /// (one while everything works, less while gray hosts or lossy links
+    /// fail part of the traffic, zero while down). Divided by the measured
+    /// hours, it is the request-based availability.
+    pub served_hours: f64,
     /// Hours of entry downtime charged to each fault of the spec.
     pub attributed_hours: Vec<f64>,
     /// Occurrences of each fault of the spec that took effect.
@@ -163,6 +169,7 @@ pub struct SystemModel<'a> {
     entry: ServiceMeasures,
     services: Vec<ServiceMeasures>,
     degraded: SimDuration,
+    served_hours: f64,
     attributed: Vec<f64>,
     occurrences: Vec<u64>,
     /// The current split of downtime among faults (fault index, share).
@@ -204,9 +211,13 @@ impl<'a> SystemModel<'a> {
                         add(Kind::Down(e), spec.element_name(e), i as u64, &[]);
                     }
                 }
-                Effect::Degrade(targets) => {
+                Effect::Degrade {
+                    targets,
+                    error_fraction,
+                } => {
+                    let ppm = (error_fraction * 1e6).round() as u32;
                     for (i, &e) in targets.iter().enumerate() {
-                        add(Kind::Degrade(e), spec.element_name(e), i as u64, &[]);
+                        add(Kind::Degrade(e, ppm), spec.element_name(e), i as u64, &[]);
                     }
                 }
                 Effect::Shock(members) => {
@@ -242,6 +253,7 @@ impl<'a> SystemModel<'a> {
                 .map(|&up| ServiceMeasures::new(warmup, up))
                 .collect(),
             degraded: SimDuration::ZERO,
+            served_hours: 0.0,
             attributed: vec![0.0; spec.faults.len()],
             occurrences: vec![0; spec.faults.len()],
             shares: Vec::new(),
@@ -262,6 +274,7 @@ impl<'a> SystemModel<'a> {
         SystemMeasures {
             services: self.services.clone(),
             degraded_hours: self.degraded.as_hours_f64(),
+            served_hours: self.served_hours,
             attributed_hours: self.attributed.clone(),
             occurrences: self.occurrences.clone(),
         }
@@ -317,7 +330,7 @@ impl<'a> SystemModel<'a> {
     fn apply(&mut self, held: &Held, act: u32) {
         match held {
             Held::Down(e) => self.counters.down(*e),
-            Held::Degrade(e) => self.counters.degrade(*e),
+            Held::Degrade(e, ppm) => self.counters.degrade(*e, *ppm),
             Held::Partition => {
                 let p = self.activations[act as usize]
                     .as_ref()
@@ -335,7 +348,7 @@ impl<'a> SystemModel<'a> {
     fn remove(&mut self, held: &Held, act: u32) {
         match held {
             Held::Down(e) => self.counters.up(*e),
-            Held::Degrade(e) => self.counters.undegrade(*e),
+            Held::Degrade(e, ppm) => self.counters.undegrade(*e, *ppm),
             Held::Partition => self.counters.heal(act),
             Held::Rollout(broken) => broken.iter().for_each(|&e| self.counters.up(e)),
         }
@@ -396,8 +409,8 @@ impl<'a> SystemModel<'a> {
                     self.schedule_next(p, s);
                 }
             }
-            Kind::Degrade(e) => {
-                self.activate(p, Held::Degrade(e), None, s);
+            Kind::Degrade(e, ppm) => {
+                self.activate(p, Held::Degrade(e, ppm), None, s);
             }
             Kind::Shock(members) => {
                 for (m, e) in members.into_iter().enumerate() {
@@ -535,18 +548,7 @@ impl<'a> SystemModel<'a> {
 
     /// Accumulates the span since the last change, then takes the new state.
     fn update(&mut self, now: SimTime) {
-        let from = self.last.max(self.warmup);
-        if now > from {
-            let span = now - from;
-            if !self.status.entry_up {
-                let hours = span.as_hours_f64();
-                for &(f, share) in &self.shares {
-                    self.attributed[f] += share * hours;
-                }
-            } else if self.status.entry_degraded {
-                self.degraded += span;
-            }
-        }
+        self.accumulate(now);
         self.last = now;
         self.status = self.eval.evaluate(self.spec, &self.counters);
         self.entry.set_up(now, self.status.entry_up);
@@ -560,6 +562,24 @@ impl<'a> SystemModel<'a> {
         };
     }
 
+    /// Charges the span from the last change to `now` (its part after the
+    /// warm-up) to the state that held during it.
+    fn accumulate(&mut self, now: SimTime) {
+        let from = self.last.max(self.warmup);
+        if now > from {
+            let span = now - from;
+            let hours = span.as_hours_f64();
+            self.served_hours += self.status.served * hours;
+            if !self.status.entry_up {
+                for &(f, share) in &self.shares {
+                    self.attributed[f] += share * hours;
+                }
+            } else if self.status.entry_degraded {
+                self.degraded += span;
+            }
+        }
+    }
+
     /// Splits the current downtime among the active faults (see the module
     /// documentation for the rule).
     fn attribute(&mut self) -> Vec<(usize, f64)> {
@@ -568,7 +588,7 @@ impl<'a> SystemModel<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, a)| a.as_ref().map(|a| (i as u32, a.held.clone())))
-            .filter(|(_, h)| !matches!(h, Held::Degrade(_)))
+            .filter(|(_, h)| !matches!(h, Held::Degrade(..)))
             .collect();
         let mut necessary = Vec::new();
         for (id, held) in &active {
@@ -623,7 +643,7 @@ impl<'a> SystemModel<'a> {
             })
         };
         match held {
-            Held::Down(e) | Held::Degrade(e) => hosts_touched(*e),
+            Held::Down(e) | Held::Degrade(e, _) => hosts_touched(*e),
             Held::Partition => true,
             Held::Rollout(broken) => broken.iter().any(|&e| hosts_touched(e)),
         }
@@ -651,18 +671,7 @@ impl Model for SystemModel<'_> {
 
     fn finish(&mut self, end: SimTime) {
         // Close the last span, then the per-service measures.
-        let from = self.last.max(self.warmup);
-        if end > from {
-            let span = end - from;
-            if !self.status.entry_up {
-                let hours = span.as_hours_f64();
-                for &(f, share) in &self.shares {
-                    self.attributed[f] += share * hours;
-                }
-            } else if self.status.entry_degraded {
-                self.degraded += span;
-            }
-        }
+        self.accumulate(end);
         self.last = end;
         self.entry.finish(end);
         for m in &mut self.services {

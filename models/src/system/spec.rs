@@ -208,9 +208,15 @@ pub enum Effect {
     /// Each listed element is taken down by its own, independent process
     /// (one host crash process per host, say).
     Down(Vec<Element>),
-    /// Each listed element is degraded, not down (gray failure, a lossy
-    /// link), by its own process.
-    Degrade(Vec<Element>),
+    /// Each listed element is degraded, not down, by its own process: a
+    /// gray host fails `error_fraction` of the requests it serves; a lossy
+    /// link loses that fraction of the requests that must cross it.
+    Degrade {
+        /// The hosts or links degraded.
+        targets: Vec<Element>,
+        /// The share of affected requests that fail, in (0, 1].
+        error_fraction: f64,
+    },
     /// One shock process; each shock takes down every listed element that
     /// is up at that instant, each repaired on its own (common cause).
     Shock(Vec<Element>),
@@ -360,6 +366,9 @@ pub enum SystemError {
     /// A team has no crews.
     #[error("team `{0}` has no crews")]
     NoCrews(String),
+    /// A degradation's error fraction is outside (0, 1].
+    #[error("fault `{0}`: the error fraction must be more than 0 and at most 1")]
+    BadFraction(String),
     /// A fault has nothing to act on.
     #[error("fault `{0}` has no targets")]
     NoTargets(String),
@@ -461,15 +470,22 @@ impl SystemSpec {
                 return Err(bad(format!("fault `{}`", f.name), "team", team));
             }
             let empty = match &f.effect {
-                Effect::Down(t) | Effect::Degrade(t) | Effect::Shock(t) => t.is_empty(),
+                Effect::Down(t) | Effect::Degrade { targets: t, .. } | Effect::Shock(t) => {
+                    t.is_empty()
+                }
                 Effect::Partition { a, b } => a.is_empty() || b.is_empty(),
                 Effect::Rollout { .. } => false,
             };
             if empty {
                 return Err(SystemError::NoTargets(f.name.clone()));
             }
+            if let Effect::Degrade { error_fraction, .. } = f.effect
+                && !(error_fraction > 0.0 && error_fraction <= 1.0)
+            {
+                return Err(SystemError::BadFraction(f.name.clone()));
+            }
             let elements: &[Element] = match &f.effect {
-                Effect::Down(t) | Effect::Degrade(t) | Effect::Shock(t) => t,
+                Effect::Down(t) | Effect::Degrade { targets: t, .. } | Effect::Shock(t) => t,
                 _ => &[],
             };
             for &e in elements {

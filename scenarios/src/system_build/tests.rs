@@ -307,15 +307,21 @@ fn domains_expand_to_their_racks_and_zones() {
     );
     assert_eq!(
         effect(&format!(
-            "kind = \"degraded-link\"\ntargets = [\"east-west\"]\n{tail}"
+            "kind = \"degraded-link\"\ntargets = [\"east-west\"]\nerror_fraction = 0.01\n{tail}"
         )),
-        Effect::Degrade(vec![Element::Link(0)])
+        Effect::Degrade {
+            targets: vec![Element::Link(0)],
+            error_fraction: 0.01
+        }
     );
     assert_eq!(
         effect(&format!(
-            "kind = \"gray-failure\"\ntargets = \"west-a\"\n{tail}"
+            "kind = \"gray-failure\"\ntargets = \"west-a\"\nerror_fraction = \"20%\"\n{tail}"
         )),
-        Effect::Degrade(vec![Element::Host(8), Element::Host(9)])
+        Effect::Degrade {
+            targets: vec![Element::Host(8), Element::Host(9)],
+            error_fraction: 0.2
+        }
     );
     assert_eq!(
         effect(&format!(
