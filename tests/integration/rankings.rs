@@ -104,3 +104,44 @@ fn zone_outages_cost_multi_az_less_than_one_zone() {
         "{one_zone} vs {three_zones}"
     );
 }
+
+/// Attributed downtime sums to total downtime, and shares to one, on every
+/// built-in infrastructure scenario.
+#[test]
+fn attribution_adds_up_to_downtime() {
+    for scenario in [
+        "single-server",
+        "web-n-plus-1",
+        "multi-az",
+        "rack-correlated",
+        "bad-deploy",
+        "zone-partition",
+    ] {
+        let v = nines_json(&[
+            "run",
+            scenario,
+            "--seed",
+            "5",
+            "--replications",
+            "50",
+            "--json",
+            "-",
+        ]);
+        let total = v["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
+        let a = v["attribution"].as_array().unwrap();
+        let minutes: f64 = a
+            .iter()
+            .map(|x| x["downtime_minutes_per_year"].as_f64().unwrap())
+            .sum();
+        let shares: f64 = a.iter().map(|x| x["share"].as_f64().unwrap()).sum();
+        assert!(total > 0.0, "{scenario}: no downtime to attribute");
+        assert!(
+            (minutes - total).abs() <= 1e-9 * total,
+            "{scenario}: {minutes} != {total}"
+        );
+        assert!(
+            (shares - 1.0).abs() < 1e-9,
+            "{scenario}: shares sum to {shares}"
+        );
+    }
+}

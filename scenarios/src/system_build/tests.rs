@@ -1,6 +1,10 @@
 //! The system format: every validation error located by file, line, column
 //! and key; placement; target expansion; effects and occurrences.
 
+use models::system::spec::{Effect, Element, EntrySpec, FaultClass, Occurrence, Place, TeamSpec};
+use sim_core::time::{SimDuration, SimTime};
+
+use super::names::{edit_distance, suggestion};
 use super::*;
 use crate::parse;
 

@@ -1,0 +1,382 @@
+//! Services: their names, up rules, dependencies (without cycles) and
+//! costs; the entry, where client traffic comes in; the cost of downtime.
+
+use std::collections::BTreeSet;
+use std::collections::btree_map::Entry;
+use std::ops::Range;
+
+use models::system::spec::{EntrySpec, UpRule};
+use serde_spanned::Spanned;
+use sim_core::time::SimDuration;
+
+use super::{Builder, ServiceDraft};
+use crate::system_file::{Amount, ServiceFile, SystemFile};
+
+impl Builder<'_> {
+    /// Every service: names first (dependencies may point forward), then
+    /// placement, up rule, dependencies and cost, then dependency cycles.
+    pub(super) fn services(&mut self, files: &[ServiceFile]) {
+        if files.is_empty() {
+            self.c.missing(
+                "service",
+                "missing field `service`: no [[service]] tables; expected at least one, such as [[service]] name = \"web\", instances = 3, min_healthy = 2".into(),
+            );
+        }
+        for (i, s) in files.iter().enumerate() {
+            let name = self.name(&s.name, "service.name");
+            if name.is_empty() {
+                continue;
+            }
+            match self.service_names.entry(name) {
+                Entry::Occupied(e) => self.c.error(
+                    s.name.span(),
+                    "service.name",
+                    format!(
+                        "two services are named `{}`; expected unique names",
+                        e.key()
+                    ),
+                ),
+                Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+            }
+        }
+        let mut edges: Vec<Vec<(usize, Range<usize>, &'static str)>> = Vec::new();
+        for s in files {
+            let name = s.name.get_ref().trim().to_string();
+            let instances = self.place_instances(s, &name);
+            let up_rule = self.up_rule(s, instances.as_ref().map(Vec::len));
+            let mut out = Vec::new();
+            let hard = self.dependencies(&s.hard_dependencies, "service.hard_dependencies");
+            let soft = self.dependencies(&s.soft_dependencies, "service.soft_dependencies");
+            for (d, span) in hard.iter().chain(&soft) {
+                out.push((*d, span.clone(), "service.hard_dependencies"));
+            }
+            let soft_set: BTreeSet<usize> = soft.iter().map(|(d, _)| *d).collect();
+            for (d, span) in &hard {
+                if soft_set.contains(d) {
+                    self.c.error(
+                        span.clone(),
+                        "service.hard_dependencies",
+                        format!(
+                            "`{}` is both a hard and a soft dependency; expected one or the other",
+                            files[*d].name.get_ref().trim()
+                        ),
+                    );
+                }
+            }
+            // Key the soft edges by their own key, for the cycle message.
+            for e in out.iter_mut().skip(hard.len()) {
+                e.2 = "service.soft_dependencies";
+            }
+            edges.push(out);
+            let cost = match &s.cost_per_hour {
+                Some(a) => self
+                    .amount_per_hour(a, "service.cost_per_hour")
+                    .unwrap_or(0.0),
+                None => 0.0,
+            };
+            self.services.push(ServiceDraft {
+                name,
+                instances,
+                up_rule,
+                hard_dependencies: hard.iter().map(|(d, _)| *d).collect(),
+                soft_dependencies: soft.iter().map(|(d, _)| *d).collect(),
+                cost_per_instance_hour: cost,
+            });
+        }
+        let names: Vec<&str> = self.services.iter().map(|s| s.name.as_str()).collect();
+        if let Some((cycle, span, key)) = dependency_cycle(&edges, &names) {
+            self.c.error(
+                span,
+                key,
+                format!("services depend on each other in a cycle: {cycle}; expected dependencies that end (a service cannot need itself, even through others)"),
+            );
+        }
+    }
+
+    /// Resolves a list of dependencies to service indices, with their spans.
+    fn dependencies(&mut self, list: &[Spanned<String>], key: &str) -> Vec<(usize, Range<usize>)> {
+        let mut out: Vec<(usize, Range<usize>)> = Vec::new();
+        for d in list {
+            let name = d.get_ref().trim();
+            match self.service_names.get(name) {
+                Some(&i) if out.iter().any(|(j, _)| *j == i) => self.c.error(
+                    d.span(),
+                    key,
+                    format!("`{name}` is listed twice; expected each dependency once"),
+                ),
+                Some(&i) => out.push((i, d.span())),
+                None => {
+                    let names = std::mem::take(&mut self.service_names);
+                    self.unknown(
+                        d.span(),
+                        key,
+                        name,
+                        "the name of a [[service]]",
+                        names.keys().map(String::as_str),
+                    );
+                    self.service_names = names;
+                }
+            }
+        }
+        out
+    }
+
+    /// `min_healthy`, or `capacity_rps` with `load_rps`.
+    fn up_rule(&mut self, s: &ServiceFile, instances: Option<usize>) -> Option<UpRule> {
+        match (&s.min_healthy, &s.capacity_rps) {
+            (Some(k), None) => {
+                if let Some(l) = &s.load_rps {
+                    self.c.error(
+                        l.span(),
+                        "service.load_rps",
+                        "`load_rps` goes with `capacity_rps`, not with `min_healthy`; expected one rule".into(),
+                    );
+                }
+                let n = instances?;
+                let v = *k.get_ref();
+                if v < 1 || v as u64 > n as u64 {
+                    self.c.error(
+                        k.span(),
+                        "service.min_healthy",
+                        format!(
+                            "min_healthy = {v} but the service has {n} instance{}; expected 1 to {n}",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                    );
+                    return None;
+                }
+                Some(UpRule::MinHealthy(v as u32))
+            }
+            (None, Some(cap)) => {
+                let per = *cap.get_ref();
+                let mut ok = true;
+                if !(per > 0.0 && per.is_finite()) {
+                    self.c.error(
+                        cap.span(),
+                        "service.capacity_rps",
+                        format!("capacity_rps = {per}; expected a positive number of requests per second one instance serves"),
+                    );
+                    ok = false;
+                }
+                let Some(load) = &s.load_rps else {
+                    self.c.error(
+                        cap.span(),
+                        "service.load_rps",
+                        "`capacity_rps` is given without `load_rps`; expected the requests per second offered to the service, such as load_rps = 2000".into(),
+                    );
+                    return None;
+                };
+                let l = *load.get_ref();
+                if !(l >= 0.0 && l.is_finite()) {
+                    self.c.error(
+                        load.span(),
+                        "service.load_rps",
+                        format!(
+                            "load_rps = {l}; expected a non-negative number of requests per second"
+                        ),
+                    );
+                    return None;
+                }
+                if let Some(n) = instances
+                    && ok
+                    && per * (n as f64) < l
+                {
+                    self.c.error(
+                        load.span(),
+                        "service.load_rps",
+                        format!(
+                            "load_rps = {l} exceeds the capacity of all {n} instances ({} rps), so the service could never be up; expected more instances or capacity",
+                            per * n as f64
+                        ),
+                    );
+                    ok = false;
+                }
+                (ok && instances.is_some()).then_some(UpRule::Capacity {
+                    per_instance_rps: per,
+                    load_rps: l,
+                })
+            }
+            (Some(k), Some(_)) => {
+                self.c.error(
+                    k.span(),
+                    "service.min_healthy",
+                    "both `min_healthy` and `capacity_rps` are given; expected exactly one up rule"
+                        .into(),
+                );
+                None
+            }
+            (None, None) => {
+                self.c.error(
+                    s.name.span(),
+                    "service.min_healthy",
+                    format!(
+                        "service `{}` has no up rule; expected min_healthy = K (up while K instances are healthy) or capacity_rps with load_rps",
+                        s.name.get_ref().trim()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// An amount per hour: a number, or text such as `"0.12/h"`.
+    fn amount_per_hour(&mut self, value: &Spanned<Amount>, key: &str) -> Option<f64> {
+        let amount = match value.get_ref() {
+            Amount::Number(x) => Ok(*x),
+            Amount::Text(t) => parse_per_hour(t),
+        };
+        match amount {
+            Ok(x) if x >= 0.0 && x.is_finite() => Some(x),
+            Ok(x) => {
+                self.c.error(
+                    value.span(),
+                    key,
+                    format!("{x} is not a cost; expected a non-negative amount per hour such as 0.12 or \"0.12/h\""),
+                );
+                None
+            }
+            Err(e) => {
+                self.c.error(value.span(), key, e);
+                None
+            }
+        }
+    }
+
+    /// `[entry]`: the user-facing service and where traffic enters.
+    pub(super) fn entry(&mut self, file: &SystemFile) -> Option<EntrySpec> {
+        let Some(entry) = &file.entry else {
+            self.c.missing(
+                "entry",
+                "missing field `entry`: no [entry] table; expected the user-facing service and where client traffic enters, such as [entry] service = \"web\", from = \"east\"".into(),
+            );
+            return None;
+        };
+        let name = entry.service.get_ref().trim();
+        let service = match self.service_names.get(name) {
+            Some(&s) => Some(s),
+            None => {
+                let names = std::mem::take(&mut self.service_names);
+                self.unknown(
+                    entry.service.span(),
+                    "entry.service",
+                    name,
+                    "the name of a [[service]]",
+                    names.keys().map(String::as_str),
+                );
+                self.service_names = names;
+                None
+            }
+        };
+        let from = self.zone_or_region(&entry.from, "entry.from");
+        Some(EntrySpec {
+            service: service?,
+            from: from?,
+        })
+    }
+
+    /// `[cost]`.
+    pub(super) fn downtime_cost(&mut self, file: &SystemFile) -> f64 {
+        let Some(v) = file
+            .cost
+            .as_ref()
+            .and_then(|c| c.downtime_per_minute.as_ref())
+        else {
+            return 0.0;
+        };
+        let x = *v.get_ref();
+        if x >= 0.0 && x.is_finite() {
+            x
+        } else {
+            self.c.error(
+                v.span(),
+                "cost.downtime_per_minute",
+                format!("{x} is not a cost; expected a non-negative amount per minute of downtime"),
+            );
+            0.0
+        }
+    }
+}
+
+/// Parses `"0.12/h"`, `"90/30d"` or `"2.88/d"` as an amount per hour.
+fn parse_per_hour(text: &str) -> Result<f64, String> {
+    let expected = "expected a number (per hour) or text such as \"0.12/h\" or \"90/30d\"";
+    let Some((amount, per)) = text.split_once('/') else {
+        return Err(format!("`{text}` has no `/`; {expected}"));
+    };
+    let amount: f64 = amount
+        .trim()
+        .parse()
+        .map_err(|_| format!("malformed amount in `{text}`; {expected}"))?;
+    let per = per.trim();
+    let per = if per.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("1{per}")
+    } else {
+        per.to_string()
+    };
+    let d: SimDuration = per
+        .parse()
+        .map_err(|e| format!("the time in `{text}` is malformed: {e}"))?;
+    if d.is_zero() {
+        return Err(format!("`{text}` is per zero time; {expected}"));
+    }
+    Ok(amount / d.as_hours_f64())
+}
+
+/// The first dependency cycle, as `a -> b -> a`, with the span and key of
+/// the dependency that closes it. Depth-first, in file order.
+fn dependency_cycle(
+    edges: &[Vec<(usize, Range<usize>, &'static str)>],
+    names: &[&str],
+) -> Option<(String, Range<usize>, &'static str)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Colour {
+        White,
+        Grey,
+        Black,
+    }
+    type Found = (String, Range<usize>, &'static str);
+    fn visit(
+        s: usize,
+        edges: &[Vec<(usize, Range<usize>, &'static str)>],
+        names: &[&str],
+        colour: &mut [Colour],
+        stack: &mut Vec<usize>,
+    ) -> Option<Found> {
+        colour[s] = Colour::Grey;
+        stack.push(s);
+        for (d, span, key) in edges.get(s).into_iter().flatten() {
+            let d = *d;
+            match colour.get(d).copied() {
+                Some(Colour::Grey) => {
+                    let start = stack.iter().position(|&x| x == d).unwrap_or(0);
+                    let mut path: Vec<&str> = stack[start..]
+                        .iter()
+                        .map(|&x| names.get(x).copied().unwrap_or("?"))
+                        .collect();
+                    path.push(names.get(d).copied().unwrap_or("?"));
+                    return Some((path.join(" -> "), span.clone(), key));
+                }
+                Some(Colour::White) => {
+                    if let Some(found) = visit(d, edges, names, colour, stack) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        colour[s] = Colour::Black;
+        None
+    }
+    let mut colour = vec![Colour::White; edges.len()];
+    let mut stack = Vec::new();
+    (0..edges.len()).find_map(|s| {
+        if colour[s] == Colour::White {
+            visit(s, edges, names, &mut colour, &mut stack)
+        } else {
+            None
+        }
+    })
+}
