@@ -76,6 +76,9 @@ pub(crate) struct ValidateArgs {
     /// Print the comparison as a JSON list instead of a table.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Run only the cases whose id starts with this (V07 runs V07a and V07b).
+    #[arg(long, value_name = "ID")]
+    pub(crate) case: Option<String>,
     /// Worker threads; 0 means one per core. Results do not depend on it.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub(crate) threads: usize,

@@ -309,6 +309,47 @@ pub(crate) fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            id: "V07a",
+            scenario: v07("exponential(mean = 0.05h)"),
+            checks: vec![
+                check(
+                    "active-standby availability, coverage 0.9, Exp failover",
+                    59510840265305800.0 / 59525131056677329.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    7511239944875642400.0 / 59525131056677329.0,
+                    DowntimeMinutesPerYear,
+                ),
+            ],
+        },
+        Case {
+            id: "V07b",
+            scenario: v07("deterministic(0.05h)"),
+            checks: vec![check(
+                "active-standby availability, deterministic failover",
+                0.9997599189,
+                Availability,
+            )],
+        },
+        Case {
+            id: "V08",
+            scenario: V08.to_string(),
+            checks: vec![
+                check(
+                    "1-of-2 availability with common cause, beta = 0.1",
+                    203800.0 / 203919.0,
+                    Availability,
+                ),
+                check(
+                    "downtime per year (min/yr)",
+                    20848800.0 / 67973.0,
+                    DowntimeMinutesPerYear,
+                ),
+            ],
+        },
+        Case {
             id: "V09a",
             scenario: scenario(
                 "V09a",
@@ -369,23 +410,50 @@ pub(crate) fn cases() -> Vec<Case> {
                 Availability,
             )],
         },
-        Case {
-            id: "V08",
-            scenario: V08.to_string(),
-            checks: vec![
-                check(
-                    "1-of-2 availability with common cause, beta = 0.1",
-                    203800.0 / 203919.0,
-                    Availability,
-                ),
-                check(
-                    "downtime per year (min/yr)",
-                    20848800.0 / 67973.0,
-                    DowntimeMinutesPerYear,
-                ),
-            ],
-        },
     ]
+}
+
+/// V07 through the infrastructure model: two hosts, an active and a hot
+/// standby, each repaired on its own; losing the active one costs a
+/// failover, automatic with probability 0.9 (in `failover`), else a manual
+/// recovery in Exp(1 h).
+fn v07(failover: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "V07"
+
+[simulation]
+horizon = "100y"
+warmup = "2000h"
+replications = 1000
+seed = 2026
+
+[[region]]
+name = "r"
+
+[[zone]]
+name = "z"
+region = "r"
+hosts_per_rack = 2
+
+[[service]]
+name = "pair"
+instances = 2
+min_healthy = 1
+failover = {{ duration = "{failover}", coverage = 0.9, manual = "exponential(mean = 1h)" }}
+
+[entry]
+service = "pair"
+from = "r"
+
+[[fault]]
+kind = "host-crash"
+targets = "all"
+every = "exponential(mean = 1000h)"
+repair = "exponential(mean = 10h)"
+"#
+    )
 }
 
 /// V08 through the infrastructure model: two hosts, one instance each, up
@@ -495,9 +563,21 @@ pub(crate) fn run_case(case: &Case, threads: usize) -> Result<Vec<ValidationRow>
 
 /// `nines validate`.
 pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let selected: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| args.case.as_deref().is_none_or(|p| c.id.starts_with(p)))
+        .collect();
+    if selected.is_empty() {
+        let ids: Vec<&str> = cases().iter().map(|c| c.id).collect();
+        return Err(Failure::input(format!(
+            "--case {}: no such validation case; expected one of {}",
+            args.case.unwrap_or_default(),
+            ids.join(", ")
+        )));
+    }
     let mut rows = Vec::new();
-    for case in cases() {
-        rows.extend(run_case(&case, args.threads)?);
+    for case in &selected {
+        rows.extend(run_case(case, args.threads)?);
     }
     let text = if args.json {
         let mut t = serde_json::to_string_pretty(&rows)

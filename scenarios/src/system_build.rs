@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 
 use models::spec::ModelSpec;
 use models::system::spec::{
-    FaultSpec, HostSpec, InstanceSpec, LinkSpec, RackSpec, ServiceSpec, SystemSpec, UpRule,
-    ZoneSpec,
+    FailoverSpec, FaultSpec, HostSpec, InstanceSpec, LinkSpec, RackSpec, ServiceSpec, SystemSpec,
+    UpRule, ZoneSpec,
 };
 
 use self::topology::Kind;
@@ -52,6 +52,8 @@ struct ServiceDraft {
     hard_dependencies: Vec<usize>,
     soft_dependencies: Vec<usize>,
     cost_per_instance_hour: f64,
+    /// `None` when the failover table had an error.
+    failover: Option<Option<FailoverSpec>>,
 }
 
 /// The state of a build: the checker, and everything resolved so far.
@@ -129,6 +131,7 @@ pub(crate) fn build(
                 hard_dependencies: s.hard_dependencies,
                 soft_dependencies: s.soft_dependencies,
                 cost_per_instance_hour: s.cost_per_instance_hour,
+                failover: s.failover?,
             })
         })
         .collect();

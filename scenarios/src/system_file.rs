@@ -80,6 +80,16 @@ pub(crate) struct ServiceFile {
     #[serde(default)]
     pub(crate) soft_dependencies: Vec<Spanned<String>>,
     pub(crate) cost_per_hour: Option<Spanned<Amount>>,
+    pub(crate) failover: Option<Spanned<FailoverFile>>,
+}
+
+/// `failover`: active-passive operation of a service.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FailoverFile {
+    pub(crate) duration: Spanned<String>,
+    pub(crate) coverage: Option<Spanned<Fraction>>,
+    pub(crate) manual: Option<Spanned<String>>,
 }
 
 /// `[entry]`: where users reach the system.

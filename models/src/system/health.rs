@@ -48,6 +48,10 @@ pub struct Counters {
     degraded_link: Vec<u64>,
     /// Active partitions, by id, as (side a, side b) zone lists.
     partitions: Vec<(u32, Vec<usize>, Vec<usize>)>,
+    /// Per active-passive service: the instance that serves, if any.
+    active: Vec<Option<usize>>,
+    /// Per active-passive service: a failover is under way.
+    switching: Vec<bool>,
 }
 
 impl Counters {
@@ -68,7 +72,31 @@ impl Counters {
             degraded_host: vec![0; spec.hosts.len()],
             degraded_link: vec![0; spec.links.len()],
             partitions: Vec::new(),
+            // Active-passive services start on their first instance.
+            active: spec
+                .services
+                .iter()
+                .map(|s| s.failover.as_ref().map(|_| 0))
+                .collect(),
+            switching: vec![false; spec.services.len()],
         }
+    }
+
+    /// The instance an active-passive service serves from, if any.
+    pub fn active(&self, service: usize) -> Option<usize> {
+        self.active[service]
+    }
+
+    /// Whether a failover of `service` is under way.
+    pub fn switching(&self, service: usize) -> bool {
+        self.switching[service]
+    }
+
+    /// Sets the serving instance and failover state of an active-passive
+    /// service.
+    pub fn set_failover(&mut self, service: usize, active: Option<usize>, switching: bool) {
+        self.active[service] = active;
+        self.switching[service] = switching;
     }
 
     fn slot(&mut self, e: Element) -> &mut u32 {
@@ -154,6 +182,9 @@ pub struct Status {
     /// entry point is down, less than one while gray hosts or lossy links
     /// fail part of the traffic.
     pub served: f64,
+    /// Per service, per instance: healthy with every hard dependency up as
+    /// seen from its zone (whether or not it is the one serving).
+    pub effective: Vec<Vec<bool>>,
 }
 
 /// An error fraction in parts per million, as a share capped at one.
@@ -356,6 +387,7 @@ impl Evaluator {
         let mut degraded_from = vec![false; services * z];
         // success[s * z + zone]: the share of its requests s serves, from zone.
         let mut success = vec![0.0; services * z];
+        let mut effective_all: Vec<Vec<bool>> = vec![Vec::new(); services];
         for &s in &self.order {
             let svc = &spec.services[s];
             let mut effective = vec![false; svc.instances.len()];
@@ -384,11 +416,19 @@ impl Evaluator {
                             .any(|&d| !up[d * z + iz] || degraded_from[d * z + iz]);
                 }
             }
+            // An active-passive service serves from its active instance only,
+            // and from none while it fails over.
+            let serving: Vec<bool> = match svc.failover {
+                None => effective.clone(),
+                Some(_) => (0..effective.len())
+                    .map(|i| effective[i] && !c.switching[s] && c.active[s] == Some(i))
+                    .collect(),
+            };
             for from in 0..z {
                 let mut count = 0u32;
                 let mut any_degraded = false;
                 let mut served = 0.0;
-                for (i, &e) in effective.iter().enumerate() {
+                for (i, &e) in serving.iter().enumerate() {
                     let iz = self.instance_zone[s][i];
                     if e && reach[from * z + iz] {
                         count += 1;
@@ -412,6 +452,7 @@ impl Evaluator {
                     0.0
                 };
             }
+            effective_all[s] = effective;
         }
         let seen_up = |s: usize| {
             self.entry_zones
@@ -439,6 +480,7 @@ impl Evaluator {
             entry_degraded,
             service_up,
             served,
+            effective: effective_all,
         }
     }
 
@@ -506,6 +548,7 @@ mod tests {
                     hard_dependencies: vec![1],
                     soft_dependencies: vec![],
                     cost_per_instance_hour: 0.1,
+                    failover: None,
                 },
                 ServiceSpec {
                     name: "db".into(),
@@ -517,6 +560,7 @@ mod tests {
                     hard_dependencies: vec![],
                     soft_dependencies: vec![],
                     cost_per_instance_hour: 0.5,
+                    failover: None,
                 },
             ],
             entry: EntrySpec {

@@ -53,6 +53,8 @@ pub enum SystemEvent {
     Restored(u32, u32),
     /// A bad rollout reaches its next batch.
     Batch(u32, u32),
+    /// A failover of an active-passive service (by service index) ends.
+    FailoverDone(u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -62,6 +64,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::Detected(..) => 2,
             SystemEvent::Restored(..) => 3,
             SystemEvent::Batch(..) => 4,
+            SystemEvent::FailoverDone(_) => 5,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -70,6 +73,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::Detected(..) => "detected",
             SystemEvent::Restored(..) => "restored",
             SystemEvent::Batch(..) => "batch",
+            SystemEvent::FailoverDone(_) => "failover_done",
         }
     }
     fn entity(&self) -> u32 {
@@ -78,8 +82,24 @@ impl TraceEvent for SystemEvent {
             | SystemEvent::Detected(p, _)
             | SystemEvent::Restored(p, _)
             | SystemEvent::Batch(p, _) => p,
+            // Services come after the fault processes in the entity space.
+            SystemEvent::FailoverDone(s) => FAILOVER_ENTITY_BASE + s,
         }
     }
+}
+
+/// Entity ids of failover events: services, numbered from here, so that
+/// they never collide with fault processes.
+const FAILOVER_ENTITY_BASE: u32 = 1 << 31;
+
+/// The failover machinery of one active-passive service.
+#[derive(Debug)]
+struct Failover {
+    coverage_rng: RngStream,
+    duration_rng: RngStream,
+    timer: Option<EventId>,
+    /// The fault that caused the failover under way, for attribution.
+    cause: Option<usize>,
 }
 
 /// What one process does when it occurs.
@@ -174,6 +194,8 @@ pub struct SystemModel<'a> {
     occurrences: Vec<u64>,
     /// The current split of downtime among faults (fault index, share).
     shares: Vec<(usize, f64)>,
+    /// Per service: its failover machinery, if it is active-passive.
+    failovers: Vec<Option<Failover>>,
 }
 
 impl<'a> SystemModel<'a> {
@@ -257,6 +279,21 @@ impl<'a> SystemModel<'a> {
             attributed: vec![0.0; spec.faults.len()],
             occurrences: vec![0; spec.faults.len()],
             shares: Vec::new(),
+            failovers: spec
+                .services
+                .iter()
+                .map(|svc| {
+                    svc.failover.as_ref().map(|_| {
+                        let entity = format!("failover/{}", svc.name);
+                        Failover {
+                            coverage_rng: RngStream::new(seed, replication, &entity, "coverage"),
+                            duration_rng: RngStream::new(seed, replication, &entity, "duration"),
+                            timer: None,
+                            cause: None,
+                        }
+                    })
+                })
+                .collect(),
             counters,
             status,
             eval,
@@ -544,6 +581,107 @@ impl<'a> SystemModel<'a> {
         }
     }
 
+    // ------------------------------------------------------------ failovers
+
+    /// Brings every active-passive service's failover state in line with
+    /// which of its instances are effective: starts failovers when an
+    /// active instance is lost, abandons them when nothing is left, and
+    /// restarts at once on the first instance back.
+    fn settle_failovers(&mut self, s: &mut Scheduler<SystemEvent>) {
+        if self.failovers.iter().all(Option::is_none) {
+            return;
+        }
+        // Each pass changes at least one service's state; a few suffice.
+        for _ in 0..=2 * self.spec.services.len() {
+            let status = self.eval.evaluate(self.spec, &self.counters);
+            let mut changed = false;
+            for svc in 0..self.spec.services.len() {
+                let Some(spec) = &self.spec.services[svc].failover else {
+                    continue;
+                };
+                let eff = &status.effective[svc];
+                let first = eff.iter().position(|&e| e);
+                let (active, switching) = (self.counters.active(svc), self.counters.switching(svc));
+                if switching {
+                    if first.is_none() {
+                        // Nothing left to fail over to: down until a repair.
+                        if let Some(f) = self.failovers[svc].as_mut()
+                            && let Some(timer) = f.timer.take()
+                        {
+                            s.cancel(timer);
+                        }
+                        self.counters.set_failover(svc, None, false);
+                        changed = true;
+                    }
+                    continue;
+                }
+                match active {
+                    Some(a) if eff[a] => {}
+                    Some(a) => {
+                        let cause = self.cause_of_instance_loss(svc, a);
+                        if first.is_some() {
+                            let f = self.failovers[svc].as_mut().expect("failover machinery");
+                            let covered = f.coverage_rng.open01() < spec.coverage;
+                            let d = if covered {
+                                spec.duration.sample(&mut f.duration_rng)
+                            } else {
+                                spec.manual.sample(&mut f.duration_rng)
+                            };
+                            f.timer =
+                                Some(s.schedule_after(d, SystemEvent::FailoverDone(svc as u32)));
+                            f.cause = cause;
+                            self.counters.set_failover(svc, None, true);
+                        } else {
+                            self.counters.set_failover(svc, None, false);
+                        }
+                        changed = true;
+                    }
+                    None => {
+                        if first.is_some() {
+                            self.counters.set_failover(svc, first, false);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+        debug_assert!(false, "failover states did not settle");
+    }
+
+    /// A failover of `svc` ends: it resumes on any effective instance.
+    fn failover_done(&mut self, svc: usize) {
+        if let Some(f) = self.failovers[svc].as_mut() {
+            f.timer = None;
+        }
+        let status = self.eval.evaluate(self.spec, &self.counters);
+        let first = status.effective[svc].iter().position(|&e| e);
+        self.counters.set_failover(svc, first, false);
+    }
+
+    /// The fault whose removal alone would bring back instance `i` of
+    /// `svc`, if any: the cause charged for the failover it triggers.
+    fn cause_of_instance_loss(&mut self, svc: usize, i: usize) -> Option<usize> {
+        let active: Vec<(u32, Held)> = self
+            .activations
+            .iter()
+            .enumerate()
+            .filter_map(|(id, a)| a.as_ref().map(|a| (id as u32, a.held.clone())))
+            .collect();
+        for (id, held) in active {
+            self.remove(&held, id);
+            let back = self.eval.evaluate(self.spec, &self.counters).effective[svc][i];
+            self.apply(&held, id);
+            if back {
+                let p = self.activations[id as usize].as_ref()?.process;
+                return Some(self.processes[p as usize].fault);
+            }
+        }
+        None
+    }
+
     // ------------------------------------------------------------- measures
 
     /// Accumulates the span since the last change, then takes the new state.
@@ -613,12 +751,21 @@ impl<'a> SystemModel<'a> {
         } else {
             chosen
         };
-        let share = 1.0 / chosen.len().max(1) as f64;
-        chosen
+        let mut causes: Vec<usize> = chosen
             .into_iter()
             .filter_map(|id| self.activations[id as usize].as_ref())
-            .map(|a| (self.processes[a.process as usize].fault, share))
-            .collect()
+            .map(|a| self.processes[a.process as usize].fault)
+            .collect();
+        if causes.is_empty() {
+            // Down with no fault active: a failover still under way after
+            // its cause was repaired. Charge the faults that set it off.
+            causes = (0..self.spec.services.len())
+                .filter(|&svc| self.counters.switching(svc))
+                .filter_map(|svc| self.failovers[svc].as_ref().and_then(|f| f.cause))
+                .collect();
+        }
+        let share = 1.0 / causes.len().max(1) as f64;
+        causes.into_iter().map(|f| (f, share)).collect()
     }
 
     /// Whether a held effect touches what the entry point relies on.
@@ -665,7 +812,9 @@ impl Model for SystemModel<'_> {
             SystemEvent::Detected(p, id) => self.detected(p, id, s),
             SystemEvent::Restored(p, id) => self.restored(p, id, s),
             SystemEvent::Batch(p, id) => self.next_batch(p, id, s),
+            SystemEvent::FailoverDone(svc) => self.failover_done(svc as usize),
         }
+        self.settle_failovers(s);
         self.update(s.now());
     }
 
@@ -680,6 +829,14 @@ impl Model for SystemModel<'_> {
     }
 
     fn entity_name(&self, entity: u32) -> String {
+        if entity >= FAILOVER_ENTITY_BASE
+            && let Some(svc) = self
+                .spec
+                .services
+                .get((entity - FAILOVER_ENTITY_BASE) as usize)
+        {
+            return format!("failover/{}", svc.name);
+        }
         self.processes
             .get(entity as usize)
             .map_or_else(|| entity.to_string(), |p| p.name.clone())

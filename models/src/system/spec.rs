@@ -99,6 +99,29 @@ pub struct ServiceSpec {
     pub soft_dependencies: Vec<usize>,
     /// Cost of one instance per hour of operation.
     pub cost_per_instance_hour: f64,
+    /// Active-passive operation: one instance serves, the others stand by,
+    /// and losing the active one costs a failover. `None`: every healthy
+    /// instance serves (active-active).
+    pub failover: Option<FailoverSpec>,
+}
+
+/// How an active-passive service replaces a failed active instance.
+///
+/// While the active instance is healthy the service is up, whatever
+/// happens to the standbys. When it fails and a standby is healthy, the
+/// failover is automatic with probability `coverage` and takes `duration`;
+/// otherwise someone recovers it by hand in `manual`. The service is down
+/// meanwhile, then resumes on any healthy instance. With no healthy
+/// instance at all the service is down, any pending failover is abandoned,
+/// and it restarts at once on the first instance to come back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailoverSpec {
+    /// Time an automatic failover takes (detection and promotion).
+    pub duration: Dist,
+    /// Probability that a failover is automatic, in [0, 1].
+    pub coverage: f64,
+    /// Time a manual recovery takes when the failover is not automatic.
+    pub manual: Dist,
 }
 
 /// Something a fault can take down. Each is a failure domain: when it is
@@ -363,6 +386,15 @@ pub enum SystemError {
         /// What is wrong.
         reason: String,
     },
+    /// A failover's coverage is not a probability, or its service does not
+    /// need exactly one active instance.
+    #[error("service `{service}`: {reason}")]
+    BadFailover {
+        /// The service.
+        service: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A team has no crews.
     #[error("team `{0}` has no crews")]
     NoCrews(String),
@@ -446,6 +478,20 @@ impl SystemSpec {
                     });
                 }
                 _ => {}
+            }
+            if let Some(f) = &s.failover {
+                if !(0.0..=1.0).contains(&f.coverage) {
+                    return Err(SystemError::BadFailover {
+                        service: s.name.clone(),
+                        reason: format!("coverage {} is not a probability", f.coverage),
+                    });
+                }
+                if s.up_rule != UpRule::MinHealthy(1) {
+                    return Err(SystemError::BadFailover {
+                        service: s.name.clone(),
+                        reason: "an active-passive service serves from one instance: its up rule must be min_healthy = 1".into(),
+                    });
+                }
             }
         }
         if self.entry.service >= self.services.len() || !place_ok(self.entry.from) {

@@ -45,6 +45,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
             hard_dependencies: vec![],
             soft_dependencies: vec![],
             cost_per_instance_hour: 0.1,
+            failover: None,
         }],
         entry: EntrySpec {
             service: 0,
@@ -347,4 +348,56 @@ fn replications_are_deterministic() {
         (out, sim.model().system_measures())
     };
     assert_eq!(go(), go());
+}
+
+/// V07: active and hot standby, each host with its own repair; losing the
+/// active one costs a failover, automatic with probability 0.9 in
+/// Exp(0.05 h), else a manual recovery in Exp(1 h).
+fn active_standby(failover: Dist) -> SystemSpec {
+    let mut spec = pool(2, 1);
+    spec.services[0].failover = Some(FailoverSpec {
+        duration: failover,
+        coverage: 0.9,
+        manual: exp_h(1.0),
+    });
+    spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
+    spec
+}
+
+#[test]
+fn active_standby_with_imperfect_coverage_is_v07() {
+    let r = run(&active_standby(exp_h(0.05)), 800, 100);
+    assert_contains(
+        &r.availability,
+        59510840265305800.0 / 59525131056677329.0,
+        "V07, exponential failover",
+    );
+    assert!(r.attribution_gap_h < 1e-6, "gap {}", r.attribution_gap_h);
+}
+
+#[test]
+fn deterministic_failover_time_is_v07_variant() {
+    let spec = active_standby(Dist::deterministic(SimDuration::from_hours_f64(0.05)));
+    let r = run(&spec, 800, 100);
+    assert_contains(&r.availability, 0.9997599189, "V07, deterministic failover");
+}
+
+#[test]
+fn a_standby_failure_causes_no_outage() {
+    // Only the standby's host ever fails.
+    let mut spec = pool(2, 1);
+    spec.services[0].failover = Some(FailoverSpec {
+        duration: exp_h(0.05),
+        coverage: 1.0,
+        manual: exp_h(1.0),
+    });
+    spec.faults.push(fault(
+        "standby crash",
+        FaultClass::HostCrash,
+        Effect::Down(vec![Element::Host(1)]),
+        exp_h(100.0),
+        exp_h(10.0),
+    ));
+    let r = run(&spec, 20, 5);
+    assert_eq!(r.availability.mean, 1.0);
 }

@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use std::collections::btree_map::Entry;
 use std::ops::Range;
 
-use models::system::spec::{EntrySpec, UpRule};
+use models::system::spec::{EntrySpec, FailoverSpec, UpRule};
 use serde_spanned::Spanned;
 use sim_core::time::SimDuration;
 
 use super::{Builder, ServiceDraft};
-use crate::system_file::{Amount, ServiceFile, SystemFile};
+use crate::system_file::{Amount, FailoverFile, Fraction, ServiceFile, SystemFile};
 
 impl Builder<'_> {
     /// Every service: names first (dependencies may point forward), then
@@ -76,6 +76,10 @@ impl Builder<'_> {
                     .unwrap_or(0.0),
                 None => 0.0,
             };
+            let failover = match &s.failover {
+                Some(f) => self.failover(f, up_rule.as_ref()).map(Some),
+                None => Some(None),
+            };
             self.services.push(ServiceDraft {
                 name,
                 instances,
@@ -83,6 +87,7 @@ impl Builder<'_> {
                 hard_dependencies: hard.iter().map(|(d, _)| *d).collect(),
                 soft_dependencies: soft.iter().map(|(d, _)| *d).collect(),
                 cost_per_instance_hour: cost,
+                failover,
             });
         }
         let names: Vec<&str> = self.services.iter().map(|s| s.name.as_str()).collect();
@@ -93,6 +98,69 @@ impl Builder<'_> {
                 format!("services depend on each other in a cycle: {cycle}; expected dependencies that end (a service cannot need itself, even through others)"),
             );
         }
+    }
+
+    /// An active-passive failover table: an automatic failover time, its
+    /// coverage (default 1: always automatic) and the manual recovery time
+    /// (required when coverage is below 1).
+    fn failover(
+        &mut self,
+        f: &Spanned<FailoverFile>,
+        up_rule: Option<&UpRule>,
+    ) -> Option<FailoverSpec> {
+        let file = f.get_ref();
+        let duration = self.c.dist(&file.duration, "service.failover.duration");
+        let coverage = match &file.coverage {
+            None => Some(1.0),
+            Some(v) => {
+                let parsed = match v.get_ref() {
+                    Fraction::Number(x) => Some(*x),
+                    Fraction::Text(t) => t
+                        .trim()
+                        .strip_suffix('%')
+                        .and_then(|p| p.trim().parse::<f64>().ok())
+                        .map(|p| p / 100.0),
+                };
+                match parsed {
+                    Some(x) if (0.0..=1.0).contains(&x) => Some(x),
+                    _ => {
+                        self.c.error(
+                            v.span(),
+                            "service.failover.coverage",
+                            "expected the probability that a failover is automatic, from 0 to 1, as a number (0.9) or a percentage (\"90%\")".into(),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let manual = match (&file.manual, coverage) {
+            (Some(m), _) => self.c.dist(m, "service.failover.manual"),
+            (None, Some(c)) if c < 1.0 => {
+                self.c.error(
+                    f.span(),
+                    "service.failover.manual",
+                    "a failover with coverage below 1 needs `manual`, the time to recover by hand when the automatic failover does not happen".into(),
+                );
+                None
+            }
+            (None, _) => duration.clone(),
+        };
+        if let Some(rule) = up_rule
+            && *rule != UpRule::MinHealthy(1)
+        {
+            self.c.error(
+                f.span(),
+                "service.failover",
+                "an active-passive service serves from one instance at a time; expected `min_healthy = 1` with `failover`".into(),
+            );
+            return None;
+        }
+        Some(FailoverSpec {
+            duration: duration?,
+            coverage: coverage?,
+            manual: manual?,
+        })
     }
 
     /// Resolves a list of dependencies to service indices, with their spans.
