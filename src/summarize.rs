@@ -6,7 +6,7 @@ use models::summary::Summary;
 use models::summary::SystemSummary;
 use models::system::spec::SystemSpec;
 use reports::{
-    Attribution, Availability, Cost, Interval, OutageBin, RunReport, ServiceLine, Spread,
+    Attribution, Availability, Cost, DataLoss, Interval, OutageBin, RunReport, ServiceLine, Spread,
 };
 use scenarios::Scenario;
 use sim_core::hash::hex;
@@ -95,6 +95,25 @@ pub(crate) fn run_report(
         (ModelSpec::System(spec), Some(sys)) => Some(system_lines(spec, sys, &downtime)?),
         _ => None,
     };
+    let data = match (&scenario.model, &s.system) {
+        (ModelSpec::System(spec), Some(sys)) if spec.services.iter().any(|x| x.data.is_some()) => {
+            let floor = |w: &sim_core::stats::Welford| -> Result<Interval, Failure> {
+                let i = interval(estimate(w, CONFIDENCE_95)?);
+                Ok(Interval {
+                    ci95_low: i.ci95_low.max(0.0),
+                    ..i
+                })
+            };
+            Some(DataLoss {
+                failovers_per_year: floor(&sys.failovers_per_year)?,
+                lost_writes_per_year: floor(&sys.lost_writes_per_year)?,
+                loss_events_per_year: floor(&sys.loss_events_per_year)?,
+                no_loss_probability: sys.no_loss.mean(),
+                worst_rpo_hours: sys.worst_rpo_hours,
+            })
+        }
+        _ => None,
+    };
     let (degraded, attribution, services, cost, requests) = match system {
         Some((d, a, sv, c, r)) => (Some(d), Some(a), Some(sv), Some(c), Some(r)),
         None => (None, None, None, None, None),
@@ -139,6 +158,7 @@ pub(crate) fn run_report(
         degraded_minutes_per_year: degraded,
         attribution,
         services,
+        data,
         cost_per_year: cost,
         events: s.events,
         trace_hash: hex(s.trace_hash),

@@ -32,6 +32,14 @@ pub(crate) enum Metric {
     UpAtEnd,
     /// Mean time from all-up to the first outage, hours.
     FirstFailureHours,
+    /// Failovers to another instance per year.
+    FailoversPerYear,
+    /// Acknowledged writes lost per year.
+    LostWritesPerYear,
+    /// Events that lost writes, per year.
+    LossEventsPerYear,
+    /// Probability that a replication loses no write.
+    NoLossProbability,
 }
 
 /// One quantity with an exact value.
@@ -350,6 +358,39 @@ pub(crate) fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            id: "V12a",
+            scenario: v12("replication = \"async\", lag = \"deterministic(20ms)\""),
+            checks: vec![
+                check("failovers per year", 8.76, FailoversPerYear),
+                check(
+                    "acknowledged writes lost per year, async 20 ms",
+                    0.876,
+                    LostWritesPerYear,
+                ),
+                check(
+                    "P(no data-loss event in a year)",
+                    (-8.76 * (1.0 - (-0.1f64).exp())).exp(),
+                    NoLossProbability,
+                ),
+            ],
+        },
+        Case {
+            id: "V12b",
+            scenario: v12("replication = \"batch\", ship_every = \"60s\""),
+            checks: vec![
+                check(
+                    "writes lost per year, batches every 60 s",
+                    8.76 * 150.0,
+                    LostWritesPerYear,
+                ),
+                check(
+                    "loss events per year, batches every 60 s",
+                    8.76 * (299.0 / 300.0 + (-300.0f64).exp() / 300.0),
+                    LossEventsPerYear,
+                ),
+            ],
+        },
+        Case {
             id: "V09a",
             scenario: scenario(
                 "V09a",
@@ -456,6 +497,49 @@ repair = "exponential(mean = 10h)"
     )
 }
 
+/// V12 through the infrastructure model: a primary and a standby, 5
+/// acknowledged writes per second, each host failing at 0.001 per hour and
+/// back in a second; a failover (one second) promotes the standby and
+/// loses what the primary had not shipped.
+fn v12(replication: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "V12"
+
+[simulation]
+horizon = "1y"
+replications = 20000
+seed = 2026
+
+[[region]]
+name = "r"
+
+[[zone]]
+name = "z"
+region = "r"
+hosts_per_rack = 2
+
+[[service]]
+name = "db"
+instances = 2
+min_healthy = 1
+failover = {{ duration = "deterministic(1s)" }}
+data = {{ writes_per_s = 5, {replication} }}
+
+[entry]
+service = "db"
+from = "r"
+
+[[fault]]
+kind = "host-crash"
+targets = "all"
+every = "exponential(rate = 0.001/h)"
+repair = "deterministic(1s)"
+"#
+    )
+}
+
 /// V08 through the infrastructure model: two hosts, one instance each, up
 /// while one is; independent crashes at 0.9 lambda per host and a common
 /// shock at 0.1 lambda that fails every working host, each repaired on its
@@ -529,6 +613,21 @@ pub(crate) fn run_case(case: &Case, threads: usize) -> Result<Vec<ValidationRow>
             Metric::IncidentsPerYear => (&s.incidents_per_year, 1.0),
             Metric::ComponentFailures => (&s.component_failures, 1.0),
             Metric::UpAtEnd => (&s.up_at_end, 1.0),
+            Metric::FailoversPerYear
+            | Metric::LostWritesPerYear
+            | Metric::LossEventsPerYear
+            | Metric::NoLossProbability => {
+                let sys = s.system.as_ref().ok_or_else(|| {
+                    Failure::internal(format!("validation case {} measures no data", case.id))
+                })?;
+                let w = match c.metric {
+                    Metric::FailoversPerYear => &sys.failovers_per_year,
+                    Metric::LostWritesPerYear => &sys.lost_writes_per_year,
+                    Metric::LossEventsPerYear => &sys.loss_events_per_year,
+                    _ => &sys.no_loss,
+                };
+                (w, 1.0)
+            }
             Metric::FirstFailureHours => {
                 if s.no_failure_replications > 0 {
                     return Err(Failure::internal(format!(

@@ -80,6 +80,17 @@ pub struct SystemSummary {
     pub attributed_minutes_per_year: Vec<Welford>,
     /// Per fault: occurrences that took effect, per year.
     pub occurrences_per_year: Vec<Welford>,
+    /// Failovers to another instance, per year.
+    pub failovers_per_year: Welford,
+    /// Acknowledged writes lost, per year.
+    pub lost_writes_per_year: Welford,
+    /// Events that lost writes, per year.
+    pub loss_events_per_year: Welford,
+    /// Per replication: 1 if it lost no write at all, else 0.
+    pub no_loss: Welford,
+    /// The worst window of writes lost at once, hours, over all
+    /// replications.
+    pub worst_rpo_hours: f64,
 }
 
 impl SystemSummary {
@@ -91,6 +102,11 @@ impl SystemSummary {
             request_availability: Welford::new(),
             attributed_minutes_per_year: vec![Welford::new(); faults],
             occurrences_per_year: vec![Welford::new(); faults],
+            failovers_per_year: Welford::new(),
+            lost_writes_per_year: Welford::new(),
+            loss_events_per_year: Welford::new(),
+            no_loss: Welford::new(),
+            worst_rpo_hours: 0.0,
         }
     }
 
@@ -125,6 +141,16 @@ impl SystemSummary {
         {
             w.push(per_year(h));
         }
+        let years = observed_hours / HOURS_PER_YEAR;
+        let per_year_count = |n: u64| if years > 0.0 { n as f64 / years } else { 0.0 };
+        self.failovers_per_year.push(per_year_count(m.failovers));
+        self.lost_writes_per_year
+            .push(per_year_count(m.lost_writes));
+        self.loss_events_per_year
+            .push(per_year_count(m.loss_events));
+        self.no_loss
+            .push(if m.loss_events == 0 { 1.0 } else { 0.0 });
+        self.worst_rpo_hours = self.worst_rpo_hours.max(m.worst_rpo_hours);
         for (w, &n) in self.occurrences_per_year.iter_mut().zip(&m.occurrences) {
             w.push(if run_hours > 0.0 {
                 n as f64 * HOURS_PER_YEAR / run_hours

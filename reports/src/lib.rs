@@ -9,6 +9,6 @@ pub mod run;
 pub mod validation;
 
 pub use run::{
-    Attribution, Availability, Cost, Interval, OutageBin, RunReport, ServiceLine, Spread,
+    Attribution, Availability, Cost, DataLoss, Interval, OutageBin, RunReport, ServiceLine, Spread,
 };
 pub use validation::{ValidationRow, validation_table};

@@ -82,6 +82,22 @@ pub struct ServiceLine {
     pub downtime_minutes_per_year: Interval,
 }
 
+/// What happened to the data of stateful services.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataLoss {
+    /// Failovers to another instance per year.
+    pub failovers_per_year: Interval,
+    /// Acknowledged writes lost per year.
+    pub lost_writes_per_year: Interval,
+    /// Events that lost at least one write, per year.
+    pub loss_events_per_year: Interval,
+    /// The share of replications that lost no write at all.
+    pub no_loss_probability: f64,
+    /// The worst window of writes lost at once, hours (the worst recovery
+    /// point seen).
+    pub worst_rpo_hours: f64,
+}
+
 /// What the system costs per year.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
@@ -159,6 +175,9 @@ pub struct RunReport {
     /// Every service as seen from the entry (infrastructure systems).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<ServiceLine>>,
+    /// Data lost by failovers and deletions (systems with stateful services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataLoss>,
     /// Cost per year (infrastructure systems).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_year: Option<Cost>,
@@ -278,6 +297,19 @@ impl RunReport {
                 dg.mean, dg.ci95_low, dg.ci95_high
             );
         }
+        if let Some(d) = &self.data {
+            let _ = writeln!(
+                s,
+                "data          {:.3} writes lost /yr  95% CI [{:.3}, {:.3}] in {:.3} loss events /yr; {:.2} failovers /yr; worst RPO {:.2} h; {:.1}% of replications lost nothing",
+                d.lost_writes_per_year.mean,
+                d.lost_writes_per_year.ci95_low,
+                d.lost_writes_per_year.ci95_high,
+                d.loss_events_per_year.mean,
+                d.failovers_per_year.mean,
+                d.worst_rpo_hours,
+                100.0 * d.no_loss_probability
+            );
+        }
         if let Some(c) = &self.cost_per_year {
             let _ = writeln!(
                 s,
@@ -391,6 +423,7 @@ mod tests {
             degraded_minutes_per_year: None,
             attribution: None,
             services: None,
+            data: None,
             cost_per_year: None,
             events: 1234,
             trace_hash: "00000000deadbeef".into(),

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 
 use models::spec::ModelSpec;
 use models::system::spec::{
-    FailoverSpec, FaultSpec, HostSpec, InstanceSpec, LinkSpec, RackSpec, ServiceSpec, SystemSpec,
-    UpRule, ZoneSpec,
+    DataSpec, FailoverSpec, FaultSpec, HostSpec, InstanceSpec, LinkSpec, RackSpec, ServiceSpec,
+    SystemSpec, UpRule, ZoneSpec,
 };
 
 use self::topology::Kind;
@@ -54,6 +54,8 @@ struct ServiceDraft {
     cost_per_instance_hour: f64,
     /// `None` when the failover table had an error.
     failover: Option<Option<FailoverSpec>>,
+    /// `None` when the data table had an error.
+    data: Option<Option<DataSpec>>,
 }
 
 /// The state of a build: the checker, and everything resolved so far.
@@ -132,6 +134,7 @@ pub(crate) fn build(
                 soft_dependencies: s.soft_dependencies,
                 cost_per_instance_hour: s.cost_per_instance_hour,
                 failover: s.failover?,
+                data: s.data?,
             })
         })
         .collect();

@@ -81,6 +81,18 @@ pub(crate) struct ServiceFile {
     pub(crate) soft_dependencies: Vec<Spanned<String>>,
     pub(crate) cost_per_hour: Option<Spanned<Amount>>,
     pub(crate) failover: Option<Spanned<FailoverFile>>,
+    pub(crate) data: Option<Spanned<DataFile>>,
+}
+
+/// `data`: what a stateful service stores and how it is protected.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DataFile {
+    pub(crate) writes_per_s: Spanned<f64>,
+    pub(crate) replication: Option<Spanned<String>>,
+    pub(crate) lag: Option<Spanned<String>>,
+    pub(crate) ship_every: Option<Spanned<String>>,
+    pub(crate) backup_every: Option<Spanned<String>>,
 }
 
 /// `failover`: active-passive operation of a service.

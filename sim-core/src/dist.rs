@@ -522,6 +522,19 @@ impl Dist {
     }
 }
 
+/// A Poisson-distributed count with the given mean (zero for a mean of zero
+/// or less), drawn with `rand_distr`'s algorithm: for counts of events such
+/// as the writes caught in a replication window.
+pub fn poisson_count(rng: &mut RngStream, mean: f64) -> u64 {
+    if mean.is_nan() || mean <= 0.0 || !mean.is_finite() {
+        return 0;
+    }
+    match rand_distr::Poisson::new(mean) {
+        Ok(p) => p.sample(rng) as u64,
+        Err(_) => mean.round() as u64,
+    }
+}
+
 /// One uniform index into an empirical list.
 #[inline]
 fn empirical_index(e: &Empirical, rng: &mut RngStream) -> usize {
@@ -799,6 +812,18 @@ mod tests {
             (var - sigma2).abs() <= 5.0 * se_var + 1e-9 * sigma2.max(mu * mu),
             "{dist}: sample variance {var} vs {sigma2} (se {se_var})"
         );
+    }
+
+    #[test]
+    fn poisson_counts_have_their_mean() {
+        let mut rng = RngStream::new(3, 0, "test", "poisson");
+        let n = 100_000;
+        let total: u64 = (0..n).map(|_| poisson_count(&mut rng, 0.7)).sum();
+        let mean = total as f64 / n as f64;
+        // Standard error sqrt(0.7 / n) = 0.0026.
+        assert!((mean - 0.7).abs() < 5.0 * 0.0027, "{mean}");
+        assert_eq!(poisson_count(&mut rng, 0.0), 0);
+        assert_eq!(poisson_count(&mut rng, f64::NAN), 0);
     }
 
     #[test]

@@ -549,6 +549,7 @@ mod tests {
                     soft_dependencies: vec![],
                     cost_per_instance_hour: 0.1,
                     failover: None,
+                    data: None,
                 },
                 ServiceSpec {
                     name: "db".into(),
@@ -561,6 +562,7 @@ mod tests {
                     soft_dependencies: vec![],
                     cost_per_instance_hour: 0.5,
                     failover: None,
+                    data: None,
                 },
             ],
             entry: EntrySpec {

@@ -32,13 +32,14 @@
 
 use std::collections::VecDeque;
 
+use sim_core::dist::poisson_count;
 use sim_core::engine::{Model, Scheduler, TraceEvent};
 use sim_core::queue::EventId;
 use sim_core::rng::RngStream;
 use sim_core::time::{SimDuration, SimTime};
 
 use super::health::{Counters, Evaluator, Status};
-use super::spec::{Effect, Element, Occurrence, SystemSpec};
+use super::spec::{Effect, Element, FaultClass, Occurrence, Replication, SystemSpec};
 use crate::measure::ServiceMeasures;
 
 /// The events of the system model. The entity of every event is the
@@ -100,6 +101,14 @@ struct Failover {
     timer: Option<EventId>,
     /// The fault that caused the failover under way, for attribution.
     cause: Option<usize>,
+    data_rng: RngStream,
+    /// Writes the lost active instance had not yet replicated: (count,
+    /// window in hours, that instance). Lost if another instance takes
+    /// over; kept if the same one comes back first.
+    pending_loss: Option<(u64, f64, usize)>,
+    /// The standby a failover under way promotes, if it is still healthy
+    /// when the failover ends.
+    target: Option<usize>,
 }
 
 /// What one process does when it occurs.
@@ -171,6 +180,16 @@ pub struct SystemMeasures {
     pub attributed_hours: Vec<f64>,
     /// Occurrences of each fault of the spec that took effect.
     pub occurrences: Vec<u64>,
+    /// Failovers to another instance (promotions), after the warm-up.
+    pub failovers: u64,
+    /// Acknowledged writes lost (unreplicated at a failover, or written
+    /// since the last backup when data was deleted), after the warm-up.
+    pub lost_writes: u64,
+    /// Events that lost at least one write.
+    pub loss_events: u64,
+    /// The longest window of writes lost at once, in hours (the worst
+    /// recovery point seen).
+    pub worst_rpo_hours: f64,
 }
 
 /// One replication of an infrastructure system.
@@ -196,6 +215,12 @@ pub struct SystemModel<'a> {
     shares: Vec<(usize, f64)>,
     /// Per service: its failover machinery, if it is active-passive.
     failovers: Vec<Option<Failover>>,
+    promotions: u64,
+    lost_writes: u64,
+    loss_events: u64,
+    worst_rpo_hours: f64,
+    /// Per service with data: the stream for losses outside failovers.
+    data_rngs: Vec<RngStream>,
 }
 
 impl<'a> SystemModel<'a> {
@@ -290,8 +315,22 @@ impl<'a> SystemModel<'a> {
                             duration_rng: RngStream::new(seed, replication, &entity, "duration"),
                             timer: None,
                             cause: None,
+                            data_rng: RngStream::new(seed, replication, &entity, "data"),
+                            pending_loss: None,
+                            target: None,
                         }
                     })
+                })
+                .collect(),
+            promotions: 0,
+            lost_writes: 0,
+            loss_events: 0,
+            worst_rpo_hours: 0.0,
+            data_rngs: spec
+                .services
+                .iter()
+                .map(|svc| {
+                    RngStream::new(seed, replication, &format!("data/{}", svc.name), "deletion")
                 })
                 .collect(),
             counters,
@@ -314,6 +353,10 @@ impl<'a> SystemModel<'a> {
             served_hours: self.served_hours,
             attributed_hours: self.attributed.clone(),
             occurrences: self.occurrences.clone(),
+            failovers: self.promotions,
+            lost_writes: self.lost_writes,
+            loss_events: self.loss_events,
+            worst_rpo_hours: self.worst_rpo_hours,
         }
     }
 
@@ -440,6 +483,11 @@ impl<'a> SystemModel<'a> {
         match kind {
             Kind::Down(e) => {
                 if self.eval.element_up(&self.counters, e) {
+                    if let (Element::Service(svc), FaultClass::DataDeletion) =
+                        (e, self.spec.faults[self.processes[p as usize].fault].class)
+                    {
+                        self.delete_data(svc, s.now());
+                    }
                     self.activate(p, Held::Down(e), None, s);
                 } else if random {
                     // Skipped: the target is already down. Draw again.
@@ -618,6 +666,7 @@ impl<'a> SystemModel<'a> {
                 match active {
                     Some(a) if eff[a] => {}
                     Some(a) => {
+                        self.start_loss(svc, a, s.now());
                         let cause = self.cause_of_instance_loss(svc, a);
                         if first.is_some() {
                             let f = self.failovers[svc].as_mut().expect("failover machinery");
@@ -630,6 +679,7 @@ impl<'a> SystemModel<'a> {
                             f.timer =
                                 Some(s.schedule_after(d, SystemEvent::FailoverDone(svc as u32)));
                             f.cause = cause;
+                            f.target = first;
                             self.counters.set_failover(svc, None, true);
                         } else {
                             self.counters.set_failover(svc, None, false);
@@ -637,7 +687,8 @@ impl<'a> SystemModel<'a> {
                         changed = true;
                     }
                     None => {
-                        if first.is_some() {
+                        if let Some(i) = first {
+                            self.promote(svc, i, s.now());
                             self.counters.set_failover(svc, first, false);
                             changed = true;
                         }
@@ -652,13 +703,96 @@ impl<'a> SystemModel<'a> {
     }
 
     /// A failover of `svc` ends: it resumes on any effective instance.
-    fn failover_done(&mut self, svc: usize) {
+    fn failover_done(&mut self, svc: usize, now: SimTime) {
         if let Some(f) = self.failovers[svc].as_mut() {
             f.timer = None;
         }
         let status = self.eval.evaluate(self.spec, &self.counters);
-        let first = status.effective[svc].iter().position(|&e| e);
-        self.counters.set_failover(svc, first, false);
+        let eff = &status.effective[svc];
+        let target = self.failovers[svc].as_mut().and_then(|f| f.target.take());
+        let next = target
+            .filter(|&t| eff[t])
+            .or_else(|| eff.iter().position(|&e| e));
+        if let Some(i) = next {
+            self.promote(svc, i, now);
+        }
+        self.counters.set_failover(svc, next, false);
+    }
+
+    /// The active instance `a` of `svc` is lost at `now`: draws the writes
+    /// it had not replicated, to be lost if another instance takes over.
+    fn start_loss(&mut self, svc: usize, a: usize, now: SimTime) {
+        let Some(data) = &self.spec.services[svc].data else {
+            return;
+        };
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return;
+        };
+        let rate = data.writes_per_second;
+        let (lost, window_h) = match &data.replication {
+            None | Some(Replication::Sync) => (0, 0.0),
+            Some(Replication::Async { lag }) => {
+                let mean_s = lag.mean_hours() * 3600.0;
+                (
+                    poisson_count(&mut f.data_rng, rate * mean_s),
+                    lag.mean_hours(),
+                )
+            }
+            Some(Replication::Batch { interval }) => {
+                let since = SimDuration::from_micros(now.as_micros() % interval.as_micros().max(1));
+                (
+                    poisson_count(&mut f.data_rng, rate * since.as_secs_f64()),
+                    since.as_hours_f64(),
+                )
+            }
+        };
+        f.pending_loss = Some((lost, window_h, a));
+    }
+
+    /// Instance `i` of `svc` becomes active at `now`: if another instance
+    /// was active before, that is a failover, and the writes it had not
+    /// replicated are lost.
+    fn promote(&mut self, svc: usize, i: usize, now: SimTime) {
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return;
+        };
+        let Some((lost, window_h, old)) = f.pending_loss.take() else {
+            return;
+        };
+        if old == i || now < self.warmup {
+            return;
+        }
+        self.promotions += 1;
+        self.record_loss(lost, window_h);
+    }
+
+    fn record_loss(&mut self, lost: u64, window_h: f64) {
+        self.lost_writes += lost;
+        if lost > 0 {
+            self.loss_events += 1;
+            self.worst_rpo_hours = self.worst_rpo_hours.max(window_h);
+        }
+    }
+
+    /// Data of `svc` is deleted at `now`: restored from the last backup,
+    /// losing what was written since (everything, without backups).
+    fn delete_data(&mut self, svc: usize, now: SimTime) {
+        let Some(data) = &self.spec.services[svc].data else {
+            return;
+        };
+        let since = match data.backup_interval {
+            Some(interval) => {
+                SimDuration::from_micros(now.as_micros() % interval.as_micros().max(1))
+            }
+            None => now.since_start(),
+        };
+        let lost = poisson_count(
+            &mut self.data_rngs[svc],
+            data.writes_per_second * since.as_secs_f64(),
+        );
+        if now >= self.warmup {
+            self.record_loss(lost, since.as_hours_f64());
+        }
     }
 
     /// The fault whose removal alone would bring back instance `i` of
@@ -812,7 +946,7 @@ impl Model for SystemModel<'_> {
             SystemEvent::Detected(p, id) => self.detected(p, id, s),
             SystemEvent::Restored(p, id) => self.restored(p, id, s),
             SystemEvent::Batch(p, id) => self.next_batch(p, id, s),
-            SystemEvent::FailoverDone(svc) => self.failover_done(svc as usize),
+            SystemEvent::FailoverDone(svc) => self.failover_done(svc as usize, s.now()),
         }
         self.settle_failovers(s);
         self.update(s.now());

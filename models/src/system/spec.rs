@@ -103,6 +103,43 @@ pub struct ServiceSpec {
     /// and losing the active one costs a failover. `None`: every healthy
     /// instance serves (active-active).
     pub failover: Option<FailoverSpec>,
+    /// The data it holds and how it is protected (stateful services).
+    pub data: Option<DataSpec>,
+}
+
+/// How an active-passive service copies acknowledged writes to its
+/// standbys, which decides what a failover loses.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Replication {
+    /// Writes wait for the standby: a failover loses nothing.
+    Sync,
+    /// Writes reach the standby after a lag: a failover loses the writes
+    /// still in flight, Poisson with mean `rate * E[lag]` for Poisson writes
+    /// whatever the lag's law (an M/G/inf occupancy at a random instant).
+    Async {
+        /// Time from acknowledging a write to the standby having it.
+        lag: Dist,
+    },
+    /// Writes are shipped in batches (log or snapshot shipping) every
+    /// `interval`, from time zero: a failover loses what was written since
+    /// the last batch.
+    Batch {
+        /// Time between batches.
+        interval: SimDuration,
+    },
+}
+
+/// The data of a stateful service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSpec {
+    /// Acknowledged writes per second (a Poisson stream).
+    pub writes_per_second: f64,
+    /// How writes reach the standbys (active-passive services only).
+    pub replication: Option<Replication>,
+    /// Backups every `interval` from time zero; deleted data is restored
+    /// from the last one and what was written since is lost. Without
+    /// backups, deleted data is lost entirely.
+    pub backup_interval: Option<SimDuration>,
 }
 
 /// How an active-passive service replaces a failed active instance.
@@ -478,6 +515,22 @@ impl SystemSpec {
                     });
                 }
                 _ => {}
+            }
+            if let Some(d) = &s.data {
+                if !(d.writes_per_second >= 0.0 && d.writes_per_second.is_finite()) {
+                    return Err(SystemError::BadFailover {
+                        service: s.name.clone(),
+                        reason: "the write rate must be a non-negative number".into(),
+                    });
+                }
+                if d.replication.is_some() && s.failover.is_none() {
+                    return Err(SystemError::BadFailover {
+                        service: s.name.clone(),
+                        reason:
+                            "replication to standbys needs an active-passive service (`failover`)"
+                                .into(),
+                    });
+                }
             }
             if let Some(f) = &s.failover {
                 if !(0.0..=1.0).contains(&f.coverage) {

@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use std::collections::btree_map::Entry;
 use std::ops::Range;
 
-use models::system::spec::{EntrySpec, FailoverSpec, UpRule};
+use models::system::spec::{DataSpec, EntrySpec, FailoverSpec, Replication, UpRule};
 use serde_spanned::Spanned;
 use sim_core::time::SimDuration;
 
 use super::{Builder, ServiceDraft};
-use crate::system_file::{Amount, FailoverFile, Fraction, ServiceFile, SystemFile};
+use crate::system_file::{Amount, DataFile, FailoverFile, Fraction, ServiceFile, SystemFile};
 
 impl Builder<'_> {
     /// Every service: names first (dependencies may point forward), then
@@ -80,6 +80,10 @@ impl Builder<'_> {
                 Some(f) => self.failover(f, up_rule.as_ref()).map(Some),
                 None => Some(None),
             };
+            let data = match &s.data {
+                Some(d) => self.data(d, s.failover.is_some()).map(Some),
+                None => Some(None),
+            };
             self.services.push(ServiceDraft {
                 name,
                 instances,
@@ -88,6 +92,7 @@ impl Builder<'_> {
                 soft_dependencies: soft.iter().map(|(d, _)| *d).collect(),
                 cost_per_instance_hour: cost,
                 failover,
+                data,
             });
         }
         let names: Vec<&str> = self.services.iter().map(|s| s.name.as_str()).collect();
@@ -160,6 +165,123 @@ impl Builder<'_> {
             duration: duration?,
             coverage: coverage?,
             manual: manual?,
+        })
+    }
+
+    /// A stateful service's data table: its write rate, how writes reach
+    /// the standbys (`sync`, `async` with a `lag`, `batch` with
+    /// `ship_every`, or `none`), and its backups.
+    fn data(&mut self, d: &Spanned<DataFile>, has_failover: bool) -> Option<DataSpec> {
+        let file = d.get_ref();
+        let rate = *file.writes_per_s.get_ref();
+        let mut ok = true;
+        if !(rate >= 0.0 && rate.is_finite()) {
+            self.c.error(
+                file.writes_per_s.span(),
+                "service.data.writes_per_s",
+                format!("{rate} is not a write rate; expected acknowledged writes per second, zero or more"),
+            );
+            ok = false;
+        }
+        let mode = file
+            .replication
+            .as_ref()
+            .map(|m| (m.get_ref().trim().to_ascii_lowercase(), m.span()));
+        let replication = match &mode {
+            None => None,
+            Some((m, span)) => {
+                let lag = match (&file.lag, m.as_str()) {
+                    (Some(l), "async") => self.c.dist(l, "service.data.lag"),
+                    (Some(l), _) => {
+                        self.c.error(
+                            l.span(),
+                            "service.data.lag",
+                            "`lag` belongs to `replication = \"async\"`".into(),
+                        );
+                        None
+                    }
+                    (None, _) => None,
+                };
+                let every = match (&file.ship_every, m.as_str()) {
+                    (Some(e), "batch") => self.c.duration(e, "service.data.ship_every"),
+                    (Some(e), _) => {
+                        self.c.error(
+                            e.span(),
+                            "service.data.ship_every",
+                            "`ship_every` belongs to `replication = \"batch\"`".into(),
+                        );
+                        None
+                    }
+                    (None, _) => None,
+                };
+                match m.as_str() {
+                    "none" => None,
+                    "sync" => Some(Replication::Sync),
+                    "async" => match (lag, &file.lag) {
+                        (Some(lag), _) => Some(Replication::Async { lag }),
+                        (None, None) => {
+                            self.c.error(span.clone(), "service.data.lag", "asynchronous replication needs `lag`, the time a write takes to reach the standby, such as \"exponential(mean = 50ms)\"".into());
+                            ok = false;
+                            None
+                        }
+                        (None, Some(_)) => {
+                            ok = false;
+                            None
+                        }
+                    },
+                    "batch" => match (every, &file.ship_every) {
+                        (Some(interval), _) if !interval.is_zero() => {
+                            Some(Replication::Batch { interval })
+                        }
+                        (_, None) | (Some(_), _) => {
+                            self.c.error(span.clone(), "service.data.ship_every", "batch replication needs `ship_every`, a positive time between batches, such as \"60s\"".into());
+                            ok = false;
+                            None
+                        }
+                        (None, Some(_)) => {
+                            ok = false;
+                            None
+                        }
+                    },
+                    other => {
+                        self.c.error(span.clone(), "service.data.replication", format!("unknown replication `{other}`; expected one of sync, async, batch, none"));
+                        ok = false;
+                        None
+                    }
+                }
+            }
+        };
+        if replication.is_some() && !has_failover {
+            self.c.error(
+                d.span(),
+                "service.data.replication",
+                "replication to standbys needs an active-passive service: add `failover`".into(),
+            );
+            ok = false;
+        }
+        let backup_interval = match &file.backup_every {
+            Some(b) => match self.c.duration(b, "service.data.backup_every") {
+                Some(i) if !i.is_zero() => Some(i),
+                Some(_) => {
+                    self.c.error(
+                        b.span(),
+                        "service.data.backup_every",
+                        "expected a positive time between backups, such as \"24h\"".into(),
+                    );
+                    ok = false;
+                    None
+                }
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        ok.then_some(DataSpec {
+            writes_per_second: rate,
+            replication,
+            backup_interval,
         })
     }
 
