@@ -358,39 +358,6 @@ pub(crate) fn cases() -> Vec<Case> {
             ],
         },
         Case {
-            id: "V12a",
-            scenario: v12("replication = \"async\", lag = \"deterministic(20ms)\""),
-            checks: vec![
-                check("failovers per year", 8.76, FailoversPerYear),
-                check(
-                    "acknowledged writes lost per year, async 20 ms",
-                    0.876,
-                    LostWritesPerYear,
-                ),
-                check(
-                    "P(no data-loss event in a year)",
-                    (-8.76 * (1.0 - (-0.1f64).exp())).exp(),
-                    NoLossProbability,
-                ),
-            ],
-        },
-        Case {
-            id: "V12b",
-            scenario: v12("replication = \"batch\", ship_every = \"60s\""),
-            checks: vec![
-                check(
-                    "writes lost per year, batches every 60 s",
-                    8.76 * 150.0,
-                    LostWritesPerYear,
-                ),
-                check(
-                    "loss events per year, batches every 60 s",
-                    8.76 * (299.0 / 300.0 + (-300.0f64).exp() / 300.0),
-                    LossEventsPerYear,
-                ),
-            ],
-        },
-        Case {
             id: "V09a",
             scenario: scenario(
                 "V09a",
@@ -450,6 +417,39 @@ pub(crate) fn cases() -> Vec<Case> {
                 1030000.0 / 1030301.0,
                 Availability,
             )],
+        },
+        Case {
+            id: "V12a",
+            scenario: v12("replication = \"async\", lag = \"deterministic(20ms)\""),
+            checks: vec![
+                check("failovers per year", 8.76, FailoversPerYear),
+                check(
+                    "acknowledged writes lost per year, async 20 ms",
+                    0.876,
+                    LostWritesPerYear,
+                ),
+                check(
+                    "P(no data-loss event in a year)",
+                    (-8.76 * (1.0 - (-0.1f64).exp())).exp(),
+                    NoLossProbability,
+                ),
+            ],
+        },
+        Case {
+            id: "V12b",
+            scenario: v12("replication = \"batch\", ship_every = \"60s\""),
+            checks: vec![
+                check(
+                    "writes lost per year, batches every 60 s",
+                    8.76 * 150.0,
+                    LostWritesPerYear,
+                ),
+                check(
+                    "loss events per year, batches every 60 s",
+                    8.76 * (299.0 / 300.0 + (-300.0f64).exp() / 300.0),
+                    LossEventsPerYear,
+                ),
+            ],
         },
     ]
 }
@@ -660,14 +660,50 @@ pub(crate) fn run_case(case: &Case, threads: usize) -> Result<Vec<ValidationRow>
     Ok(rows)
 }
 
+/// The request-level cases (queueing: V10, V11): pools of servers behind
+/// each dispatch policy, against Erlang C, M/M/1 and E4/M/1.
+fn request_rows(filter: Option<&str>, threads: usize) -> Result<Vec<ValidationRow>, Failure> {
+    let mut rows = Vec::new();
+    for case in models::request::validation::validation_cases() {
+        if !filter.is_none_or(|p| case.id.starts_with(p)) {
+            continue;
+        }
+        let results = case
+            .run(threads)
+            .map_err(|e| Failure::internal(format!("validation case {}: {e}", case.id)))?;
+        for r in results {
+            rows.push(ValidationRow {
+                case: r.case.to_string(),
+                quantity: r.quantity.to_string(),
+                exact: r.exact,
+                estimate: r.estimate.mean,
+                ci_low: r.estimate.ci_low,
+                ci_high: r.estimate.ci_high,
+                confidence: CONFIDENCE_99,
+                replications: r.estimate.n,
+                pass: r.pass,
+            });
+        }
+    }
+    Ok(rows)
+}
+
 /// `nines validate`.
 pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let selected: Vec<Case> = cases()
         .into_iter()
         .filter(|c| args.case.as_deref().is_none_or(|p| c.id.starts_with(p)))
         .collect();
-    if selected.is_empty() {
-        let ids: Vec<&str> = cases().iter().map(|c| c.id).collect();
+    let request_ids: Vec<&str> = models::request::validation::validation_cases()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let any_request = request_ids
+        .iter()
+        .any(|id| args.case.as_deref().is_none_or(|p| id.starts_with(p)));
+    if selected.is_empty() && !any_request {
+        let mut ids: Vec<&str> = cases().iter().map(|c| c.id).collect();
+        ids.extend(request_ids);
         return Err(Failure::input(format!(
             "--case {}: no such validation case; expected one of {}",
             args.case.unwrap_or_default(),
@@ -678,6 +714,7 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     for case in &selected {
         rows.extend(run_case(case, args.threads)?);
     }
+    rows.extend(request_rows(args.case.as_deref(), args.threads)?);
     let text = if args.json {
         let mut t = serde_json::to_string_pretty(&rows)
             .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;

@@ -33,6 +33,7 @@
 pub mod kofn;
 pub mod measure;
 pub mod replicate;
+pub mod request;
 pub mod spec;
 pub mod summary;
 pub mod system;

@@ -32,11 +32,31 @@ fn every_validation_case_passes() {
         );
         assert!(lo < hi, "degenerate interval: {r}");
     }
-    // The cases promised so far: V01-V09, both semantics of V03,
+    // Every case of the validation set, both semantics of V03,
     // dedicated and shared crews, exponential and fixed failover times.
     for case in [
-        "V01", "V02a", "V02b", "V03a", "V03b", "V04a", "V04b", "V05", "V06", "V07a", "V07b", "V08",
-        "V09a", "V09b", "V09c", "V09d",
+        "V01",
+        "V02a",
+        "V02b",
+        "V03a",
+        "V03b",
+        "V04a",
+        "V04b",
+        "V05",
+        "V06",
+        "V07a",
+        "V07b",
+        "V08",
+        "V09a",
+        "V09b",
+        "V09c",
+        "V09d",
+        "V10",
+        "V11a",
+        "V11b random",
+        "V11b round-robin",
+        "V12a",
+        "V12b",
     ] {
         assert!(rows.iter().any(|r| r["case"] == case), "no row for {case}");
     }
