@@ -6,11 +6,12 @@ use models::summary::Summary;
 use models::summary::SystemSummary;
 use models::system::spec::SystemSpec;
 use reports::{
-    Attribution, Availability, Cost, DataLoss, Interval, OutageBin, RunReport, ServiceLine, Spread,
+    Attribution, Availability, Cost, DataLoss, ErrorShare, Interval, Latency, OutageBin,
+    RequestsReport, RunReport, ServiceLine, Spread,
 };
 use scenarios::Scenario;
 use sim_core::hash::hex;
-use sim_core::stats::{CONFIDENCE_95, CONFIDENCE_99, Estimate};
+use sim_core::stats::{CONFIDENCE_95, CONFIDENCE_99, Estimate, zero_event_upper_bound};
 
 use crate::fail::Failure;
 
@@ -41,11 +42,24 @@ pub(crate) fn run_report(
     let clamp = |x: f64| x.clamp(0.0, 1.0);
     let (availability, downtime, incidents) = if zero {
         // Nothing observed: one-sided bounds, never a certainty.
-        let typical = scenario.model.longest_mean_repair_hours();
-        let d_hi = s.downtime_upper_bound(CONFIDENCE_95, typical);
-        let d_hi99 = s.downtime_upper_bound(CONFIDENCE_99, typical);
-        let u_hi = d_hi / (60.0 * sim_core::time::HOURS_PER_YEAR);
-        let u_hi99 = d_hi99 / (60.0 * sim_core::time::HOURS_PER_YEAR);
+        let minutes_per_year = 60.0 * sim_core::time::HOURS_PER_YEAR;
+        let (d_hi, d_hi99) = match &s.requests {
+            // Every request served: bound the failure probability per
+            // request by the exact zero-event bound over all requests.
+            Some(rs) => (
+                zero_event_upper_bound(rs.arrived as f64, CONFIDENCE_95) * minutes_per_year,
+                zero_event_upper_bound(rs.arrived as f64, CONFIDENCE_99) * minutes_per_year,
+            ),
+            None => {
+                let typical = scenario.model.longest_mean_repair_hours();
+                (
+                    s.downtime_upper_bound(CONFIDENCE_95, typical),
+                    s.downtime_upper_bound(CONFIDENCE_99, typical),
+                )
+            }
+        };
+        let u_hi = (d_hi / minutes_per_year).min(1.0);
+        let u_hi99 = (d_hi99 / minutes_per_year).min(1.0);
         (
             Availability {
                 mean: 1.0,
@@ -114,6 +128,18 @@ pub(crate) fn run_report(
         }
         _ => None,
     };
+    let request_report = match &s.requests {
+        Some(rs) => Some(requests_report(
+            rs,
+            s.replications,
+            Interval {
+                mean: availability.mean,
+                ci95_low: availability.ci95_low,
+                ci95_high: availability.ci95_high,
+            },
+        )?),
+        None => None,
+    };
     let (degraded, attribution, services, cost, requests) = match system {
         Some((d, a, sv, c, r)) => (Some(d), Some(a), Some(sv), Some(c), Some(r)),
         None => (None, None, None, None, None),
@@ -158,6 +184,7 @@ pub(crate) fn run_report(
         degraded_minutes_per_year: degraded,
         attribution,
         services,
+        requests: request_report,
         data,
         cost_per_year: cost,
         events: s.events,
@@ -256,4 +283,37 @@ fn system_lines(
         ..requests
     };
     Ok((degraded, attribution, services, cost, requests))
+}
+
+/// The request-level lines: served share, latency, errors by cause, load.
+fn requests_report(
+    rs: &models::summary::RequestSummary,
+    replications: u64,
+    served: Interval,
+) -> Result<RequestsReport, Failure> {
+    let arrived = rs.arrived.max(1) as f64;
+    let q = |p: f64| rs.latency.quantile_s(p).unwrap_or(0.0);
+    let mean_response_s = interval(estimate(&rs.mean_response_s, CONFIDENCE_95)?);
+    Ok(RequestsReport {
+        arrived_per_replication: rs.arrived as f64 / replications.max(1) as f64,
+        served_share: served,
+        mean_response_s,
+        latency_s: Latency {
+            p50: q(0.5),
+            p95: q(0.95),
+            p99: q(0.99),
+            p999: q(0.999),
+        },
+        errors: models::request::FailureCause::ALL
+            .iter()
+            .zip(&rs.failed)
+            .map(|(cause, &n)| ErrorShare {
+                cause: cause.name().to_string(),
+                share: n as f64 / arrived,
+            })
+            .collect(),
+        attempts_per_request: interval(estimate(&rs.attempts_per_request, CONFIDENCE_95)?),
+        utilisation: rs.utilisation.mean(),
+        breaker_openings_per_replication: rs.breaker_opened as f64 / replications.max(1) as f64,
+    })
 }

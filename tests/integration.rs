@@ -13,6 +13,8 @@ mod errors;
 mod faults;
 #[path = "integration/rankings.rs"]
 mod rankings;
+#[path = "integration/requests.rs"]
+mod requests;
 #[path = "integration/streams.rs"]
 mod streams;
 #[path = "integration/validation.rs"]

@@ -5,6 +5,7 @@ use sim_core::time::{SimDuration, SimTime};
 
 use crate::kofn::KofNModel;
 use crate::measure::ServiceMeasures;
+use crate::request::RequestMeasures;
 use crate::spec::ModelSpec;
 use crate::system::model::{SystemMeasures, SystemModel};
 
@@ -41,6 +42,10 @@ pub struct ReplicationResult {
     /// For infrastructure systems: per-service measures, degraded time and
     /// the attribution of downtime to faults.
     pub system: Option<SystemMeasures>,
+    /// For request-level pools: what the requests met. The time-based
+    /// `measures` of such a run are empty (always up): request-level runs
+    /// are judged by the requests they served.
+    pub requests: Option<RequestMeasures>,
     /// Events processed.
     pub events: u64,
     /// Digest of the events processed.
@@ -69,6 +74,7 @@ pub fn simulate(
                 replication,
                 measures: sim.model().measures().clone(),
                 system: None,
+                requests: None,
                 events: outcome.events,
                 trace_hash: outcome.trace_hash,
             }
@@ -84,8 +90,28 @@ pub fn simulate(
                 replication,
                 measures: sim.model().measures().clone(),
                 system: Some(sim.model().system_measures()),
+                requests: None,
                 events: outcome.events,
                 trace_hash: outcome.trace_hash,
+            }
+        }
+        ModelSpec::Requests(r) => {
+            let mut measures = ServiceMeasures::new(warmup, true);
+            measures.finish(horizon.end());
+            let (requests, events, trace_hash) =
+                match crate::request::simulate(r, seed, replication, horizon, trace) {
+                    Ok(run) => (Some(run.measures), run.events, run.trace_hash),
+                    // Specs are validated when scenarios are built; an
+                    // invalid one runs nothing.
+                    Err(_) => (None, 0, 0),
+                };
+            ReplicationResult {
+                replication,
+                measures,
+                system: None,
+                requests,
+                events,
+                trace_hash,
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The kinds of system nines can simulate.
 
 use crate::kofn::KofNSpec;
+use crate::request::RequestSpec;
 use crate::system::spec::SystemSpec;
 
 /// A system ready to simulate: a k-of-n service of repairable components
@@ -12,6 +13,8 @@ pub enum ModelSpec {
     KofN(KofNSpec),
     /// An infrastructure system.
     System(Box<SystemSpec>),
+    /// A pool behind a load balancer, simulated request by request.
+    Requests(Box<RequestSpec>),
 }
 
 impl ModelSpec {
@@ -20,6 +23,7 @@ impl ModelSpec {
         match self {
             ModelSpec::KofN(k) => &k.name,
             ModelSpec::System(s) => &s.services[s.entry.service].name,
+            ModelSpec::Requests(r) => &r.name,
         }
     }
 
@@ -36,6 +40,7 @@ impl ModelSpec {
                         + f.repair.detection.as_ref().map_or(0.0, |d| d.mean_hours())
                 })
                 .fold(0.0, f64::max),
+            ModelSpec::Requests(_) => 0.0,
         }
     }
 }

@@ -62,6 +62,28 @@ pub struct Summary {
     /// For infrastructure systems: per-service, degraded and attribution
     /// estimates.
     pub system: Option<SystemSummary>,
+    /// For request-level pools: what the requests met.
+    pub requests: Option<RequestSummary>,
+}
+
+/// Estimates of a request-level run. There, the summary's availability is
+/// the share of requests served in time in each replication.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestSummary {
+    /// Requests that arrived after the warm-up, in all replications.
+    pub arrived: u64,
+    /// Failed requests by cause (in the order of `FailureCause::ALL`).
+    pub failed: Vec<u64>,
+    /// Per replication: mean response time of served requests, seconds.
+    pub mean_response_s: Welford,
+    /// Per replication: attempts per request.
+    pub attempts_per_request: Welford,
+    /// Per replication: the share of server time busy.
+    pub utilisation: Welford,
+    /// Times the breaker opened, over all replications.
+    pub breaker_opened: u64,
+    /// Response times of every served request, pooled.
+    pub latency: crate::request::LatencyHistogram,
 }
 
 /// Estimates that only infrastructure systems have.
@@ -185,15 +207,47 @@ impl Summary {
             trace_hash: 0,
             replication_hashes: Vec::with_capacity(results.len()),
             system: None,
+            requests: None,
         };
         for (i, r) in results.iter().enumerate() {
             debug_assert_eq!(r.replication, i as u64, "results out of order");
             let m = &r.measures;
-            s.availability.push(m.availability());
-            s.downtime_minutes_per_year
-                .push(m.downtime_minutes_per_year());
-            s.downtime_by_replication
-                .push(m.downtime_minutes_per_year());
+            let downtime = match &r.requests {
+                None => {
+                    s.availability.push(m.availability());
+                    m.downtime_minutes_per_year()
+                }
+                Some(q) => {
+                    // Request-level: the share served, and its complement
+                    // as an error budget in minutes per year.
+                    let a = q.availability();
+                    s.availability.push(a);
+                    s.downtime_hours += (1.0 - a) * m.observed_hours();
+                    let rs = s.requests.get_or_insert_with(|| RequestSummary {
+                        arrived: 0,
+                        failed: vec![0; crate::request::FailureCause::ALL.len()],
+                        mean_response_s: Welford::new(),
+                        attempts_per_request: Welford::new(),
+                        utilisation: Welford::new(),
+                        breaker_opened: 0,
+                        latency: crate::request::LatencyHistogram::new(),
+                    });
+                    rs.arrived += q.arrived();
+                    for (n, cause) in rs.failed.iter_mut().zip(crate::request::FailureCause::ALL) {
+                        *n += q.failed(cause);
+                    }
+                    if q.served() > 0 {
+                        rs.mean_response_s.push(q.mean_response_s());
+                    }
+                    rs.attempts_per_request.push(q.attempts_per_request());
+                    rs.utilisation.push(q.utilisation());
+                    rs.breaker_opened += q.breaker_opened();
+                    rs.latency.merge(q.latency());
+                    (1.0 - a) * HOURS_PER_YEAR * 60.0
+                }
+            };
+            s.downtime_minutes_per_year.push(downtime);
+            s.downtime_by_replication.push(downtime);
             s.incidents_per_year.push(m.incidents_per_year());
             s.component_failures.push(m.component_failures() as f64);
             s.up_at_end.push(if m.up_at_end() { 1.0 } else { 0.0 });

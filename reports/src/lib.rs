@@ -9,6 +9,7 @@ pub mod run;
 pub mod validation;
 
 pub use run::{
-    Attribution, Availability, Cost, DataLoss, Interval, OutageBin, RunReport, ServiceLine, Spread,
+    Attribution, Availability, Cost, DataLoss, ErrorShare, Interval, Latency, OutageBin,
+    RequestsReport, RunReport, ServiceLine, Spread,
 };
 pub use validation::{ValidationRow, validation_table};

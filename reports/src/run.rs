@@ -98,6 +98,51 @@ pub struct DataLoss {
     pub worst_rpo_hours: f64,
 }
 
+/// Latency percentiles, seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+}
+
+/// The share of requests that failed for one cause.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorShare {
+    /// The cause (`timeout`, `deadline`, `circuit-open`, `no-instance`,
+    /// `overload`).
+    pub cause: String,
+    /// Failed requests of this cause over all requests.
+    pub share: f64,
+}
+
+/// What a request-level run measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestsReport {
+    /// Requests that arrived after the warm-up, per replication.
+    pub arrived_per_replication: f64,
+    /// The share served in time (request-based availability).
+    pub served_share: Interval,
+    /// Mean response time of served requests, seconds.
+    pub mean_response_s: Interval,
+    /// Response-time percentiles over all served requests, seconds
+    /// (within the sketch's relative error).
+    pub latency_s: Latency,
+    /// Failed requests by cause, as shares of all requests.
+    pub errors: Vec<ErrorShare>,
+    /// Attempts per request (1 without retries).
+    pub attempts_per_request: Interval,
+    /// The share of server time busy.
+    pub utilisation: f64,
+    /// Times the circuit breaker opened, per replication.
+    pub breaker_openings_per_replication: f64,
+}
+
 /// What the system costs per year.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
@@ -175,6 +220,12 @@ pub struct RunReport {
     /// Every service as seen from the entry (infrastructure systems).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<ServiceLine>>,
+    /// Request-level measures (request-level scenarios). There,
+    /// `availability` is the share of requests served in time, and
+    /// `downtime_minutes_per_year` its complement in minutes per year: an
+    /// error budget, not an outage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestsReport>,
     /// Data lost by failovers and deletions (systems with stateful services).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<DataLoss>,
@@ -218,7 +269,27 @@ impl RunReport {
             },
             self.seed
         );
-        if a.zero_downtime_observed {
+        if self.requests.is_some() {
+            // Request level: availability is the share of requests served
+            // in time; there are no outages to count.
+            if a.zero_downtime_observed {
+                let _ = writeln!(
+                    s,
+                    "availability  >= {} of requests served at 95% (no request failed)",
+                    percent(a.ci95_low)
+                );
+                let _ = writeln!(s, "nines         >= {:.2}", a.nines);
+            } else {
+                let _ = writeln!(
+                    s,
+                    "availability  {} of requests served  95% CI [{}, {}]",
+                    percent(a.mean),
+                    percent(a.ci95_low),
+                    percent(a.ci95_high)
+                );
+                let _ = writeln!(s, "nines         {:.2}", a.nines);
+            }
+        } else if a.zero_downtime_observed {
             let _ = writeln!(
                 s,
                 "availability  >= {} at 95% (no downtime observed in any replication)",
@@ -295,6 +366,44 @@ impl RunReport {
                 s,
                 "degraded      {:.1} min/yr  95% CI [{:.1}, {:.1}] (up, but a soft dependency or a gray host hurts)",
                 dg.mean, dg.ci95_low, dg.ci95_high
+            );
+        }
+        if let Some(r) = &self.requests {
+            let _ = writeln!(
+                s,
+                "requests      {:.0} per replication",
+                r.arrived_per_replication
+            );
+            let _ = writeln!(
+                s,
+                "latency       mean {:.1} ms; p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms",
+                1e3 * r.mean_response_s.mean,
+                1e3 * r.latency_s.p50,
+                1e3 * r.latency_s.p95,
+                1e3 * r.latency_s.p99,
+                1e3 * r.latency_s.p999
+            );
+            let errors: Vec<String> = r
+                .errors
+                .iter()
+                .filter(|e| e.share > 0.0)
+                .map(|e| format!("{} {}", e.cause, percent(e.share)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "errors        {}",
+                if errors.is_empty() {
+                    "none".to_string()
+                } else {
+                    errors.join(", ")
+                }
+            );
+            let _ = writeln!(
+                s,
+                "load          {:.3} attempts per request, servers {:.1}% busy, breaker opened {:.1} times per replication",
+                r.attempts_per_request.mean,
+                100.0 * r.utilisation,
+                r.breaker_openings_per_replication
             );
         }
         if let Some(d) = &self.data {
@@ -423,6 +532,7 @@ mod tests {
             degraded_minutes_per_year: None,
             attribution: None,
             services: None,
+            requests: None,
             data: None,
             cost_per_year: None,
             events: 1234,

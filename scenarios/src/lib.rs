@@ -84,6 +84,7 @@ mod file;
 pub mod library;
 mod system_build;
 mod system_file;
+mod traffic;
 
 use models::spec::ModelSpec;
 use sim_core::time::SimDuration;
@@ -132,6 +133,10 @@ pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     let table: toml::Table = from_toml(source, origin)?;
     let is_kofn =
         table.contains_key("component") || table.get("service").is_some_and(toml::Value::is_table);
+    if table.contains_key("traffic") {
+        let file: traffic::TrafficScenarioFile = from_toml(source, origin)?;
+        return traffic::build(file, source, origin);
+    }
     if is_kofn {
         let file: file::ScenarioFile = from_toml(source, origin)?;
         build::build(file, source, origin)

@@ -12,6 +12,10 @@ pub struct Builtin {
 /// Every built-in scenario, in alphabetical order.
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
+        name: "backup-restore",
+        source: include_str!("../library/backup-restore.toml"),
+    },
+    Builtin {
         name: "bad-deploy",
         source: include_str!("../library/bad-deploy.toml"),
     },
@@ -20,8 +24,20 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/cluster-2of3.toml"),
     },
     Builtin {
+        name: "db-active-passive",
+        source: include_str!("../library/db-active-passive.toml"),
+    },
+    Builtin {
+        name: "db-sync-vs-async",
+        source: include_str!("../library/db-sync-vs-async.toml"),
+    },
+    Builtin {
         name: "multi-az",
         source: include_str!("../library/multi-az.toml"),
+    },
+    Builtin {
+        name: "quorum-3-zones",
+        source: include_str!("../library/quorum-3-zones.toml"),
     },
     Builtin {
         name: "rack-correlated",
@@ -30,6 +46,10 @@ pub const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "rack-correlated-spread",
         source: include_str!("../library/rack-correlated-spread.toml"),
+    },
+    Builtin {
+        name: "retry-storm",
+        source: include_str!("../library/retry-storm.toml"),
     },
     Builtin {
         name: "single-server",

@@ -74,13 +74,18 @@ fn a_replication_is_the_same_inside_a_small_and_a_large_run() {
 #[test]
 fn builtin_scenarios_headline_figures() {
     for name in [
+        "backup-restore",
         "bad-deploy",
         "cluster-2of3",
+        "db-active-passive",
+        "db-sync-vs-async",
         "multi-az",
         "rack-correlated",
         "rack-correlated-spread",
+        "retry-storm",
         "single-server",
         "web-n-plus-1",
+        "quorum-3-zones",
         "zone-partition",
     ] {
         let v = nines_json(&["run", name, "--replications", "32", "--json", "-"]);

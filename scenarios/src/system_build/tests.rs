@@ -84,7 +84,7 @@ fn spec(text: &str) -> SystemSpec {
     let scenario = parse(text, "s.toml").unwrap_or_else(|e| panic!("{e}"));
     match scenario.model {
         ModelSpec::System(s) => *s,
-        ModelSpec::KofN(_) => panic!("not a system scenario"),
+        ModelSpec::KofN(_) | ModelSpec::Requests(_) => panic!("not a system scenario"),
     }
 }
 

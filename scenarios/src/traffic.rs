@@ -1,0 +1,370 @@
+//! Request-level scenarios: traffic, a pool behind a load balancer, and
+//! what clients do about slow or failed requests.
+//!
+//! A file with a `[traffic]` table is request-level: it simulates hours or
+//! days request by request (queues, timeouts, retries, circuit breakers),
+//! where infrastructure scenarios simulate years state by state.
+
+use models::request::{
+    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, InstanceSpec, RatePoint, RequestSpec,
+    RetryBudget, RetryPolicy,
+};
+use models::spec::ModelSpec;
+use serde::Deserialize;
+use serde_spanned::Spanned;
+use sim_core::time::SimDuration;
+
+use crate::Scenario;
+use crate::check::Checker;
+use crate::error::ScenarioError;
+use crate::file::{ScenarioMeta, SimulationFile};
+
+/// A request-level scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrafficScenarioFile {
+    scenario: ScenarioMeta,
+    #[serde(default)]
+    simulation: SimulationFile,
+    traffic: TrafficFile,
+    pool: PoolFile,
+    #[serde(default)]
+    client: ClientFile,
+}
+
+/// `[traffic]`: how requests arrive.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrafficFile {
+    rate_per_s: Option<Spanned<f64>>,
+    curve: Option<Spanned<Vec<CurvePoint>>>,
+    period: Option<Spanned<String>>,
+}
+
+/// One step of a rate curve.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CurvePoint {
+    at: Spanned<String>,
+    rate_per_s: Spanned<f64>,
+}
+
+/// `[pool]`: the instances behind the load balancer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoolFile {
+    instances: Spanned<i64>,
+    #[serde(default)]
+    concurrency: Option<Spanned<i64>>,
+    service: Spanned<String>,
+    dispatch: Spanned<String>,
+    #[serde(default)]
+    virtual_nodes: Option<Spanned<i64>>,
+    #[serde(default)]
+    queue_limit: Option<Spanned<i64>>,
+}
+
+/// `[client]`: deadlines, timeouts, retries, circuit breaker.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientFile {
+    deadline: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
+    retries: Option<Spanned<RetriesFile>>,
+    breaker: Option<Spanned<BreakerFile>>,
+}
+
+/// `retries`: how failed attempts are tried again.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetriesFile {
+    max_attempts: Spanned<i64>,
+    backoff: Spanned<String>,
+    backoff_max: Option<Spanned<String>>,
+    #[serde(default)]
+    jitter: Option<Spanned<f64>>,
+    budget: Option<Spanned<f64>>,
+    #[serde(default)]
+    budget_burst: Option<Spanned<f64>>,
+}
+
+/// `breaker`: a circuit breaker in front of the pool.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BreakerFile {
+    failure_threshold: Spanned<i64>,
+    open_for: Spanned<String>,
+    #[serde(default)]
+    half_open_probes: Option<Spanned<i64>>,
+}
+
+/// The dispatch policies, as written.
+const POLICIES: &str =
+    "round-robin, random, least-connections, power-of-two, consistent-hashing, central-queue";
+
+/// Checks a request-level file and builds its scenario, or reports every
+/// problem found.
+pub(crate) fn build(
+    file: TrafficScenarioFile,
+    source: &str,
+    origin: &str,
+) -> Result<Scenario, ScenarioError> {
+    let mut c = Checker::new(source);
+    let (name, settings) = c.header(&file.scenario, &file.simulation);
+    let arrivals = arrivals(&mut c, &file.traffic);
+    let instances = pool(&mut c, &file.pool);
+    let dispatch = dispatch(&mut c, &file.pool);
+    let client = client(&mut c, &file.client);
+    c.finish(origin)?;
+    let (Some(simulation), Some(arrivals), Some(instances), Some(dispatch), Some(client)) =
+        (settings, arrivals, instances, dispatch, client)
+    else {
+        unreachable!("every missing value left a diagnostic");
+    };
+    let mut spec = RequestSpec::new(name.clone(), arrivals, instances, dispatch);
+    spec.client = client;
+    if let Err(e) = spec.validate() {
+        let mut c = Checker::new(source);
+        c.missing("pool", format!("{e}"));
+        c.finish(origin)?;
+    }
+    Ok(Scenario {
+        name,
+        description: file.scenario.description.trim().to_string(),
+        origin: origin.to_string(),
+        simulation,
+        model: ModelSpec::Requests(Box::new(spec)),
+    })
+}
+
+fn positive(c: &mut Checker<'_>, v: &Spanned<f64>, key: &str, what: &str) -> Option<f64> {
+    let x = *v.get_ref();
+    if x.is_finite() && x >= 0.0 {
+        Some(x)
+    } else {
+        c.error(
+            v.span(),
+            key,
+            format!("{x} is not {what}; expected a number, zero or more"),
+        );
+        None
+    }
+}
+
+fn arrivals(c: &mut Checker<'_>, t: &TrafficFile) -> Option<Arrivals> {
+    match (&t.rate_per_s, &t.curve) {
+        (Some(r), None) => {
+            if t.period.is_some() {
+                let span = t.period.as_ref().map(Spanned::span).unwrap_or(0..0);
+                c.error(
+                    span,
+                    "traffic.period",
+                    "`period` goes with `curve`, not `rate_per_s`".into(),
+                );
+                return None;
+            }
+            positive(c, r, "traffic.rate_per_s", "a rate")
+                .map(|rate_per_s| Arrivals::Poisson { rate_per_s })
+        }
+        (None, Some(curve)) => {
+            let Some(period) = &t.period else {
+                c.error(
+                    curve.span(),
+                    "traffic.period",
+                    "a `curve` repeats: give its `period`, such as \"24h\"".into(),
+                );
+                return None;
+            };
+            let period = c.duration(period, "traffic.period")?;
+            let mut points = Vec::new();
+            let mut ok = true;
+            for p in curve.get_ref() {
+                let offset = c.duration(&p.at, "traffic.curve.at");
+                let rate = positive(c, &p.rate_per_s, "traffic.curve.rate_per_s", "a rate");
+                match (offset, rate) {
+                    (Some(offset), Some(rate_per_s)) => {
+                        points.push(RatePoint { offset, rate_per_s })
+                    }
+                    _ => ok = false,
+                }
+            }
+            let ordered = points.first().is_some_and(|p| p.offset.is_zero())
+                && points.windows(2).all(|w| w[0].offset < w[1].offset)
+                && points.last().is_some_and(|p| p.offset < period);
+            if ok && !ordered {
+                c.error(
+                    curve.span(),
+                    "traffic.curve",
+                    "expected steps in increasing `at`, the first at \"0s\" and all within the period".into(),
+                );
+                return None;
+            }
+            ok.then_some(Arrivals::Periodic { period, points })
+        }
+        (Some(r), Some(_)) => {
+            c.error(
+                r.span(),
+                "traffic.rate_per_s",
+                "give either `rate_per_s` or a `curve`, not both".into(),
+            );
+            None
+        }
+        (None, None) => {
+            c.missing(
+                "traffic.rate_per_s",
+                "[traffic] needs `rate_per_s` (a steady Poisson rate) or a `curve` with its `period`".into(),
+            );
+            None
+        }
+    }
+}
+
+fn pool(c: &mut Checker<'_>, p: &PoolFile) -> Option<Vec<InstanceSpec>> {
+    let n = c.int_in(&p.instances, "pool.instances", 1, 100_000);
+    let concurrency = match &p.concurrency {
+        Some(k) => c.int_in(k, "pool.concurrency", 1, 100_000),
+        None => Some(1),
+    };
+    let queue_limit = match &p.queue_limit {
+        Some(q) => c.int_in(q, "pool.queue_limit", 0, 100_000_000).map(Some),
+        None => Some(None),
+    };
+    let service = c.dist(&p.service, "pool.service");
+    let (n, concurrency, queue_limit, service) = (n?, concurrency?, queue_limit?, service?);
+    Some(
+        (1..=n)
+            .map(|i| {
+                let mut inst = InstanceSpec::new(format!("instance-{i}"), service.clone());
+                inst.concurrency = concurrency as u32;
+                inst.queue_limit = queue_limit.map(|q| q as u32);
+                inst
+            })
+            .collect(),
+    )
+}
+
+fn dispatch(c: &mut Checker<'_>, p: &PoolFile) -> Option<Dispatch> {
+    let policy = p.dispatch.get_ref().trim().to_ascii_lowercase();
+    if p.virtual_nodes.is_some() && policy != "consistent-hashing" {
+        let span = p.virtual_nodes.as_ref().map(Spanned::span).unwrap_or(0..0);
+        c.error(
+            span,
+            "pool.virtual_nodes",
+            "`virtual_nodes` goes with `dispatch = \"consistent-hashing\"`".into(),
+        );
+    }
+    Some(match policy.as_str() {
+        "round-robin" => Dispatch::RoundRobin,
+        "random" => Dispatch::Random,
+        "least-connections" => Dispatch::LeastConnections,
+        "power-of-two" => Dispatch::PowerOfTwo,
+        "central-queue" => Dispatch::CentralQueue,
+        "consistent-hashing" => {
+            let virtual_nodes = match &p.virtual_nodes {
+                Some(v) => c.int_in(v, "pool.virtual_nodes", 1, 100_000)? as u32,
+                None => 100,
+            };
+            Dispatch::ConsistentHashing { virtual_nodes }
+        }
+        other => {
+            c.error(
+                p.dispatch.span(),
+                "pool.dispatch",
+                format!("unknown dispatch policy `{other}`; expected one of {POLICIES}"),
+            );
+            return None;
+        }
+    })
+}
+
+fn optional_duration(
+    c: &mut Checker<'_>,
+    v: &Option<Spanned<String>>,
+    key: &str,
+) -> Option<Option<SimDuration>> {
+    match v {
+        Some(d) => c.duration(d, key).map(Some),
+        None => Some(None),
+    }
+}
+
+fn client(c: &mut Checker<'_>, f: &ClientFile) -> Option<ClientPolicy> {
+    let deadline = optional_duration(c, &f.deadline, "client.deadline");
+    let timeout = optional_duration(c, &f.timeout, "client.timeout");
+    let retry = match &f.retries {
+        None => Some(None),
+        Some(r) => retries(c, r.get_ref()).map(Some),
+    };
+    let breaker = match &f.breaker {
+        None => Some(None),
+        Some(b) => {
+            let b = b.get_ref();
+            let threshold = c.int_in(
+                &b.failure_threshold,
+                "client.breaker.failure_threshold",
+                1,
+                1_000_000,
+            );
+            let open_for = c.duration(&b.open_for, "client.breaker.open_for");
+            let probes = match &b.half_open_probes {
+                Some(p) => c.int_in(p, "client.breaker.half_open_probes", 1, 1_000_000),
+                None => Some(1),
+            };
+            match (threshold, open_for, probes) {
+                (Some(t), Some(o), Some(p)) => Some(Some(BreakerPolicy {
+                    failure_threshold: t as u32,
+                    open_for: o,
+                    half_open_probes: p as u32,
+                })),
+                _ => None,
+            }
+        }
+    };
+    Some(ClientPolicy {
+        deadline: deadline?,
+        timeout: timeout?,
+        retry: retry?,
+        breaker: breaker?,
+    })
+}
+
+fn retries(c: &mut Checker<'_>, r: &RetriesFile) -> Option<RetryPolicy> {
+    let max_attempts = c.int_in(&r.max_attempts, "client.retries.max_attempts", 1, 100);
+    let base = c.duration(&r.backoff, "client.retries.backoff");
+    let max = match &r.backoff_max {
+        Some(m) => c.duration(m, "client.retries.backoff_max"),
+        None => base.map(|b| b.saturating_mul(32)),
+    };
+    let jitter = match &r.jitter {
+        Some(j) if (0.0..=1.0).contains(j.get_ref()) => Some(*j.get_ref()),
+        Some(j) => {
+            c.error(
+                j.span(),
+                "client.retries.jitter",
+                "expected a share of the backoff to randomise, from 0 to 1".into(),
+            );
+            None
+        }
+        None => Some(0.0),
+    };
+    let budget = match &r.budget {
+        None => Some(None),
+        Some(b) => match positive(c, b, "client.retries.budget", "a share of first attempts") {
+            Some(ratio) => {
+                let burst = match &r.budget_burst {
+                    Some(x) => positive(c, x, "client.retries.budget_burst", "a number of retries"),
+                    None => Some(10.0),
+                };
+                burst.map(|burst| Some(RetryBudget { ratio, burst }))
+            }
+            None => None,
+        },
+    };
+    Some(RetryPolicy {
+        max_attempts: max_attempts? as u32,
+        backoff_base: base?,
+        backoff_max: max?,
+        jitter: jitter?,
+        budget: budget?,
+    })
+}
