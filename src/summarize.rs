@@ -252,14 +252,15 @@ fn system_lines(
                 &sys.service_downtime_minutes_per_year[i],
                 CONFIDENCE_95,
             )?)),
+            mttr_hours: (sys.service_outage_hours[i].count() > 0)
+                .then(|| sys.service_outage_hours[i].mean()),
+            cost_per_year: svc.cost_per_hour() * sim_core::time::HOURS_PER_YEAR,
         });
     }
     let infrastructure: f64 = spec
         .services
         .iter()
-        .map(|svc| {
-            svc.instances.len() as f64 * svc.cost_per_instance_hour * sim_core::time::HOURS_PER_YEAR
-        })
+        .map(|svc| svc.cost_per_hour() * sim_core::time::HOURS_PER_YEAR)
         .sum();
     let per_min = spec.downtime_cost_per_minute;
     let downtime_cost = Interval {

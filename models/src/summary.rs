@@ -93,6 +93,9 @@ pub struct SystemSummary {
     pub service_availability: Vec<Welford>,
     /// Per service: downtime, minutes per year.
     pub service_downtime_minutes_per_year: Vec<Welford>,
+    /// Per service: outage lengths in hours, pooled (its MTTR as seen from
+    /// where clients enter).
+    pub service_outage_hours: Vec<Welford>,
     /// Degraded time of the entry point, minutes per year.
     pub degraded_minutes_per_year: Welford,
     /// Request-based availability: the share of client requests served.
@@ -120,6 +123,7 @@ impl SystemSummary {
         SystemSummary {
             service_availability: vec![Welford::new(); services],
             service_downtime_minutes_per_year: vec![Welford::new(); services],
+            service_outage_hours: vec![Welford::new(); services],
             degraded_minutes_per_year: Welford::new(),
             request_availability: Welford::new(),
             attributed_minutes_per_year: vec![Welford::new(); faults],
@@ -148,6 +152,7 @@ impl SystemSummary {
         for (i, svc) in m.services.iter().enumerate() {
             self.service_availability[i].push(svc.availability());
             self.service_downtime_minutes_per_year[i].push(svc.downtime_minutes_per_year());
+            self.service_outage_hours[i].merge(svc.outages());
         }
         self.degraded_minutes_per_year
             .push(per_year(m.degraded_hours));

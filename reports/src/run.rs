@@ -80,6 +80,12 @@ pub struct ServiceLine {
     pub availability: Interval,
     /// Its downtime, minutes per year.
     pub downtime_minutes_per_year: Interval,
+    /// Its mean outage length (MTTR), hours; absent without outages.
+    #[serde(default)]
+    pub mttr_hours: Option<f64>,
+    /// What its instances cost per year (standbys at their own price).
+    #[serde(default)]
+    pub cost_per_year: f64,
 }
 
 /// What happened to the data of stateful services.
@@ -432,13 +438,33 @@ impl RunReport {
         }
         if let Some(services) = &self.services {
             let _ = writeln!(s, "services      (as seen from where clients enter)");
+            let w = services
+                .iter()
+                .map(|x| x.name.chars().count())
+                .max()
+                .unwrap_or(7)
+                .max(7);
+            let _ = writeln!(
+                s,
+                "  {:<w$}  {:>10}  {:>10}  {:>10}  {:>10}",
+                "service", "available", "min/yr", "MTTR", "cost/yr"
+            );
             for svc in services {
+                let mttr = svc.mttr_hours.map_or("-".to_string(), |h| {
+                    if h < 1.0 {
+                        format!("{:.1} min", h * 60.0)
+                    } else {
+                        format!("{h:.2} h")
+                    }
+                });
                 let _ = writeln!(
                     s,
-                    "  {:<20} {}  {:>9.1} min/yr",
+                    "  {:<w$}  {:>10}  {:>10.1}  {:>10}  {:>10.0}",
                     svc.name,
-                    percent(svc.availability.mean),
-                    svc.downtime_minutes_per_year.mean
+                    format!("{:.4}%", 100.0 * svc.availability.mean),
+                    svc.downtime_minutes_per_year.mean,
+                    mttr,
+                    svc.cost_per_year
                 );
             }
         }

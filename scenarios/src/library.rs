@@ -32,6 +32,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/db-sync-vs-async.toml"),
     },
     Builtin {
+        name: "dr-strategies",
+        source: include_str!("../library/dr-strategies.toml"),
+    },
+    Builtin {
         name: "multi-az",
         source: include_str!("../library/multi-az.toml"),
     },

@@ -102,6 +102,7 @@ pub(crate) struct FailoverFile {
     pub(crate) duration: Spanned<String>,
     pub(crate) coverage: Option<Spanned<Fraction>>,
     pub(crate) manual: Option<Spanned<String>>,
+    pub(crate) standby_cost_per_hour: Option<Spanned<Amount>>,
 }
 
 /// `[entry]`: where users reach the system.

@@ -79,6 +79,7 @@ fn builtin_scenarios_headline_figures() {
         "cluster-2of3",
         "db-active-passive",
         "db-sync-vs-async",
+        "dr-strategies",
         "multi-az",
         "rack-correlated",
         "rack-correlated-spread",

@@ -145,3 +145,46 @@ fn attribution_adds_up_to_downtime() {
         );
     }
 }
+
+/// The three disaster-recovery strategies rank as expected: downtime and
+/// recovery time fall from backup/restore to hot standby to active-active
+/// while cost rises.
+#[test]
+fn dr_strategies_trade_recovery_time_for_cost() {
+    let v = nines_json(&[
+        "run",
+        "dr-strategies",
+        "--replications",
+        "300",
+        "--json",
+        "-",
+    ]);
+    let services = v["services"].as_array().unwrap();
+    let get = |name: &str| services.iter().find(|s| s["name"] == name).unwrap();
+    let (br, hs, aa) = (
+        get("app-backup-restore"),
+        get("app-hot-standby"),
+        get("app-active-active"),
+    );
+    let down = |s: &serde_json::Value| s["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
+    let cost = |s: &serde_json::Value| s["cost_per_year"].as_f64().unwrap();
+    let mttr = |s: &serde_json::Value| s["mttr_hours"].as_f64().unwrap();
+    assert!(down(br) > 10.0 * down(hs), "{} vs {}", down(br), down(hs));
+    assert!(
+        down(hs) > 10.0 * down(aa).max(0.01),
+        "{} vs {}",
+        down(hs),
+        down(aa)
+    );
+    assert!(cost(br) < cost(hs) && cost(hs) < cost(aa));
+    assert!(
+        mttr(br) > 1.0,
+        "backup/restore recovers in hours: {}",
+        mttr(br)
+    );
+    assert!(
+        mttr(hs) < 0.5,
+        "a hot standby recovers in minutes: {}",
+        mttr(hs)
+    );
+}

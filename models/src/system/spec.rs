@@ -159,6 +159,9 @@ pub struct FailoverSpec {
     pub coverage: f64,
     /// Time a manual recovery takes when the failover is not automatic.
     pub manual: Dist,
+    /// Hourly cost of a standby instance (a cold standby costs less than
+    /// a running one); `None`: the same as the active instance.
+    pub standby_cost_per_hour: Option<f64>,
 }
 
 /// Something a fault can take down. Each is a failure domain: when it is
@@ -441,6 +444,23 @@ pub enum SystemError {
     /// A fault has nothing to act on.
     #[error("fault `{0}` has no targets")]
     NoTargets(String),
+}
+
+impl ServiceSpec {
+    /// What the service's instances cost per hour: the active instance and
+    /// its standbys for an active-passive service, every instance otherwise.
+    pub fn cost_per_hour(&self) -> f64 {
+        let n = self.instances.len() as f64;
+        match &self.failover {
+            Some(f) => {
+                let standby = f
+                    .standby_cost_per_hour
+                    .unwrap_or(self.cost_per_instance_hour);
+                self.cost_per_instance_hour + (n - 1.0) * standby
+            }
+            None => n * self.cost_per_instance_hour,
+        }
+    }
 }
 
 impl SystemSpec {

@@ -360,6 +360,7 @@ fn active_standby(failover: Dist) -> SystemSpec {
         duration: failover,
         coverage: 0.9,
         manual: exp_h(1.0),
+        standby_cost_per_hour: None,
     });
     spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
     spec
@@ -391,6 +392,7 @@ fn a_standby_failure_causes_no_outage() {
         duration: exp_h(0.05),
         coverage: 1.0,
         manual: exp_h(1.0),
+        standby_cost_per_hour: None,
     });
     spec.faults.push(fault(
         "standby crash",

@@ -161,10 +161,15 @@ impl Builder<'_> {
             );
             return None;
         }
+        let standby_cost = match &file.standby_cost_per_hour {
+            Some(a) => Some(self.amount_per_hour(a, "service.failover.standby_cost_per_hour")?),
+            None => None,
+        };
         Some(FailoverSpec {
             duration: duration?,
             coverage: coverage?,
             manual: manual?,
+            standby_cost_per_hour: standby_cost,
         })
     }
 
