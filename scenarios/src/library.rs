@@ -36,6 +36,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/dr-strategies.toml"),
     },
     Builtin {
+        name: "lb-health-checks",
+        source: include_str!("../library/lb-health-checks.toml"),
+    },
+    Builtin {
         name: "multi-az",
         source: include_str!("../library/multi-az.toml"),
     },

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 
 use models::spec::ModelSpec;
 use models::system::spec::{
-    DataSpec, FailoverSpec, FaultSpec, HostSpec, InstanceSpec, LinkSpec, RackSpec, ServiceSpec,
-    SystemSpec, UpRule, ZoneSpec,
+    DataSpec, FailoverSpec, FaultSpec, HealthCheckSpec, HostSpec, InstanceSpec, LinkSpec, RackSpec,
+    ServiceSpec, SystemSpec, UpRule, ZoneSpec,
 };
 
 use self::topology::Kind;
@@ -56,6 +56,8 @@ struct ServiceDraft {
     failover: Option<Option<FailoverSpec>>,
     /// `None` when the data table had an error.
     data: Option<Option<DataSpec>>,
+    /// `None` when the health-check table had an error.
+    health_check: Option<Option<HealthCheckSpec>>,
 }
 
 /// The state of a build: the checker, and everything resolved so far.
@@ -135,6 +137,7 @@ pub(crate) fn build(
                 cost_per_instance_hour: s.cost_per_instance_hour,
                 failover: s.failover?,
                 data: s.data?,
+                health_check: s.health_check?,
             })
         })
         .collect();

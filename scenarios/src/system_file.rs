@@ -82,6 +82,16 @@ pub(crate) struct ServiceFile {
     pub(crate) cost_per_hour: Option<Spanned<Amount>>,
     pub(crate) failover: Option<Spanned<FailoverFile>>,
     pub(crate) data: Option<Spanned<DataFile>>,
+    pub(crate) health_check: Option<Spanned<HealthCheckFile>>,
+}
+
+/// `health_check`: how the load balancer checks the instances.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HealthCheckFile {
+    pub(crate) interval: Spanned<String>,
+    pub(crate) unhealthy_threshold: Option<Spanned<i64>>,
+    pub(crate) healthy_threshold: Option<Spanned<i64>>,
 }
 
 /// `data`: what a stateful service stores and how it is protected.

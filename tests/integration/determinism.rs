@@ -80,6 +80,7 @@ fn builtin_scenarios_headline_figures() {
         "db-active-passive",
         "db-sync-vs-async",
         "dr-strategies",
+        "lb-health-checks",
         "multi-az",
         "rack-correlated",
         "rack-correlated-spread",

@@ -188,3 +188,39 @@ fn dr_strategies_trade_recovery_time_for_cost() {
         mttr(hs)
     );
 }
+
+/// The health-check interval is an error window: the longer it is, the
+/// more requests go to dead servers, while time-based availability does
+/// not move.
+#[test]
+fn longer_health_check_intervals_fail_more_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |interval: &str| {
+        let text = include_str!("../../scenarios/library/lb-health-checks.toml")
+            .replace("interval = \"30s\"", &format!("interval = \"{interval}\""));
+        let path = dir.path().join(format!("lb-{interval}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let v = nines_json(&[
+            "run",
+            path.to_str().unwrap(),
+            "--replications",
+            "100",
+            "--json",
+            "-",
+        ]);
+        (
+            v["request_availability"]["mean"].as_f64().unwrap(),
+            v["availability"]["mean"].as_f64().unwrap(),
+        )
+    };
+    let (fast_requests, fast_time) = run("2s");
+    let (slow_requests, slow_time) = run("60s");
+    assert!(
+        1.0 - slow_requests > 2.0 * (1.0 - fast_requests),
+        "{slow_requests} vs {fast_requests}"
+    );
+    assert!(
+        (fast_time - slow_time).abs() < 1e-5,
+        "{fast_time} vs {slow_time}"
+    );
+}

@@ -52,6 +52,8 @@ pub struct Counters {
     active: Vec<Option<usize>>,
     /// Per active-passive service: a failover is under way.
     switching: Vec<bool>,
+    /// Per service, per instance: the load balancer sends it traffic.
+    in_rotation: Vec<Vec<bool>>,
 }
 
 impl Counters {
@@ -79,7 +81,22 @@ impl Counters {
                 .map(|s| s.failover.as_ref().map(|_| 0))
                 .collect(),
             switching: vec![false; spec.services.len()],
+            in_rotation: spec
+                .services
+                .iter()
+                .map(|s| vec![true; s.instances.len()])
+                .collect(),
         }
+    }
+
+    /// Whether the load balancer sends instance `i` of `service` traffic.
+    pub fn in_rotation(&self, service: usize, i: usize) -> bool {
+        self.in_rotation[service][i]
+    }
+
+    /// Puts instance `i` of `service` in or out of rotation.
+    pub fn set_rotation(&mut self, service: usize, i: usize, on: bool) {
+        self.in_rotation[service][i] = on;
     }
 
     /// The instance an active-passive service serves from, if any.
@@ -424,8 +441,19 @@ impl Evaluator {
                     .map(|i| effective[i] && !c.switching[s] && c.active[s] == Some(i))
                     .collect(),
             };
+            // Behind health checks, traffic goes to the instances in
+            // rotation, dead or alive; the dead ones fail their share.
+            let checked = svc.health_check.is_some();
+            let serving: Vec<bool> = if checked {
+                (0..serving.len())
+                    .map(|i| serving[i] && c.in_rotation[s][i])
+                    .collect()
+            } else {
+                serving
+            };
             for from in 0..z {
                 let mut count = 0u32;
+                let mut blackholed = 0u32;
                 let mut any_degraded = false;
                 let mut served = 0.0;
                 for (i, &e) in serving.iter().enumerate() {
@@ -434,6 +462,9 @@ impl Evaluator {
                         count += 1;
                         any_degraded |= inst_degraded[i];
                         served += inst_success[i] * path_ok(from, iz);
+                    } else if checked && !e && c.in_rotation[s][i] && reach[from * z + iz] {
+                        blackholed += 1;
+                        any_degraded = true;
                     }
                 }
                 let ok = match svc.up_rule {
@@ -445,9 +476,9 @@ impl Evaluator {
                 };
                 up[s * z + from] = ok;
                 degraded_from[s * z + from] = ok && any_degraded;
-                // Requests spread evenly over the instances that serve them.
+                // Requests spread evenly over the instances in rotation.
                 success[s * z + from] = if ok {
-                    served / f64::from(count.max(1))
+                    served / f64::from((count + blackholed).max(1))
                 } else {
                     0.0
                 };
@@ -550,6 +581,7 @@ mod tests {
                     cost_per_instance_hour: 0.1,
                     failover: None,
                     data: None,
+                    health_check: None,
                 },
                 ServiceSpec {
                     name: "db".into(),
@@ -563,6 +595,7 @@ mod tests {
                     cost_per_instance_hour: 0.5,
                     failover: None,
                     data: None,
+                    health_check: None,
                 },
             ],
             entry: EntrySpec {

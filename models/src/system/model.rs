@@ -56,6 +56,11 @@ pub enum SystemEvent {
     Batch(u32, u32),
     /// A failover of an active-passive service (by service index) ends.
     FailoverDone(u32),
+    /// The load balancer takes instance `1` of service `0` out of
+    /// rotation (its health checks failed).
+    RotationOut(u32, u32),
+    /// The load balancer puts instance `1` of service `0` back.
+    RotationIn(u32, u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -66,6 +71,8 @@ impl TraceEvent for SystemEvent {
             SystemEvent::Restored(..) => 3,
             SystemEvent::Batch(..) => 4,
             SystemEvent::FailoverDone(_) => 5,
+            SystemEvent::RotationOut(..) => 6,
+            SystemEvent::RotationIn(..) => 7,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -75,6 +82,8 @@ impl TraceEvent for SystemEvent {
             SystemEvent::Restored(..) => "restored",
             SystemEvent::Batch(..) => "batch",
             SystemEvent::FailoverDone(_) => "failover_done",
+            SystemEvent::RotationOut(..) => "rotation_out",
+            SystemEvent::RotationIn(..) => "rotation_in",
         }
     }
     fn entity(&self) -> u32 {
@@ -84,7 +93,9 @@ impl TraceEvent for SystemEvent {
             | SystemEvent::Restored(p, _)
             | SystemEvent::Batch(p, _) => p,
             // Services come after the fault processes in the entity space.
-            SystemEvent::FailoverDone(s) => FAILOVER_ENTITY_BASE + s,
+            SystemEvent::FailoverDone(s)
+            | SystemEvent::RotationOut(s, _)
+            | SystemEvent::RotationIn(s, _) => FAILOVER_ENTITY_BASE + s,
         }
     }
 }
@@ -221,6 +232,13 @@ pub struct SystemModel<'a> {
     worst_rpo_hours: f64,
     /// Per service with data: the stream for losses outside failovers.
     data_rngs: Vec<RngStream>,
+    /// Per service: the phase of its health checks.
+    check_rngs: Vec<RngStream>,
+    /// The fault whose repair ended last: charged for downtime that
+    /// outlasts every fault (an instance back but not yet in rotation).
+    last_repaired: Option<usize>,
+    /// Per service, per instance: a pending change of rotation.
+    rotation_timers: Vec<Vec<Option<EventId>>>,
 }
 
 impl<'a> SystemModel<'a> {
@@ -326,6 +344,24 @@ impl<'a> SystemModel<'a> {
             lost_writes: 0,
             loss_events: 0,
             worst_rpo_hours: 0.0,
+            last_repaired: None,
+            check_rngs: spec
+                .services
+                .iter()
+                .map(|svc| {
+                    RngStream::new(
+                        seed,
+                        replication,
+                        &format!("health-check/{}", svc.name),
+                        "phase",
+                    )
+                })
+                .collect(),
+            rotation_timers: spec
+                .services
+                .iter()
+                .map(|svc| vec![None; svc.instances.len()])
+                .collect(),
             data_rngs: spec
                 .services
                 .iter()
@@ -608,6 +644,7 @@ impl<'a> SystemModel<'a> {
         };
         self.remove(&act.held, id);
         self.free.push(id);
+        self.last_repaired = Some(self.processes[p as usize].fault);
         if let Some(t) = self.spec.faults[self.processes[p as usize].fault]
             .repair
             .team
@@ -816,6 +853,62 @@ impl<'a> SystemModel<'a> {
         None
     }
 
+    // --------------------------------------------------------- health checks
+
+    /// Schedules the load balancer's view of each checked instance to
+    /// follow its health, after the checks' lag; cancels a pending change
+    /// that the instance's health has overtaken.
+    fn settle_rotation(&mut self, s: &mut Scheduler<SystemEvent>) {
+        if self
+            .spec
+            .services
+            .iter()
+            .all(|svc| svc.health_check.is_none())
+        {
+            return;
+        }
+        let status = self.eval.evaluate(self.spec, &self.counters);
+        for svc in 0..self.spec.services.len() {
+            let Some(check) = self.spec.services[svc].health_check else {
+                continue;
+            };
+            for i in 0..self.spec.services[svc].instances.len() {
+                let healthy = status.effective[svc][i];
+                let routed = self.counters.in_rotation(svc, i);
+                let pending = self.rotation_timers[svc][i];
+                match (routed == healthy, pending) {
+                    // The view matches, and a change under way is moot.
+                    (true, Some(timer)) => {
+                        s.cancel(timer);
+                        self.rotation_timers[svc][i] = None;
+                    }
+                    (true, None) | (false, Some(_)) => {}
+                    (false, None) => {
+                        let checks = if healthy {
+                            check.healthy_threshold
+                        } else {
+                            check.unhealthy_threshold
+                        };
+                        // The first check at a random point of the interval,
+                        // the rest one interval apart.
+                        let phase =
+                            check.interval.as_micros() as f64 * self.check_rngs[svc].open01();
+                        let lag = SimDuration::from_micros(phase as u64)
+                            + check
+                                .interval
+                                .saturating_mul(u64::from(checks.saturating_sub(1)));
+                        let event = if healthy {
+                            SystemEvent::RotationIn(svc as u32, i as u32)
+                        } else {
+                            SystemEvent::RotationOut(svc as u32, i as u32)
+                        };
+                        self.rotation_timers[svc][i] = Some(s.schedule_after(lag, event));
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------- measures
 
     /// Accumulates the span since the last change, then takes the new state.
@@ -898,6 +991,11 @@ impl<'a> SystemModel<'a> {
                 .filter_map(|svc| self.failovers[svc].as_ref().and_then(|f| f.cause))
                 .collect();
         }
+        if causes.is_empty() {
+            // Down after every fault is over: the recovery is still under
+            // way (health checks not yet passed). Charge the last repair.
+            causes.extend(self.last_repaired);
+        }
         let share = 1.0 / causes.len().max(1) as f64;
         causes.into_iter().map(|f| (f, share)).collect()
     }
@@ -947,8 +1045,15 @@ impl Model for SystemModel<'_> {
             SystemEvent::Restored(p, id) => self.restored(p, id, s),
             SystemEvent::Batch(p, id) => self.next_batch(p, id, s),
             SystemEvent::FailoverDone(svc) => self.failover_done(svc as usize, s.now()),
+            SystemEvent::RotationOut(svc, i) | SystemEvent::RotationIn(svc, i) => {
+                let (svc, i) = (svc as usize, i as usize);
+                self.rotation_timers[svc][i] = None;
+                let on = matches!(event, SystemEvent::RotationIn(..));
+                self.counters.set_rotation(svc, i, on);
+            }
         }
         self.settle_failovers(s);
+        self.settle_rotation(s);
         self.update(s.now());
     }
 

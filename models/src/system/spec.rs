@@ -105,6 +105,27 @@ pub struct ServiceSpec {
     pub failover: Option<FailoverSpec>,
     /// The data it holds and how it is protected (stateful services).
     pub data: Option<DataSpec>,
+    /// The load balancer's health checks; `None`: the balancer knows at
+    /// once which instances are healthy.
+    pub health_check: Option<HealthCheckSpec>,
+}
+
+/// How the load balancer in front of a service checks its instances.
+///
+/// An instance that dies keeps receiving its share of requests, which
+/// fail, until `unhealthy_threshold` checks in a row have failed: the first
+/// check comes at a uniformly random point of the interval, the others one
+/// interval apart. A recovered instance gets no traffic until
+/// `healthy_threshold` checks in a row have passed. That lag is an error
+/// window the user trades against checking more often.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HealthCheckSpec {
+    /// Time between checks.
+    pub interval: SimDuration,
+    /// Failed checks in a row that take an instance out of rotation.
+    pub unhealthy_threshold: u32,
+    /// Passed checks in a row that put it back.
+    pub healthy_threshold: u32,
 }
 
 /// How an active-passive service copies acknowledged writes to its

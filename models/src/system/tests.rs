@@ -47,6 +47,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
             cost_per_instance_hour: 0.1,
             failover: None,
             data: None,
+            health_check: None,
         }],
         entry: EntrySpec {
             service: 0,
@@ -465,4 +466,48 @@ fn synchronous_replication_loses_nothing_on_failover() {
     let m = sim.model().system_measures();
     assert!(m.failovers > 50, "{}", m.failovers);
     assert_eq!((m.lost_writes, m.loss_events), (0, 0));
+}
+
+/// Behind health checks, a dead instance keeps its share of traffic until
+/// `unhealthy_threshold` checks fail: on average (threshold - 1/2)
+/// intervals. With four instances, each failure loses a quarter of the
+/// traffic for that long.
+#[test]
+fn health_check_lag_is_an_error_window() {
+    let run_with = |interval_s: u64| {
+        let mut spec = pool(4, 2);
+        spec.services[0].health_check = Some(HealthCheckSpec {
+            interval: SimDuration::from_secs(interval_s),
+            unhealthy_threshold: 3,
+            healthy_threshold: 2,
+        });
+        spec.faults.push(host_crashes(&spec, 100.0, 1.0));
+        let end = SimTime::from_duration(SimDuration::from_years(2));
+        let mut served = Welford::new();
+        let mut time = Welford::new();
+        for r in 0..40 {
+            let mut sim = Simulation::new(SystemModel::new(&spec, 3, r, SimTime::ZERO));
+            sim.run_until(end);
+            let m = sim.model();
+            served.push(m.system_measures().served_hours / m.measures().observed_hours());
+            time.push(m.measures().availability());
+        }
+        (served.mean(), time.mean())
+    };
+    let (served_fast, time_fast) = run_with(5);
+    let (served_slow, time_slow) = run_with(60);
+    // Time-based availability does not see the lag (3 of 4 still serve).
+    assert!(time_fast > 0.9999 && time_slow > 0.9999);
+    // Requests do: lambda * 2.5 * interval per host, a quarter of traffic
+    // each, four hosts: 0.01 / h * 2.5 * 60 s = 4.17e-4.
+    let lost_slow = 1.0 - served_slow;
+    let expected = 0.01 * 2.5 * 60.0 / 3600.0;
+    assert!(
+        (lost_slow - expected).abs() < 0.2 * expected,
+        "{lost_slow} vs {expected}"
+    );
+    assert!(
+        1.0 - served_fast < 0.2 * lost_slow,
+        "checking often shrinks the window"
+    );
 }
