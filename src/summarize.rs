@@ -123,6 +123,8 @@ pub(crate) fn run_report(
                 lost_writes_per_year: floor(&sys.lost_writes_per_year)?,
                 loss_events_per_year: floor(&sys.loss_events_per_year)?,
                 no_loss_probability: sys.no_loss.mean(),
+                split_brain_minutes_per_year: sys.split_brain_minutes_per_year.mean(),
+                split_brains_per_year: sys.split_brains_per_year.mean(),
                 worst_rpo_hours: sys.worst_rpo_hours,
             })
         }

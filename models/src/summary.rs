@@ -113,6 +113,10 @@ pub struct SystemSummary {
     pub loss_events_per_year: Welford,
     /// Per replication: 1 if it lost no write at all, else 0.
     pub no_loss: Welford,
+    /// Time with two writable primaries, minutes per year.
+    pub split_brain_minutes_per_year: Welford,
+    /// Split brains per year.
+    pub split_brains_per_year: Welford,
     /// The worst window of writes lost at once, hours, over all
     /// replications.
     pub worst_rpo_hours: f64,
@@ -132,6 +136,8 @@ impl SystemSummary {
             lost_writes_per_year: Welford::new(),
             loss_events_per_year: Welford::new(),
             no_loss: Welford::new(),
+            split_brain_minutes_per_year: Welford::new(),
+            split_brains_per_year: Welford::new(),
             worst_rpo_hours: 0.0,
         }
     }
@@ -177,6 +183,10 @@ impl SystemSummary {
             .push(per_year_count(m.loss_events));
         self.no_loss
             .push(if m.loss_events == 0 { 1.0 } else { 0.0 });
+        self.split_brain_minutes_per_year
+            .push(per_year(m.split_brain_hours));
+        self.split_brains_per_year
+            .push(per_year_count(m.split_brains));
         self.worst_rpo_hours = self.worst_rpo_hours.max(m.worst_rpo_hours);
         for (w, &n) in self.occurrences_per_year.iter_mut().zip(&m.occurrences) {
             w.push(if run_hours > 0.0 {

@@ -102,6 +102,12 @@ pub struct DataLoss {
     /// The worst window of writes lost at once, hours (the worst recovery
     /// point seen).
     pub worst_rpo_hours: f64,
+    /// Time with two writable primaries (split brain), minutes per year.
+    #[serde(default)]
+    pub split_brain_minutes_per_year: f64,
+    /// Split brains per year.
+    #[serde(default)]
+    pub split_brains_per_year: f64,
 }
 
 /// Latency percentiles, seconds.
@@ -424,6 +430,13 @@ impl RunReport {
                 d.worst_rpo_hours,
                 100.0 * d.no_loss_probability
             );
+            if d.split_brains_per_year > 0.0 {
+                let _ = writeln!(
+                    s,
+                    "split brain   {:.3} per year, {:.1} min/yr with two writable primaries",
+                    d.split_brains_per_year, d.split_brain_minutes_per_year
+                );
+            }
         }
         if let Some(c) = &self.cost_per_year {
             let _ = writeln!(

@@ -64,6 +64,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/single-server.toml"),
     },
     Builtin {
+        name: "split-brain",
+        source: include_str!("../library/split-brain.toml"),
+    },
+    Builtin {
         name: "web-n-plus-1",
         source: include_str!("../library/web-n-plus-1.toml"),
     },

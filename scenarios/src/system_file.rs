@@ -113,6 +113,8 @@ pub(crate) struct FailoverFile {
     pub(crate) coverage: Option<Spanned<Fraction>>,
     pub(crate) manual: Option<Spanned<String>>,
     pub(crate) standby_cost_per_hour: Option<Spanned<Amount>>,
+    #[serde(default)]
+    pub(crate) fencing: Option<bool>,
 }
 
 /// `[entry]`: where users reach the system.

@@ -86,6 +86,7 @@ fn builtin_scenarios_headline_figures() {
         "rack-correlated-spread",
         "retry-storm",
         "single-server",
+        "split-brain",
         "web-n-plus-1",
         "quorum-3-zones",
         "zone-partition",

@@ -224,3 +224,44 @@ fn longer_health_check_intervals_fail_more_requests() {
         "{fast_time} vs {slow_time}"
     );
 }
+
+/// Without fencing, partitions make split brains and lose writes; with
+/// fencing, the same partitions (same seed) make none.
+#[test]
+fn fencing_prevents_split_brain() {
+    let open = nines_json(&["run", "split-brain", "--replications", "50", "--json", "-"]);
+    let text = include_str!("../../scenarios/library/split-brain.toml")
+        .replace("fencing = false", "fencing = true");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fenced.toml");
+    std::fs::write(&path, text).unwrap();
+    let fenced = nines_json(&[
+        "run",
+        path.to_str().unwrap(),
+        "--replications",
+        "50",
+        "--json",
+        "-",
+    ]);
+    let data = |v: &serde_json::Value, k: &str| v["data"][k].as_f64().unwrap();
+    assert!(data(&open, "split_brains_per_year") > 1.0);
+    assert!(data(&open, "split_brain_minutes_per_year") > 10.0);
+    assert_eq!(data(&fenced, "split_brains_per_year"), 0.0);
+    assert!(
+        open["data"]["lost_writes_per_year"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 100.0
+                * fenced["data"]["lost_writes_per_year"]["mean"]
+                    .as_f64()
+                    .unwrap(),
+        "split brain loses the old primary's writes"
+    );
+    // The failovers happen either way.
+    assert!(
+        fenced["data"]["failovers_per_year"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 1.0
+    );
+}

@@ -54,6 +54,9 @@ pub struct Counters {
     switching: Vec<bool>,
     /// Per service, per instance: the load balancer sends it traffic.
     in_rotation: Vec<Vec<bool>>,
+    /// Per active-passive service: an old active instance still serving
+    /// after a promotion without fencing (split brain).
+    split: Vec<Option<usize>>,
 }
 
 impl Counters {
@@ -86,7 +89,18 @@ impl Counters {
                 .iter()
                 .map(|s| vec![true; s.instances.len()])
                 .collect(),
+            split: vec![None; spec.services.len()],
         }
+    }
+
+    /// The second primary of a service in split brain, if any.
+    pub fn split(&self, service: usize) -> Option<usize> {
+        self.split[service]
+    }
+
+    /// Sets or clears the second primary of a service.
+    pub fn set_split(&mut self, service: usize, old: Option<usize>) {
+        self.split[service] = old;
     }
 
     /// Whether the load balancer sends instance `i` of `service` traffic.
@@ -438,7 +452,11 @@ impl Evaluator {
             let serving: Vec<bool> = match svc.failover {
                 None => effective.clone(),
                 Some(_) => (0..effective.len())
-                    .map(|i| effective[i] && !c.switching[s] && c.active[s] == Some(i))
+                    .map(|i| {
+                        effective[i]
+                            && !c.switching[s]
+                            && (c.active[s] == Some(i) || c.split[s] == Some(i))
+                    })
                     .collect(),
             };
             // Behind health checks, traffic goes to the instances in
@@ -513,6 +531,14 @@ impl Evaluator {
             served,
             effective: effective_all,
         }
+    }
+
+    /// Whether instance `i` and instance `j` of service `s` can reach each
+    /// other (their zones are joined and no partition separates them).
+    pub fn instances_reach(&self, c: &Counters, s: usize, i: usize, j: usize) -> bool {
+        let reach = self.reachability(c, false);
+        let (x, y) = (self.instance_zone[s][i], self.instance_zone[s][j]);
+        reach[x * self.zones + y]
     }
 
     /// Whether the entry point relies on service `s`.

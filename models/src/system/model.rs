@@ -61,6 +61,9 @@ pub enum SystemEvent {
     RotationOut(u32, u32),
     /// The load balancer puts instance `1` of service `0` back.
     RotationIn(u32, u32),
+    /// A standby cut off from a healthy active instance of service `0`
+    /// promotes itself.
+    SuspectDone(u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -73,6 +76,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::FailoverDone(_) => 5,
             SystemEvent::RotationOut(..) => 6,
             SystemEvent::RotationIn(..) => 7,
+            SystemEvent::SuspectDone(_) => 8,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -84,6 +88,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::FailoverDone(_) => "failover_done",
             SystemEvent::RotationOut(..) => "rotation_out",
             SystemEvent::RotationIn(..) => "rotation_in",
+            SystemEvent::SuspectDone(_) => "suspect_done",
         }
     }
     fn entity(&self) -> u32 {
@@ -95,7 +100,8 @@ impl TraceEvent for SystemEvent {
             // Services come after the fault processes in the entity space.
             SystemEvent::FailoverDone(s)
             | SystemEvent::RotationOut(s, _)
-            | SystemEvent::RotationIn(s, _) => FAILOVER_ENTITY_BASE + s,
+            | SystemEvent::RotationIn(s, _)
+            | SystemEvent::SuspectDone(s) => FAILOVER_ENTITY_BASE + s,
         }
     }
 }
@@ -120,6 +126,14 @@ struct Failover {
     /// The standby a failover under way promotes, if it is still healthy
     /// when the failover ends.
     target: Option<usize>,
+    /// A standby cut off from the healthy active instance, about to
+    /// promote itself: (timer, standby).
+    suspect: Option<(EventId, usize)>,
+    /// When the current split brain began.
+    split_since: Option<SimTime>,
+    /// An old active instance fenced at a promotion: it may not promote
+    /// itself back until it reaches the new active instance again.
+    fenced: Option<usize>,
 }
 
 /// What one process does when it occurs.
@@ -201,6 +215,10 @@ pub struct SystemMeasures {
     /// The longest window of writes lost at once, in hours (the worst
     /// recovery point seen).
     pub worst_rpo_hours: f64,
+    /// Hours with two writable primaries (split brain), after the warm-up.
+    pub split_brain_hours: f64,
+    /// Split brains that began after the warm-up.
+    pub split_brains: u64,
 }
 
 /// One replication of an infrastructure system.
@@ -227,6 +245,8 @@ pub struct SystemModel<'a> {
     /// Per service: its failover machinery, if it is active-passive.
     failovers: Vec<Option<Failover>>,
     promotions: u64,
+    split_brain_hours: f64,
+    split_brains: u64,
     lost_writes: u64,
     loss_events: u64,
     worst_rpo_hours: f64,
@@ -336,11 +356,16 @@ impl<'a> SystemModel<'a> {
                             data_rng: RngStream::new(seed, replication, &entity, "data"),
                             pending_loss: None,
                             target: None,
+                            suspect: None,
+                            split_since: None,
+                            fenced: None,
                         }
                     })
                 })
                 .collect(),
             promotions: 0,
+            split_brain_hours: 0.0,
+            split_brains: 0,
             lost_writes: 0,
             loss_events: 0,
             worst_rpo_hours: 0.0,
@@ -393,6 +418,8 @@ impl<'a> SystemModel<'a> {
             lost_writes: self.lost_writes,
             loss_events: self.loss_events,
             worst_rpo_hours: self.worst_rpo_hours,
+            split_brain_hours: self.split_brain_hours,
+            split_brains: self.split_brains,
         }
     }
 
@@ -700,9 +727,16 @@ impl<'a> SystemModel<'a> {
                     }
                     continue;
                 }
+                if self.settle_split(svc, &status.effective[svc], s) {
+                    changed = true;
+                    continue;
+                }
                 match active {
-                    Some(a) if eff[a] => {}
+                    Some(a) if eff[a] => {
+                        self.watch_heartbeats(svc, a, &status.effective[svc], s);
+                    }
                     Some(a) => {
+                        self.cancel_suspicion(svc, s);
                         self.start_loss(svc, a, s.now());
                         let cause = self.cause_of_instance_loss(svc, a);
                         if first.is_some() {
@@ -737,6 +771,134 @@ impl<'a> SystemModel<'a> {
             }
         }
         debug_assert!(false, "failover states did not settle");
+    }
+
+    /// A healthy active instance `a`: if a healthy standby cannot reach
+    /// it (a partition, a broken link), the standby suspects it and will
+    /// promote itself after a failover time; if the standby reaches it
+    /// again first, the suspicion is dropped.
+    fn watch_heartbeats(
+        &mut self,
+        svc: usize,
+        a: usize,
+        eff: &[bool],
+        s: &mut Scheduler<SystemEvent>,
+    ) {
+        if self.counters.split(svc).is_some() {
+            return;
+        }
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return;
+        };
+        // A fenced instance stays fenced until it reaches the active again.
+        if let Some(x) = f.fenced
+            && (x == a || self.eval.instances_reach(&self.counters, svc, a, x))
+        {
+            f.fenced = None;
+        }
+        let fenced = f.fenced;
+        let cut_off = (0..eff.len()).find(|&b| {
+            b != a
+                && eff[b]
+                && Some(b) != fenced
+                && !self.eval.instances_reach(&self.counters, svc, a, b)
+        });
+        let spec = self.spec.services[svc]
+            .failover
+            .as_ref()
+            .expect("an active-passive service");
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return;
+        };
+        match (cut_off, f.suspect) {
+            (Some(b), None) => {
+                let d = spec.duration.sample(&mut f.duration_rng);
+                let timer = s.schedule_after(d, SystemEvent::SuspectDone(svc as u32));
+                f.suspect = Some((timer, b));
+            }
+            (None, Some((timer, _))) => {
+                s.cancel(timer);
+                f.suspect = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn cancel_suspicion(&mut self, svc: usize, s: &mut Scheduler<SystemEvent>) {
+        if let Some(f) = self.failovers[svc].as_mut()
+            && let Some((timer, _)) = f.suspect.take()
+        {
+            s.cancel(timer);
+        }
+    }
+
+    /// The suspecting standby promotes itself. With fencing, the old
+    /// active instance is stopped; without, it keeps serving: split brain.
+    fn suspect_done(&mut self, svc: usize, now: SimTime) {
+        let Some((_, b)) = self.failovers[svc].as_mut().and_then(|f| f.suspect.take()) else {
+            return;
+        };
+        let status = self.eval.evaluate(self.spec, &self.counters);
+        let Some(a) = self.counters.active(svc) else {
+            return;
+        };
+        if !status.effective[svc][b] || self.eval.instances_reach(&self.counters, svc, a, b) {
+            return;
+        }
+        let fencing = self.spec.services[svc]
+            .failover
+            .as_ref()
+            .is_none_or(|f| f.fencing);
+        self.start_loss(svc, a, now);
+        self.promote(svc, b, now);
+        self.counters.set_failover(svc, Some(b), false);
+        if fencing {
+            if let Some(f) = self.failovers[svc].as_mut() {
+                f.fenced = Some(a);
+            }
+        } else {
+            self.counters.set_split(svc, Some(a));
+            if let Some(f) = self.failovers[svc].as_mut() {
+                f.split_since = Some(now);
+            }
+            if now >= self.warmup {
+                self.split_brains += 1;
+            }
+        }
+    }
+
+    /// Ends a split brain once the two primaries reach each other again
+    /// (or the old one dies): the old primary's side loses the writes it
+    /// took meanwhile, half of all writes for as long as it lasted.
+    /// Returns whether it ended one.
+    fn settle_split(&mut self, svc: usize, eff: &[bool], s: &mut Scheduler<SystemEvent>) -> bool {
+        let (Some(old), Some(new)) = (self.counters.split(svc), self.counters.active(svc)) else {
+            return false;
+        };
+        if eff[old] && eff[new] && !self.eval.instances_reach(&self.counters, svc, old, new) {
+            return false;
+        }
+        let now = s.now();
+        self.counters.set_split(svc, None);
+        let since = self.failovers[svc]
+            .as_mut()
+            .and_then(|f| f.split_since.take())
+            .unwrap_or(now);
+        let from = since.max(self.warmup);
+        let span = now - from;
+        self.split_brain_hours += span.as_hours_f64();
+        if let Some(data) = &self.spec.services[svc].data
+            && let Some(f) = self.failovers[svc].as_mut()
+        {
+            let lost = poisson_count(
+                &mut f.data_rng,
+                0.5 * data.writes_per_second * span.as_secs_f64(),
+            );
+            if now >= self.warmup {
+                self.record_loss(lost, span.as_hours_f64());
+            }
+        }
+        true
     }
 
     /// A failover of `svc` ends: it resumes on any effective instance.
@@ -1045,6 +1207,7 @@ impl Model for SystemModel<'_> {
             SystemEvent::Restored(p, id) => self.restored(p, id, s),
             SystemEvent::Batch(p, id) => self.next_batch(p, id, s),
             SystemEvent::FailoverDone(svc) => self.failover_done(svc as usize, s.now()),
+            SystemEvent::SuspectDone(svc) => self.suspect_done(svc as usize, s.now()),
             SystemEvent::RotationOut(svc, i) | SystemEvent::RotationIn(svc, i) => {
                 let (svc, i) = (svc as usize, i as usize);
                 self.rotation_timers[svc][i] = None;
@@ -1060,6 +1223,13 @@ impl Model for SystemModel<'_> {
     fn finish(&mut self, end: SimTime) {
         // Close the last span, then the per-service measures.
         self.accumulate(end);
+        for svc in 0..self.spec.services.len() {
+            if self.counters.split(svc).is_some()
+                && let Some(since) = self.failovers[svc].as_ref().and_then(|f| f.split_since)
+            {
+                self.split_brain_hours += (end - since.max(self.warmup)).as_hours_f64();
+            }
+        }
         self.last = end;
         self.entry.finish(end);
         for m in &mut self.services {

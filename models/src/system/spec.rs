@@ -183,6 +183,12 @@ pub struct FailoverSpec {
     /// Hourly cost of a standby instance (a cold standby costs less than
     /// a running one); `None`: the same as the active instance.
     pub standby_cost_per_hour: Option<f64>,
+    /// Whether a promotion fences the old active instance. Without
+    /// fencing, a partition that cuts a standby off from a healthy active
+    /// instance lets the standby promote itself while the old one keeps
+    /// serving: two writable primaries (split brain) until the partition
+    /// heals, when the losing side's writes are lost.
+    pub fencing: bool,
 }
 
 /// Something a fault can take down. Each is a failure domain: when it is

@@ -362,6 +362,7 @@ fn active_standby(failover: Dist) -> SystemSpec {
         coverage: 0.9,
         manual: exp_h(1.0),
         standby_cost_per_hour: None,
+        fencing: true,
     });
     spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
     spec
@@ -394,6 +395,7 @@ fn a_standby_failure_causes_no_outage() {
         coverage: 1.0,
         manual: exp_h(1.0),
         standby_cost_per_hour: None,
+        fencing: true,
     });
     spec.faults.push(fault(
         "standby crash",
@@ -509,5 +511,77 @@ fn health_check_lag_is_an_error_window() {
     assert!(
         1.0 - served_fast < 0.2 * lost_slow,
         "checking often shrinks the window"
+    );
+}
+
+/// A primary in zone a, a standby in zone b, and partitions between the
+/// zones that outlast the failover time. Without fencing, the standby
+/// promotes itself while the primary keeps serving: split brain, and the
+/// old primary's writes are lost when the partition heals. With fencing,
+/// the old primary is stopped at the promotion: never two primaries.
+fn partitioned_pair(fencing: bool) -> SystemSpec {
+    let mut spec = pool(2, 1);
+    spec.zones.push(ZoneSpec {
+        name: "z2".into(),
+        region: 0,
+    });
+    spec.racks.push(RackSpec {
+        name: "rack2".into(),
+        zone: 1,
+    });
+    spec.hosts[1].rack = 1;
+    spec.services[0].failover = Some(FailoverSpec {
+        duration: Dist::deterministic(SimDuration::from_secs(30)),
+        coverage: 1.0,
+        manual: Dist::deterministic(SimDuration::from_secs(30)),
+        standby_cost_per_hour: None,
+        fencing,
+    });
+    spec.services[0].data = Some(DataSpec {
+        writes_per_second: 10.0,
+        replication: Some(Replication::Sync),
+        backup_interval: None,
+    });
+    spec.faults.push(fault(
+        "split",
+        FaultClass::Partition,
+        Effect::Partition {
+            a: vec![0],
+            b: vec![1],
+        },
+        exp_h(24.0 * 30.0),
+        Dist::deterministic(SimDuration::from_hours(1)),
+    ));
+    spec
+}
+
+#[test]
+fn partitions_without_fencing_make_split_brains() {
+    let end = SimTime::from_duration(SimDuration::from_years(2));
+    let run = |fencing: bool| {
+        let spec = partitioned_pair(fencing);
+        let mut sim = Simulation::new(SystemModel::new(&spec, 4, 0, SimTime::ZERO));
+        sim.run_until(end);
+        sim.model().system_measures()
+    };
+    let open = run(false);
+    assert!(open.split_brains > 10, "{}", open.split_brains);
+    // Each partition lasts 1 h; the standby promotes after 30 s.
+    let per = open.split_brain_hours / open.split_brains as f64;
+    assert!((per - (1.0 - 30.0 / 3600.0)).abs() < 0.02, "{per}");
+    // Half the writes for each split brain go to the losing side.
+    let expected = open.split_brain_hours * 3600.0 * 10.0 * 0.5;
+    assert!((open.lost_writes as f64 - expected).abs() < 0.05 * expected);
+    let fenced = run(true);
+    assert_eq!(fenced.split_brains, 0);
+    assert_eq!(fenced.split_brain_hours, 0.0);
+    assert!(
+        fenced.failovers > 10,
+        "fencing still fails over: {}",
+        fenced.failovers
+    );
+    assert_eq!(
+        fenced.lost_writes, 0,
+        "synchronous replication, fenced: nothing lost"
     );
 }

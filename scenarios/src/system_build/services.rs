@@ -219,6 +219,7 @@ impl Builder<'_> {
             coverage: coverage?,
             manual: manual?,
             standby_cost_per_hour: standby_cost,
+            fencing: file.fencing.unwrap_or(true),
         })
     }
 
