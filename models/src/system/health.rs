@@ -494,11 +494,20 @@ impl Evaluator {
                 };
                 up[s * z + from] = ok;
                 degraded_from[s * z + from] = ok && any_degraded;
-                // Requests spread evenly over the instances in rotation.
-                success[s * z + from] = if ok {
-                    served / f64::from((count + blackholed).max(1))
-                } else {
-                    0.0
+                // Requests spread evenly over the instances in rotation. An
+                // overloaded pool (capacity below load) is down by time,
+                // but still serves what its capacity allows: the excess
+                // fails (the fluid view).
+                let share = served / f64::from((count + blackholed).max(1));
+                success[s * z + from] = match svc.up_rule {
+                    _ if ok => share,
+                    UpRule::Capacity {
+                        per_instance_rps,
+                        load_rps,
+                    } if count > 0 && load_rps > 0.0 => {
+                        share * (f64::from(count) * per_instance_rps / load_rps).min(1.0)
+                    }
+                    _ => 0.0,
                 };
             }
             effective_all[s] = effective;
@@ -758,6 +767,9 @@ mod tests {
         let mut c = Counters::new(&s);
         assert!(eval(&s, &c).entry_up);
         c.down(Element::Host(0));
-        assert!(!eval(&s, &c).entry_up, "one instance serves 100 of 150 rps");
+        let st = eval(&s, &c);
+        assert!(!st.entry_up, "one instance serves 100 of 150 rps");
+        // The excess fails, the rest is served: two thirds of requests.
+        assert!((st.served - 100.0 / 150.0).abs() < 1e-12, "{}", st.served);
     }
 }
