@@ -11,7 +11,8 @@
 //!
 //! * [`RequestSpec`]: plain data: [`Arrivals`] (Poisson, or a periodic
 //!   piecewise-constant rate), the [`InstanceSpec`]s (concurrency, service
-//!   time [`Dist`](sim_core::dist::Dist), up or down, queue limit), the
+//!   time [`Dist`](sim_core::dist::Dist), up or down, queue limit, optional
+//!   crashes and repairs [`InstanceFaults`]), the
 //!   [`Dispatch`] policy and the clients' [`ClientPolicy`] (deadline,
 //!   timeout, [`RetryPolicy`] with [`RetryBudget`], [`BreakerPolicy`]).
 //! * [`RequestModel`]: a [`sim_core::engine::Model`] whose events
@@ -40,9 +41,12 @@
 //!   unless [`RequestSpec::skip_abandoned`] is set, in which case the
 //!   instance drops it when it reaches the head of the queue.
 //! * **Retries** follow timeouts, overload rejections (queue full) and
-//!   "no instance up", after an exponential backoff with jitter, up to
+//!   "no instance up" (and attempts lost with a failed instance), after an exponential backoff with jitter, up to
 //!   `max_attempts`, while the token-bucket budget has a token. A breaker
 //!   rejection fails the request at once.
+//! * **Instance faults.** An instance with [`InstanceFaults`] alternates
+//!   up and down; when it fails, its queued and in-service attempts fail
+//!   at once ([`FailureCause::InstanceDown`]) and may be retried.
 //! * **Warm-up.** Requests whose first attempt arrives before the warm-up
 //!   are simulated but not measured.
 //!
@@ -51,7 +55,9 @@
 //! `(spec.name, "arrivals")`, `(spec.name, "dispatch")` (random and
 //! power-of-two choices, hash keys), `(spec.name, "retry")` (jitter), and
 //! `(instance name, "service")` for each instance's service times (drawn
-//! when service starts). Two designs run under one seed see the same
+//! when service starts), and `(instance name, "failure")`, `(instance
+//! name, "repair")` for an instance with [`InstanceFaults`]. Two designs
+//! run under one seed see the same
 //! arrivals.
 //!
 //! ```
@@ -91,8 +97,8 @@ pub use measures::{FailureCause, RequestMeasures};
 pub use model::{BreakerState, RequestEvent, RequestModel};
 pub use sketch::LatencyHistogram;
 pub use spec::{
-    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, InstanceSpec, RatePoint, RequestSpec,
-    RequestSpecError, RetryBudget, RetryPolicy,
+    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, InstanceFaults, InstanceSpec, RatePoint,
+    RequestSpec, RequestSpecError, RetryBudget, RetryPolicy,
 };
 
 /// What one request-level replication produced.

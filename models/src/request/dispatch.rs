@@ -57,9 +57,9 @@ pub(crate) struct Dispatcher {
 impl Dispatcher {
     pub(crate) fn new(policy: Dispatch, instances: &[InstanceSpec], rng: RngStream) -> Self {
         let up: Vec<bool> = instances.iter().map(|i| i.up).collect();
-        let up_list = (0..instances.len() as u32)
-            .filter(|&i| up[i as usize])
-            .collect();
+        // Room for every instance, so that `set_up` never allocates.
+        let mut up_list = Vec::with_capacity(instances.len());
+        up_list.extend((0..instances.len() as u32).filter(|&i| up[i as usize]));
         let ring = match policy {
             Dispatch::ConsistentHashing { virtual_nodes } => {
                 Some(HashRing::new(instances, virtual_nodes))
@@ -73,6 +73,30 @@ impl Dispatcher {
             next_rr: 0,
             ring,
             rng,
+        }
+    }
+
+    /// Marks instance `i` up or down (a no-op if it already is). Round
+    /// robin keeps its place in the rotation. No allocation.
+    pub(crate) fn set_up(&mut self, i: u32, up: bool) {
+        if self.up[i as usize] == up {
+            return;
+        }
+        self.up[i as usize] = up;
+        let pos = self.up_list.partition_point(|&j| j < i);
+        if up {
+            self.up_list.insert(pos, i);
+            if pos < self.next_rr {
+                self.next_rr += 1;
+            }
+        } else {
+            self.up_list.remove(pos);
+            if pos < self.next_rr {
+                self.next_rr -= 1;
+            }
+            if self.next_rr >= self.up_list.len() {
+                self.next_rr = 0;
+            }
         }
     }
 

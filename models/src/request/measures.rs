@@ -21,16 +21,20 @@ pub enum FailureCause {
     NoInstance,
     /// Its last attempt found the instance's queue full.
     Overload,
+    /// Its last attempt was queued or in service on an instance that
+    /// failed ([`InstanceFaults`](super::InstanceFaults)).
+    InstanceDown,
 }
 
 impl FailureCause {
     /// Every cause, in a fixed order (the order of [`RequestMeasures::failed`]).
-    pub const ALL: [FailureCause; 5] = [
+    pub const ALL: [FailureCause; 6] = [
         FailureCause::Timeout,
         FailureCause::Deadline,
         FailureCause::CircuitOpen,
         FailureCause::NoInstance,
         FailureCause::Overload,
+        FailureCause::InstanceDown,
     ];
 
     /// A short name, as reported.
@@ -41,6 +45,7 @@ impl FailureCause {
             FailureCause::CircuitOpen => "circuit open",
             FailureCause::NoInstance => "no instance",
             FailureCause::Overload => "overload",
+            FailureCause::InstanceDown => "instance down",
         }
     }
 }
@@ -60,7 +65,7 @@ pub struct RequestMeasures {
     pub(crate) servers: u32,
     pub(crate) arrived: u64,
     pub(crate) served: u64,
-    pub(crate) failed: [u64; 5],
+    pub(crate) failed: [u64; FailureCause::ALL.len()],
     pub(crate) attempts: u64,
     pub(crate) retries: u64,
     pub(crate) services: u64,
@@ -87,7 +92,7 @@ impl RequestMeasures {
             servers,
             arrived: 0,
             served: 0,
-            failed: [0; 5],
+            failed: [0; FailureCause::ALL.len()],
             attempts: 0,
             retries: 0,
             services: 0,

@@ -15,7 +15,20 @@
 //!   shared queue under [`Dispatch::CentralQueue`], each with the list of
 //!   its idle servers (longest idle first).
 //! * One pending `Departure` event per busy server, one pending `Arrival`,
-//!   at most one pending `Timeout` and one `Retry` per request backing off.
+//!   at most one pending `Timeout` and one `Retry` per request backing off,
+//!   and one pending `InstanceDown` or `InstanceUp` per instance with
+//!   faults.
+//!
+//! # Instance faults
+//!
+//! When an instance fails, the balancer stops picking it, its idle servers
+//! leave their queue's idle list, the `Departure` events of its busy
+//! servers are cancelled (each server keeps the id of its pending
+//! departure), and the attempts in service there and, under per-instance
+//! queues, those in its queue fail with [`FailureCause::InstanceDown`]
+//! through the usual retry path. When it is repaired, its servers take
+//! work again. Without faults none of this runs: no extra event, stream or
+//! draw.
 //!
 //! # Timeouts without a timer per attempt
 //!
@@ -30,6 +43,7 @@ use std::collections::VecDeque;
 
 use sim_core::dist::Dist;
 use sim_core::engine::{Model, Scheduler, TraceEvent};
+use sim_core::queue::EventId;
 use sim_core::rng::RngStream;
 use sim_core::time::{SimDuration, SimTime};
 
@@ -50,7 +64,14 @@ pub enum RequestEvent {
     Timeout,
     /// The request in slot `0` makes its next attempt after a backoff.
     Retry(u32),
+    /// Instance `0` fails.
+    InstanceDown(u32),
+    /// Instance `0` is repaired.
+    InstanceUp(u32),
 }
+
+/// Trace entities of instances (fault events): this bit plus the index.
+const INSTANCE_ENTITY: u32 = 1 << 31;
 
 impl TraceEvent for RequestEvent {
     fn kind_code(&self) -> u32 {
@@ -59,6 +80,8 @@ impl TraceEvent for RequestEvent {
             RequestEvent::Departure(_) => 2,
             RequestEvent::Timeout => 3,
             RequestEvent::Retry(_) => 4,
+            RequestEvent::InstanceDown(_) => 5,
+            RequestEvent::InstanceUp(_) => 6,
         }
     }
 
@@ -68,14 +91,17 @@ impl TraceEvent for RequestEvent {
             RequestEvent::Departure(_) => "departure",
             RequestEvent::Timeout => "timeout",
             RequestEvent::Retry(_) => "retry",
+            RequestEvent::InstanceDown(_) => "instance down",
+            RequestEvent::InstanceUp(_) => "instance up",
         }
     }
 
     /// 0 for the clients' side (arrivals, timeouts, retries), `1 + s` for
-    /// server `s`.
+    /// server `s`, `2^31 + i` for instance `i` (its faults).
     fn entity(&self) -> u32 {
         match self {
             RequestEvent::Departure(s) => s + 1,
+            RequestEvent::InstanceDown(i) | RequestEvent::InstanceUp(i) => INSTANCE_ENTITY | i,
             _ => 0,
         }
     }
@@ -140,6 +166,17 @@ struct Server {
     instance: u32,
     index: u32,
     current: Entry,
+    /// The pending `Departure` while busy (cancelled if the instance fails).
+    departure: Option<EventId>,
+}
+
+/// An instance's fault process and its streams.
+#[derive(Debug)]
+struct FaultProcess {
+    failure: Dist,
+    repair: Dist,
+    failure_rng: RngStream,
+    repair_rng: RngStream,
 }
 
 /// No deadline or timeout.
@@ -174,6 +211,9 @@ pub struct RequestModel {
     service: Vec<Dist>,
     service_rng: Vec<RngStream>,
     servers: Vec<Server>,
+    /// Each instance's servers: `first_server[i]..first_server[i + 1]`.
+    first_server: Vec<u32>,
+    faults: Vec<Option<FaultProcess>>,
     queues: Vec<Queue>,
     up_servers: u32,
     requests: Vec<Req>,
@@ -192,7 +232,8 @@ impl RequestModel {
     ///
     /// Random streams: `(spec.name, "arrivals")`, `(spec.name,
     /// "dispatch")`, `(spec.name, "retry")` and `(instance name,
-    /// "service")` per instance.
+    /// "service")` per instance, plus `(instance name, "failure")` and
+    /// `(instance name, "repair")` per instance with faults.
     pub fn new(
         spec: &RequestSpec,
         seed: u64,
@@ -207,6 +248,7 @@ impl RequestModel {
         let mut queues = Vec::new();
         let mut servers = Vec::new();
         let mut instance_queue = Vec::with_capacity(n);
+        let mut first_server = Vec::with_capacity(n + 1);
         let mut up_servers = 0;
         let unbounded = |limit: Option<u32>| limit.map_or(usize::MAX, |l| l as usize);
         if central {
@@ -233,12 +275,14 @@ impl RequestModel {
                 i
             };
             instance_queue.push(q as u32);
+            first_server.push(servers.len() as u32);
             for k in 0..inst.concurrency {
                 let id = servers.len() as u32;
                 servers.push(Server {
                     instance: i as u32,
                     index: k,
                     current: Entry::default(),
+                    departure: None,
                 });
                 if inst.up {
                     queues[q].idle.push_back(id);
@@ -246,6 +290,20 @@ impl RequestModel {
                 }
             }
         }
+        first_server.push(servers.len() as u32);
+        let faults = spec
+            .instances
+            .iter()
+            .map(|i| {
+                let f = i.faults.as_ref().filter(|_| i.up)?;
+                Some(FaultProcess {
+                    failure: f.failure.clone(),
+                    repair: f.repair.clone(),
+                    failure_rng: stream(&i.name, "failure"),
+                    repair_rng: stream(&i.name, "repair"),
+                })
+            })
+            .collect();
         let budget = spec
             .client
             .retry
@@ -284,6 +342,8 @@ impl RequestModel {
                 .collect(),
             measures: RequestMeasures::new(warmup, n, up_servers),
             servers,
+            first_server,
+            faults,
             queues,
             up_servers,
             requests: Vec::with_capacity(64),
@@ -479,7 +539,8 @@ impl RequestModel {
             }
         }
         let d = self.service[i].sample(&mut self.service_rng[i]);
-        s.schedule_after(d, RequestEvent::Departure(server));
+        self.servers[server as usize].departure =
+            Some(s.schedule_after(d, RequestEvent::Departure(server)));
     }
 
     fn on_departure(&mut self, server: u32, s: &mut Scheduler<RequestEvent>) {
@@ -492,6 +553,14 @@ impl RequestModel {
         self.total_in_system -= 1;
         self.in_system[instance as usize] -= 1;
         self.complete(current, now);
+        self.take_work(server, instance, now, s);
+    }
+
+    /// `server` of `instance` is free at `now`: it serves the next attempt
+    /// in its queue, or goes idle.
+    #[inline(always)]
+    fn take_work(&mut self, server: u32, instance: u32, now: u64, s: &mut Scheduler<RequestEvent>) {
+        self.servers[server as usize].departure = None;
         let q = self.instance_queue[instance as usize] as usize;
         loop {
             match self.queues[q].waiting.pop_front() {
@@ -539,6 +608,72 @@ impl RequestModel {
             }
         }
         self.release(e.req);
+    }
+
+    /// Instance `i` fails at `now`.
+    fn on_instance_down(&mut self, i: u32, s: &mut Scheduler<RequestEvent>) {
+        let now = s.now().as_micros();
+        self.advance(now);
+        self.dispatcher.set_up(i, false);
+        let f = self.faults[i as usize]
+            .as_mut()
+            .expect("only instances with faults fail");
+        let d = f.repair.sample(&mut f.repair_rng);
+        s.schedule_after(d, RequestEvent::InstanceUp(i));
+        let q = self.instance_queue[i as usize] as usize;
+        let (lo, hi) = (
+            self.first_server[i as usize],
+            self.first_server[i as usize + 1],
+        );
+        self.queues[q].idle.retain(|&k| k < lo || k >= hi);
+        self.up_servers -= hi - lo;
+        for server in lo..hi {
+            let srv = &mut self.servers[server as usize];
+            let Some(id) = srv.departure.take() else {
+                continue;
+            };
+            s.cancel(id);
+            let e = srv.current;
+            self.busy -= 1;
+            self.total_in_system -= 1;
+            self.in_system[i as usize] -= 1;
+            if self.is_live(e) {
+                self.attempt_failed(e.req, FailureCause::InstanceDown, now, s);
+            }
+        }
+        // The attempts waiting for this instance: its own queue, or the
+        // shared one if no server of the pool is left.
+        if !self.central || self.up_servers == 0 {
+            while let Some(e) = self.queues[q].waiting.pop_front() {
+                self.total_in_system -= 1;
+                if !self.central {
+                    self.in_system[i as usize] -= 1;
+                }
+                if self.is_live(e) {
+                    self.attempt_failed(e.req, FailureCause::InstanceDown, now, s);
+                }
+            }
+        }
+    }
+
+    /// Instance `i` is repaired at `now`.
+    fn on_instance_up(&mut self, i: u32, s: &mut Scheduler<RequestEvent>) {
+        let now = s.now().as_micros();
+        self.advance(now);
+        self.dispatcher.set_up(i, true);
+        let f = self.faults[i as usize]
+            .as_mut()
+            .expect("only instances with faults are repaired");
+        let d = f.failure.sample(&mut f.failure_rng);
+        s.schedule_after(d, RequestEvent::InstanceDown(i));
+        let (lo, hi) = (
+            self.first_server[i as usize],
+            self.first_server[i as usize + 1],
+        );
+        self.up_servers += hi - lo;
+        for server in lo..hi {
+            self.take_work(server, i, now, s);
+        }
     }
 
     fn on_timeout(&mut self, s: &mut Scheduler<RequestEvent>) {
@@ -682,6 +817,12 @@ impl Model for RequestModel {
     fn start(&mut self, s: &mut Scheduler<RequestEvent>) {
         let first = self.arrivals.next_after(0, &mut self.arrival_rng);
         s.schedule_at(SimTime::from_micros(first), RequestEvent::Arrival);
+        for (i, f) in self.faults.iter_mut().enumerate() {
+            if let Some(f) = f {
+                let d = f.failure.sample(&mut f.failure_rng);
+                s.schedule_after(d, RequestEvent::InstanceDown(i as u32));
+            }
+        }
     }
 
     #[inline]
@@ -694,6 +835,8 @@ impl Model for RequestModel {
                 let now = s.now().as_micros();
                 self.start_attempt(r, now, s);
             }
+            RequestEvent::InstanceDown(i) => self.on_instance_down(i, s),
+            RequestEvent::InstanceUp(i) => self.on_instance_up(i, s),
         }
     }
 
@@ -703,6 +846,14 @@ impl Model for RequestModel {
     }
 
     fn entity_name(&self, entity: u32) -> String {
+        if entity & INSTANCE_ENTITY != 0
+            && let Some(name) = self
+                .instance_names
+                .get((entity & !INSTANCE_ENTITY) as usize)
+            && (entity - 1) as usize >= self.servers.len()
+        {
+            return name.clone();
+        }
         match entity.checked_sub(1) {
             None => format!("{}/clients", self.name),
             Some(s) => match self.servers.get(s as usize) {

@@ -75,6 +75,13 @@ impl RequestSpec {
         if servers >= u32::MAX as u64 {
             return Err(RequestSpecError::TooManyInstances);
         }
+        if let Some(i) = self.instances.iter().find(|i| {
+            i.faults
+                .as_ref()
+                .is_some_and(|f| !(f.failure.mean_hours() > 0.0 && f.repair.mean_hours() > 0.0))
+        }) {
+            return Err(RequestSpecError::BadFaults(i.name.clone()));
+        }
         if let Dispatch::ConsistentHashing { virtual_nodes: 0 } = self.dispatch {
             return Err(RequestSpecError::NoVirtualNodes);
         }
@@ -200,7 +207,8 @@ pub struct InstanceSpec {
     /// The time one server takes to serve one attempt.
     pub service: Dist,
     /// False for an instance that is down for the whole run: the balancer
-    /// sends it nothing (as if its health checks had already failed).
+    /// sends it nothing (as if its health checks had already failed). Its
+    /// [`faults`](Self::faults), if any, are then ignored.
     pub up: bool,
     /// The most attempts that may wait in its queue (not counting those in
     /// service); an attempt that finds the queue full is rejected at once
@@ -209,6 +217,31 @@ pub struct InstanceSpec {
     /// shared queue holds at most the sum of the instances' limits (and is
     /// unbounded if any is `None`).
     pub queue_limit: Option<u32>,
+    /// Crashes and repairs of an instance that starts up; `None`: it stays
+    /// up for the whole run.
+    pub faults: Option<InstanceFaults>,
+}
+
+/// An instance's crashes and repairs: an alternating renewal process that
+/// starts up, stays up for a time drawn from `failure`, then down for a
+/// time drawn from `repair`, and so on. Times come from the streams
+/// `(instance name, "failure")` and `(instance name, "repair")`.
+///
+/// While the instance is down the balancer does not pick it (as if its
+/// health checks failed at once). When it fails, the attempts queued on it
+/// or in service there fail at once (cause
+/// [`FailureCause::InstanceDown`](super::FailureCause::InstanceDown)) and
+/// may be retried like any failed attempt; under
+/// [`Dispatch::CentralQueue`] only the attempts in service on its servers
+/// fail, unless no server of the pool is left up, in which case the shared
+/// queue's attempts fail too. Attempts the client had already given up on
+/// are dropped without counting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceFaults {
+    /// Time from a repair (or the start) to the next failure.
+    pub failure: Dist,
+    /// Time a failed instance takes to come back.
+    pub repair: Dist,
 }
 
 impl InstanceSpec {
@@ -221,6 +254,7 @@ impl InstanceSpec {
             service,
             up: true,
             queue_limit: None,
+            faults: None,
         }
     }
 
@@ -407,6 +441,9 @@ pub enum RequestSpecError {
     /// A malformed time-varying rate.
     #[error("bad arrival-rate curve: {0}")]
     BadRateCurve(String),
+    /// An instance's time to failure or repair time has no positive mean.
+    #[error("instance `{0}`: time to failure and repair time need a positive mean")]
+    BadFaults(String),
     /// A deadline, timeout, retry or breaker setting out of range.
     #[error("bad client policy: {0}")]
     BadPolicy(String),
