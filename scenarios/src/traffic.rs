@@ -6,8 +6,8 @@
 //! where infrastructure scenarios simulate years state by state.
 
 use models::request::{
-    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, InstanceSpec, RatePoint, RequestSpec,
-    RetryBudget, RetryPolicy,
+    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, InstanceFaults, InstanceSpec, RatePoint,
+    RequestSpec, RetryBudget, RetryPolicy,
 };
 use models::spec::ModelSpec;
 use serde::Deserialize;
@@ -62,6 +62,13 @@ struct PoolFile {
     virtual_nodes: Option<Spanned<i64>>,
     #[serde(default)]
     queue_limit: Option<Spanned<i64>>,
+    /// Time between an instance's failures (it then fails its in-flight
+    /// requests and takes no traffic until repaired).
+    #[serde(default)]
+    failure: Option<Spanned<String>>,
+    /// Time a failed instance takes to come back.
+    #[serde(default)]
+    repair: Option<Spanned<String>>,
 }
 
 /// `[client]`: deadlines, timeouts, retries, circuit breaker.
@@ -230,13 +237,42 @@ fn pool(c: &mut Checker<'_>, p: &PoolFile) -> Option<Vec<InstanceSpec>> {
         None => Some(None),
     };
     let service = c.dist(&p.service, "pool.service");
-    let (n, concurrency, queue_limit, service) = (n?, concurrency?, queue_limit?, service?);
+    let faults = match (&p.failure, &p.repair) {
+        (Some(f), Some(r)) => {
+            let failure = c.dist(f, "pool.failure");
+            let repair = c.dist(r, "pool.repair");
+            match (failure, repair) {
+                (Some(failure), Some(repair)) => Some(Some(InstanceFaults { failure, repair })),
+                _ => None,
+            }
+        }
+        (None, None) => Some(None),
+        (Some(f), None) => {
+            c.error(
+                f.span(),
+                "pool.repair",
+                "instances that fail need `repair`, the time they take to come back".into(),
+            );
+            None
+        }
+        (None, Some(r)) => {
+            c.error(
+                r.span(),
+                "pool.failure",
+                "`repair` needs `failure`, the time between an instance's failures".into(),
+            );
+            None
+        }
+    };
+    let (n, concurrency, queue_limit, service, faults) =
+        (n?, concurrency?, queue_limit?, service?, faults?);
     Some(
         (1..=n)
             .map(|i| {
                 let mut inst = InstanceSpec::new(format!("instance-{i}"), service.clone());
                 inst.concurrency = concurrency as u32;
                 inst.queue_limit = queue_limit.map(|q| q as u32);
+                inst.faults = faults.clone();
                 inst
             })
             .collect(),
