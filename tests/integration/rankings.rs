@@ -265,3 +265,45 @@ fn fencing_prevents_split_brain() {
             > 1.0
     );
 }
+
+/// The load balancer is itself a component: a single one is a single point
+/// of failure, an active-passive pair costs a VIP move per failure, and
+/// DNS-based balancing keeps sending some clients to a dead endpoint for
+/// the TTL (requests fail while the service is up).
+#[test]
+fn a_balancer_pair_beats_a_single_balancer_and_dns_leaks_requests() {
+    let template = std::fs::read_to_string(crate::support::fixture("lb-template.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, lb: &str| {
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, template.replace("LB_SERVICE", lb)).unwrap();
+        nines_json(&["run", path.to_str().unwrap(), "--json", "-"])
+    };
+    let lb = "[[service]]\nname = \"lb\"\nmin_healthy = 1\nhard_dependencies = [\"web\"]\n";
+    let single = run("single", &format!("{lb}instances = 1\n"));
+    let pair = run(
+        "pair",
+        &format!(
+            "{lb}instances = 2\nfailover = {{ duration = \"lognormal(median = 10s, p95 = 1m)\" }}\n"
+        ),
+    );
+    let dns = run(
+        "dns",
+        &format!(
+            "{lb}instances = 2\nhealth_check = {{ interval = \"5m\", unhealthy_threshold = 1, healthy_threshold = 1 }}\n"
+        ),
+    );
+    let down = |v: &serde_json::Value| v["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
+    assert!(
+        down(&single) > 50.0 * down(&pair).max(0.1),
+        "{} vs {}",
+        down(&single),
+        down(&pair)
+    );
+    let requests = dns["request_availability"]["mean"].as_f64().unwrap();
+    let time = dns["availability"]["mean"].as_f64().unwrap();
+    assert!(
+        requests < time,
+        "DNS caching fails requests while the service is up"
+    );
+}
