@@ -257,6 +257,8 @@ fn system_lines(
             mttr_hours: (sys.service_outage_hours[i].count() > 0)
                 .then(|| sys.service_outage_hours[i].mean()),
             cost_per_year: svc.cost_per_hour() * sim_core::time::HOURS_PER_YEAR,
+            read_availability: sys.service_quorum[i].as_ref().map(|(r, _)| r.mean()),
+            write_availability: sys.service_quorum[i].as_ref().map(|(_, w)| w.mean()),
         });
     }
     let infrastructure: f64 = spec

@@ -47,6 +47,11 @@
 //! * **Instance faults.** An instance with [`InstanceFaults`] alternates
 //!   up and down; when it fails, its queued and in-service attempts fail
 //!   at once ([`FailureCause::InstanceDown`]) and may be retried.
+//! * **Health checks.** Without [`RequestSpec::health_check`] the balancer
+//!   knows of a failure or repair at once. With a [`HealthCheck`], a dead
+//!   instance keeps receiving attempts, which fail at once
+//!   ([`FailureCause::HealthCheckLag`]) and may be retried, until enough
+//!   checks have failed; a repaired one gets none until enough have passed.
 //! * **Warm-up.** Requests whose first attempt arrives before the warm-up
 //!   are simulated but not measured.
 //!
@@ -56,7 +61,9 @@
 //! power-of-two choices, hash keys), `(spec.name, "retry")` (jitter), and
 //! `(instance name, "service")` for each instance's service times (drawn
 //! when service starts), and `(instance name, "failure")`, `(instance
-//! name, "repair")` for an instance with [`InstanceFaults`]. Two designs
+//! name, "repair")` for an instance with [`InstanceFaults`], and
+//! `(instance name, "health-check")` (its check phase) for such an
+//! instance under a [`HealthCheck`]. Two designs
 //! run under one seed see the same
 //! arrivals.
 //!
@@ -97,8 +104,8 @@ pub use measures::{FailureCause, RequestMeasures};
 pub use model::{BreakerState, RequestEvent, RequestModel};
 pub use sketch::LatencyHistogram;
 pub use spec::{
-    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, InstanceFaults, InstanceSpec, RatePoint,
-    RequestSpec, RequestSpecError, RetryBudget, RetryPolicy,
+    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, HealthCheck, InstanceFaults, InstanceSpec,
+    RatePoint, RequestSpec, RequestSpecError, RetryBudget, RetryPolicy,
 };
 
 /// What one request-level replication produced.

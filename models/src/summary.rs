@@ -96,6 +96,8 @@ pub struct SystemSummary {
     /// Per service: outage lengths in hours, pooled (its MTTR as seen from
     /// where clients enter).
     pub service_outage_hours: Vec<Welford>,
+    /// Per quorum service: read and write availability.
+    pub service_quorum: Vec<Option<(Welford, Welford)>>,
     /// Degraded time of the entry point, minutes per year.
     pub degraded_minutes_per_year: Welford,
     /// Request-based availability: the share of client requests served.
@@ -128,6 +130,7 @@ impl SystemSummary {
             service_availability: vec![Welford::new(); services],
             service_downtime_minutes_per_year: vec![Welford::new(); services],
             service_outage_hours: vec![Welford::new(); services],
+            service_quorum: vec![None; services],
             degraded_minutes_per_year: Welford::new(),
             request_availability: Welford::new(),
             attributed_minutes_per_year: vec![Welford::new(); faults],
@@ -159,6 +162,12 @@ impl SystemSummary {
             self.service_availability[i].push(svc.availability());
             self.service_downtime_minutes_per_year[i].push(svc.downtime_minutes_per_year());
             self.service_outage_hours[i].merge(svc.outages());
+            if let Some(Some((r, w))) = m.quorum.get(i) {
+                let (rw, ww) =
+                    self.service_quorum[i].get_or_insert_with(|| (Welford::new(), Welford::new()));
+                rw.push(r.availability());
+                ww.push(w.availability());
+            }
         }
         self.degraded_minutes_per_year
             .push(per_year(m.degraded_hours));

@@ -86,6 +86,12 @@ pub struct ServiceLine {
     /// What its instances cost per year (standbys at their own price).
     #[serde(default)]
     pub cost_per_year: f64,
+    /// For a quorum store: the share of time a read can succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_availability: Option<f64>,
+    /// For a quorum store: the share of time a write can succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_availability: Option<f64>,
 }
 
 /// What happened to the data of stateful services.
@@ -472,12 +478,17 @@ impl RunReport {
                 });
                 let _ = writeln!(
                     s,
-                    "  {:<w$}  {:>10}  {:>10.1}  {:>10}  {:>10.0}",
+                    "  {:<w$}  {:>10}  {:>10.1}  {:>10}  {:>10.0}{}",
                     svc.name,
                     format!("{:.4}%", 100.0 * svc.availability.mean),
                     svc.downtime_minutes_per_year.mean,
                     mttr,
-                    svc.cost_per_year
+                    svc.cost_per_year,
+                    match (svc.read_availability, svc.write_availability) {
+                        (Some(r), Some(w)) =>
+                            format!("  (reads {:.4}%, writes {:.4}%)", 100.0 * r, 100.0 * w),
+                        _ => String::new(),
+                    }
                 );
             }
         }

@@ -75,6 +75,7 @@ pub(crate) struct ServiceFile {
     pub(crate) min_healthy: Option<Spanned<i64>>,
     pub(crate) capacity_rps: Option<Spanned<f64>>,
     pub(crate) load_rps: Option<Spanned<f64>>,
+    pub(crate) quorum: Option<Spanned<QuorumFile>>,
     #[serde(default)]
     pub(crate) hard_dependencies: Vec<Spanned<String>>,
     #[serde(default)]
@@ -83,6 +84,14 @@ pub(crate) struct ServiceFile {
     pub(crate) failover: Option<Spanned<FailoverFile>>,
     pub(crate) data: Option<Spanned<DataFile>>,
     pub(crate) health_check: Option<Spanned<HealthCheckFile>>,
+}
+
+/// `quorum`: a replicated store's write and read quorums.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct QuorumFile {
+    pub(crate) write: Spanned<i64>,
+    pub(crate) read: Spanned<i64>,
 }
 
 /// `health_check`: how the load balancer checks the instances.

@@ -6,8 +6,8 @@
 //! where infrastructure scenarios simulate years state by state.
 
 use models::request::{
-    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, InstanceFaults, InstanceSpec, RatePoint,
-    RequestSpec, RetryBudget, RetryPolicy,
+    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, HealthCheck, InstanceFaults, InstanceSpec,
+    RatePoint, RequestSpec, RetryBudget, RetryPolicy,
 };
 use models::spec::ModelSpec;
 use serde::Deserialize;
@@ -69,6 +69,20 @@ struct PoolFile {
     /// Time a failed instance takes to come back.
     #[serde(default)]
     repair: Option<Spanned<String>>,
+    /// How the balancer checks the instances.
+    #[serde(default)]
+    health_check: Option<Spanned<HealthCheckFile>>,
+}
+
+/// `health_check`: the balancer's checks of the instances.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HealthCheckFile {
+    interval: Spanned<String>,
+    #[serde(default)]
+    unhealthy_threshold: Option<Spanned<i64>>,
+    #[serde(default)]
+    healthy_threshold: Option<Spanned<i64>>,
 }
 
 /// `[client]`: deadlines, timeouts, retries, circuit breaker.
@@ -122,14 +136,29 @@ pub(crate) fn build(
     let instances = pool(&mut c, &file.pool);
     let dispatch = dispatch(&mut c, &file.pool);
     let client = client(&mut c, &file.client);
+    let health_check = health_check(&mut c, &file.pool);
     c.finish(origin)?;
-    let (Some(simulation), Some(arrivals), Some(instances), Some(dispatch), Some(client)) =
-        (settings, arrivals, instances, dispatch, client)
+    let (
+        Some(simulation),
+        Some(arrivals),
+        Some(instances),
+        Some(dispatch),
+        Some(client),
+        Some(health_check),
+    ) = (
+        settings,
+        arrivals,
+        instances,
+        dispatch,
+        client,
+        health_check,
+    )
     else {
         unreachable!("every missing value left a diagnostic");
     };
     let mut spec = RequestSpec::new(name.clone(), arrivals, instances, dispatch);
     spec.client = client;
+    spec.health_check = health_check;
     if let Err(e) = spec.validate() {
         let mut c = Checker::new(source);
         c.missing("pool", format!("{e}"));
@@ -277,6 +306,45 @@ fn pool(c: &mut Checker<'_>, p: &PoolFile) -> Option<Vec<InstanceSpec>> {
             })
             .collect(),
     )
+}
+
+fn health_check(c: &mut Checker<'_>, p: &PoolFile) -> Option<Option<HealthCheck>> {
+    let Some(h) = &p.health_check else {
+        return Some(None);
+    };
+    let h = h.get_ref();
+    let interval = c.duration(&h.interval, "pool.health_check.interval");
+    let threshold = |c: &mut Checker<'_>, v: &Option<Spanned<i64>>, key: &str, default: i64| match v
+    {
+        Some(v) => c.int_in(v, key, 1, 1000),
+        None => Some(default),
+    };
+    let unhealthy = threshold(
+        c,
+        &h.unhealthy_threshold,
+        "pool.health_check.unhealthy_threshold",
+        3,
+    );
+    let healthy = threshold(
+        c,
+        &h.healthy_threshold,
+        "pool.health_check.healthy_threshold",
+        2,
+    );
+    let interval = interval?;
+    if interval.is_zero() {
+        c.error(
+            h.interval.span(),
+            "pool.health_check.interval",
+            "expected a positive time between checks, such as \"10s\"".into(),
+        );
+        return None;
+    }
+    Some(Some(HealthCheck {
+        interval,
+        unhealthy_threshold: unhealthy? as u32,
+        healthy_threshold: healthy? as u32,
+    }))
 }
 
 fn dispatch(c: &mut Checker<'_>, p: &PoolFile) -> Option<Dispatch> {

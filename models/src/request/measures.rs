@@ -24,17 +24,22 @@ pub enum FailureCause {
     /// Its last attempt was queued or in service on an instance that
     /// failed ([`InstanceFaults`](super::InstanceFaults)).
     InstanceDown,
+    /// Its last attempt was sent to an instance that had failed but that
+    /// the balancer's health checks had not yet caught
+    /// ([`HealthCheck`](super::HealthCheck)).
+    HealthCheckLag,
 }
 
 impl FailureCause {
     /// Every cause, in a fixed order (the order of [`RequestMeasures::failed`]).
-    pub const ALL: [FailureCause; 6] = [
+    pub const ALL: [FailureCause; 7] = [
         FailureCause::Timeout,
         FailureCause::Deadline,
         FailureCause::CircuitOpen,
         FailureCause::NoInstance,
         FailureCause::Overload,
         FailureCause::InstanceDown,
+        FailureCause::HealthCheckLag,
     ];
 
     /// A short name, as reported.
@@ -46,6 +51,7 @@ impl FailureCause {
             FailureCause::NoInstance => "no instance",
             FailureCause::Overload => "overload",
             FailureCause::InstanceDown => "instance down",
+            FailureCause::HealthCheckLag => "health-check lag",
         }
     }
 }

@@ -30,6 +30,17 @@
 //! work again. Without faults none of this runs: no extra event, stream or
 //! draw.
 //!
+//! # Health checks
+//!
+//! Checks are not simulated one by one: an instance's checks fall at its
+//! phase plus whole intervals, so when it fails (or is repaired) the time
+//! at which the balancer's view changes is known at once: the first check
+//! after the change plus `threshold − 1` intervals. One `HealthCheck`
+//! event is scheduled for it, and cancelled if the instance changes back
+//! first. Until it fires, the dispatcher still picks a dead instance, and
+//! the attempt fails with [`FailureCause::HealthCheckLag`] (one flag
+//! looked up per attempt), or skips a repaired one.
+//!
 //! # Timeouts without a timer per attempt
 //!
 //! Every attempt has the same timeout, so attempts time out in the order
@@ -68,6 +79,9 @@ pub enum RequestEvent {
     InstanceDown(u32),
     /// Instance `0` is repaired.
     InstanceUp(u32),
+    /// The health checks of instance `0` have caught up with its state:
+    /// the balancer takes it out (it is down) or puts it back (it is up).
+    HealthCheck(u32),
 }
 
 /// Trace entities of instances (fault events): this bit plus the index.
@@ -82,6 +96,7 @@ impl TraceEvent for RequestEvent {
             RequestEvent::Retry(_) => 4,
             RequestEvent::InstanceDown(_) => 5,
             RequestEvent::InstanceUp(_) => 6,
+            RequestEvent::HealthCheck(_) => 7,
         }
     }
 
@@ -93,15 +108,19 @@ impl TraceEvent for RequestEvent {
             RequestEvent::Retry(_) => "retry",
             RequestEvent::InstanceDown(_) => "instance down",
             RequestEvent::InstanceUp(_) => "instance up",
+            RequestEvent::HealthCheck(_) => "health check",
         }
     }
 
     /// 0 for the clients' side (arrivals, timeouts, retries), `1 + s` for
-    /// server `s`, `2^31 + i` for instance `i` (its faults).
+    /// server `s`, `2^31 + i` for instance `i` (its faults and health
+    /// checks).
     fn entity(&self) -> u32 {
         match self {
             RequestEvent::Departure(s) => s + 1,
-            RequestEvent::InstanceDown(i) | RequestEvent::InstanceUp(i) => INSTANCE_ENTITY | i,
+            RequestEvent::InstanceDown(i)
+            | RequestEvent::InstanceUp(i)
+            | RequestEvent::HealthCheck(i) => INSTANCE_ENTITY | i,
             _ => 0,
         }
     }
@@ -177,6 +196,22 @@ struct FaultProcess {
     repair: Dist,
     failure_rng: RngStream,
     repair_rng: RngStream,
+    /// Under health checks: when its first check falls (µs), and the
+    /// pending `HealthCheck` while the balancer's view differs from its
+    /// state.
+    check_phase_us: u64,
+    flip: Option<EventId>,
+}
+
+/// Health checks, in microseconds.
+#[derive(Clone, Copy, Debug)]
+struct HealthTiming {
+    interval_us: u64,
+    /// From the first check that sees a failure to the one that takes the
+    /// instance out: `(unhealthy_threshold − 1) · interval`.
+    unhealthy_us: u64,
+    /// Likewise for a repair.
+    healthy_us: u64,
 }
 
 /// No deadline or timeout.
@@ -214,6 +249,10 @@ pub struct RequestModel {
     /// Each instance's servers: `first_server[i]..first_server[i + 1]`.
     first_server: Vec<u32>,
     faults: Vec<Option<FaultProcess>>,
+    /// Health checks (never under a central queue).
+    health: Option<HealthTiming>,
+    /// Whether each instance is up (the balancer's view may lag).
+    alive: Vec<bool>,
     queues: Vec<Queue>,
     up_servers: u32,
     requests: Vec<Req>,
@@ -233,7 +272,9 @@ impl RequestModel {
     /// Random streams: `(spec.name, "arrivals")`, `(spec.name,
     /// "dispatch")`, `(spec.name, "retry")` and `(instance name,
     /// "service")` per instance, plus `(instance name, "failure")` and
-    /// `(instance name, "repair")` per instance with faults.
+    /// `(instance name, "repair")` per instance with faults, and
+    /// `(instance name, "health-check")` (one draw: its check phase) per
+    /// instance with faults under health checks.
     pub fn new(
         spec: &RequestSpec,
         seed: u64,
@@ -291,6 +332,14 @@ impl RequestModel {
             }
         }
         first_server.push(servers.len() as u32);
+        let health = spec
+            .health_check
+            .filter(|_| !central)
+            .map(|h| HealthTiming {
+                interval_us: h.interval.as_micros(),
+                unhealthy_us: (h.unhealthy_threshold as u64 - 1) * h.interval.as_micros(),
+                healthy_us: (h.healthy_threshold as u64 - 1) * h.interval.as_micros(),
+            });
         let faults = spec
             .instances
             .iter()
@@ -301,6 +350,9 @@ impl RequestModel {
                     repair: f.repair.clone(),
                     failure_rng: stream(&i.name, "failure"),
                     repair_rng: stream(&i.name, "repair"),
+                    check_phase_us: health
+                        .map_or(0, |h| stream(&i.name, "health-check").below(h.interval_us)),
+                    flip: None,
                 })
             })
             .collect();
@@ -344,6 +396,8 @@ impl RequestModel {
             servers,
             first_server,
             faults,
+            health,
+            alive: spec.instances.iter().map(|i| i.up).collect(),
             queues,
             up_servers,
             requests: Vec::with_capacity(64),
@@ -472,6 +526,14 @@ impl RequestModel {
             (0, None)
         } else {
             match self.dispatcher.choose(&self.in_system) {
+                // Down, but its health checks have not caught it yet.
+                Some(i) if !self.alive[i as usize] => {
+                    if now >= self.warmup_us {
+                        self.measures.dispatched[i as usize] += 1;
+                    }
+                    self.attempt_failed(r, FailureCause::HealthCheckLag, now, s);
+                    return;
+                }
                 Some(i) => (self.instance_queue[i as usize] as usize, Some(i)),
                 None => {
                     self.attempt_failed(r, FailureCause::NoInstance, now, s);
@@ -614,7 +676,8 @@ impl RequestModel {
     fn on_instance_down(&mut self, i: u32, s: &mut Scheduler<RequestEvent>) {
         let now = s.now().as_micros();
         self.advance(now);
-        self.dispatcher.set_up(i, false);
+        self.alive[i as usize] = false;
+        self.tell_balancer(i, now, s);
         let f = self.faults[i as usize]
             .as_mut()
             .expect("only instances with faults fail");
@@ -660,7 +723,8 @@ impl RequestModel {
     fn on_instance_up(&mut self, i: u32, s: &mut Scheduler<RequestEvent>) {
         let now = s.now().as_micros();
         self.advance(now);
-        self.dispatcher.set_up(i, true);
+        self.alive[i as usize] = true;
+        self.tell_balancer(i, now, s);
         let f = self.faults[i as usize]
             .as_mut()
             .expect("only instances with faults are repaired");
@@ -674,6 +738,48 @@ impl RequestModel {
         for server in lo..hi {
             self.take_work(server, i, now, s);
         }
+    }
+
+    /// Instance `i` has just failed or been repaired at `now`: the
+    /// balancer learns of it at once, or when its health checks have seen
+    /// it for long enough.
+    fn tell_balancer(&mut self, i: u32, now: u64, s: &mut Scheduler<RequestEvent>) {
+        let alive = self.alive[i as usize];
+        let Some(h) = self.health else {
+            self.dispatcher.set_up(i, alive);
+            return;
+        };
+        let f = self.faults[i as usize]
+            .as_mut()
+            .expect("only instances with faults change state");
+        // A pending change of the balancer's view is one back to the
+        // state the instance has just returned to: the run of checks is
+        // broken and the view is right again.
+        if let Some(id) = f.flip.take() {
+            s.cancel(id);
+            return;
+        }
+        // The first check strictly after `now`, then the run of agreeing
+        // checks.
+        let phase = f.check_phase_us;
+        let first = if now < phase {
+            phase
+        } else {
+            phase + ((now - phase) / h.interval_us + 1) * h.interval_us
+        };
+        let run = if alive { h.healthy_us } else { h.unhealthy_us };
+        f.flip = Some(s.schedule_at(
+            SimTime::from_micros(first + run),
+            RequestEvent::HealthCheck(i),
+        ));
+    }
+
+    /// The health checks of instance `i` have caught up with its state.
+    fn on_health_check(&mut self, i: u32) {
+        if let Some(f) = self.faults[i as usize].as_mut() {
+            f.flip = None;
+        }
+        self.dispatcher.set_up(i, self.alive[i as usize]);
     }
 
     fn on_timeout(&mut self, s: &mut Scheduler<RequestEvent>) {
@@ -837,6 +943,7 @@ impl Model for RequestModel {
             }
             RequestEvent::InstanceDown(i) => self.on_instance_down(i, s),
             RequestEvent::InstanceUp(i) => self.on_instance_up(i, s),
+            RequestEvent::HealthCheck(i) => self.on_health_check(i),
         }
     }
 

@@ -28,6 +28,9 @@ pub struct RequestSpec {
     pub skip_abandoned: bool,
     /// The threshold `t` of the measured probability `P(wait > t)`.
     pub wait_threshold: SimDuration,
+    /// The balancer's health checks of instances with [`InstanceFaults`].
+    /// `None`: the balancer learns of a failure or a repair at once.
+    pub health_check: Option<HealthCheck>,
 }
 
 impl RequestSpec {
@@ -48,6 +51,7 @@ impl RequestSpec {
             client: ClientPolicy::default(),
             skip_abandoned: false,
             wait_threshold: SimDuration::from_millis(100),
+            health_check: None,
         }
     }
 
@@ -81,6 +85,11 @@ impl RequestSpec {
                 .is_some_and(|f| !(f.failure.mean_hours() > 0.0 && f.repair.mean_hours() > 0.0))
         }) {
             return Err(RequestSpecError::BadFaults(i.name.clone()));
+        }
+        if let Some(h) = &self.health_check
+            && (h.interval.is_zero() || h.unhealthy_threshold == 0 || h.healthy_threshold == 0)
+        {
+            return Err(RequestSpecError::BadHealthCheck);
         }
         if let Dispatch::ConsistentHashing { virtual_nodes: 0 } = self.dispatch {
             return Err(RequestSpecError::NoVirtualNodes);
@@ -228,7 +237,8 @@ pub struct InstanceSpec {
 /// `(instance name, "failure")` and `(instance name, "repair")`.
 ///
 /// While the instance is down the balancer does not pick it (as if its
-/// health checks failed at once). When it fails, the attempts queued on it
+/// health checks failed at once; see [`RequestSpec::health_check`] for
+/// checks that take time). When it fails, the attempts queued on it
 /// or in service there fail at once (cause
 /// [`FailureCause::InstanceDown`](super::FailureCause::InstanceDown)) and
 /// may be retried like any failed attempt; under
@@ -296,6 +306,38 @@ pub enum Dispatch {
     /// arriving attempt that finds servers idle goes to the one idle
     /// longest (lowest index at the start).
     CentralQueue,
+}
+
+/// The balancer's health checks: it probes every instance once per
+/// `interval` (each instance at its own phase, uniform in the first
+/// interval, drawn from the stream `(instance name, "health-check")`), and
+/// only changes its mind after a run of agreeing checks.
+///
+/// When an instance fails, the balancer keeps sending it attempts until
+/// `unhealthy_threshold` checks in a row have failed; those attempts fail
+/// at once (cause
+/// [`FailureCause::HealthCheckLag`](super::FailureCause::HealthCheckLag))
+/// and may be retried like any failed attempt. Under
+/// [`Dispatch::LeastConnections`] a dead instance, holding no attempts,
+/// even attracts them. When it is repaired, it gets no attempt until
+/// `healthy_threshold` checks in a row have passed. A check strictly after
+/// the change is the first to see it, so the lag after a failure is
+/// `(unhealthy_threshold − U) · interval` with `U` uniform on (0, 1) (mean
+/// `(unhealthy_threshold − 1/2) · interval`), unless the instance is
+/// repaired first, and likewise after a repair.
+///
+/// Only instances with [`InstanceFaults`] change state, so only they are
+/// checked (no event or draw for the others). Under
+/// [`Dispatch::CentralQueue`] servers pull work from the shared queue, so
+/// there is no lag: the checks are ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HealthCheck {
+    /// Time between two checks of an instance (positive).
+    pub interval: SimDuration,
+    /// Failed checks in a row that take an instance out (at least 1).
+    pub unhealthy_threshold: u32,
+    /// Passed checks in a row that put it back (at least 1).
+    pub healthy_threshold: u32,
 }
 
 /// What the clients do about slow or failed attempts.
@@ -444,6 +486,9 @@ pub enum RequestSpecError {
     /// An instance's time to failure or repair time has no positive mean.
     #[error("instance `{0}`: time to failure and repair time need a positive mean")]
     BadFaults(String),
+    /// A health check with a zero interval or threshold.
+    #[error("a health check needs a positive interval and thresholds")]
+    BadHealthCheck,
     /// A deadline, timeout, retry or breaker setting out of range.
     #[error("bad client policy: {0}")]
     BadPolicy(String),

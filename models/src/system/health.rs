@@ -216,6 +216,9 @@ pub struct Status {
     /// Per service, per instance: healthy with every hard dependency up as
     /// seen from its zone (whether or not it is the one serving).
     pub effective: Vec<Vec<bool>>,
+    /// Per quorum service: whether (reads, writes) can succeed, as seen
+    /// from where client traffic enters.
+    pub quorum: Vec<Option<(bool, bool)>>,
 }
 
 /// An error fraction in parts per million, as a share capped at one.
@@ -419,6 +422,8 @@ impl Evaluator {
         // success[s * z + zone]: the share of its requests s serves, from zone.
         let mut success = vec![0.0; services * z];
         let mut effective_all: Vec<Vec<bool>> = vec![Vec::new(); services];
+        let mut writes_from = vec![false; services * z];
+        let mut reads_from = vec![false; services * z];
         for &s in &self.order {
             let svc = &spec.services[s];
             let mut effective = vec![false; svc.instances.len()];
@@ -485,8 +490,13 @@ impl Evaluator {
                         any_degraded = true;
                     }
                 }
+                if let UpRule::Quorum { write, read } = svc.up_rule {
+                    writes_from[s * z + from] = count >= write;
+                    reads_from[s * z + from] = count >= read;
+                }
                 let ok = match svc.up_rule {
                     UpRule::MinHealthy(k) => count >= k,
+                    UpRule::Quorum { write, read } => count >= write.max(read),
                     UpRule::Capacity {
                         per_instance_rps,
                         load_rps,
@@ -518,6 +528,17 @@ impl Evaluator {
                 .any(|&ez| self.zone_up(c, ez) && up[s * z + ez])
         };
         let service_up: Vec<bool> = (0..services).map(seen_up).collect();
+        let seen = |flags: &[bool], s: usize| {
+            self.entry_zones
+                .iter()
+                .any(|&ez| self.zone_up(c, ez) && flags[s * z + ez])
+        };
+        let quorum: Vec<Option<(bool, bool)>> = (0..services)
+            .map(|s| match spec.services[s].up_rule {
+                UpRule::Quorum { .. } => Some((seen(&reads_from, s), seen(&writes_from, s))),
+                _ => None,
+            })
+            .collect();
         let entry_up = service_up[self.entry_service];
         let e = self.entry_service;
         let entry_degraded = entry_up
@@ -539,6 +560,7 @@ impl Evaluator {
             service_up,
             served,
             effective: effective_all,
+            quorum,
         }
     }
 
@@ -755,6 +777,28 @@ mod tests {
         let st = eval(&s, &c);
         let want = 0.5 * (0.8 * 0.5) + 0.5 * (0.5 * 0.5);
         assert!((st.served - want).abs() < 1e-12, "{} != {want}", st.served);
+    }
+
+    #[test]
+    fn quorum_reads_outlive_quorum_writes() {
+        let mut s = spec();
+        s.services[1].instances.push(InstanceSpec {
+            name: "db-2".into(),
+            host: 0,
+        });
+        s.services[1].instances.push(InstanceSpec {
+            name: "db-3".into(),
+            host: 1,
+        });
+        s.services[1].up_rule = UpRule::Quorum { write: 3, read: 1 };
+        let mut c = Counters::new(&s);
+        assert_eq!(eval(&s, &c).quorum[1], Some((true, true)));
+        c.down(Element::Host(0));
+        // Two replicas of three left: reads (R = 1) yes, writes (W = 3) no.
+        let st = eval(&s, &c);
+        assert_eq!(st.quorum[1], Some((true, false)));
+        assert!(!st.service_up[1]);
+        assert_eq!(st.quorum[0], None);
     }
 
     #[test]

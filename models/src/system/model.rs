@@ -219,6 +219,8 @@ pub struct SystemMeasures {
     pub split_brain_hours: f64,
     /// Split brains that began after the warm-up.
     pub split_brains: u64,
+    /// Per quorum service: (reads, writes) possible, as up/down measures.
+    pub quorum: Vec<Option<(ServiceMeasures, ServiceMeasures)>>,
 }
 
 /// One replication of an infrastructure system.
@@ -236,6 +238,7 @@ pub struct SystemModel<'a> {
     last: SimTime,
     entry: ServiceMeasures,
     services: Vec<ServiceMeasures>,
+    quorum: Vec<Option<(ServiceMeasures, ServiceMeasures)>>,
     degraded: SimDuration,
     served_hours: f64,
     attributed: Vec<f64>,
@@ -337,6 +340,18 @@ impl<'a> SystemModel<'a> {
                 .iter()
                 .map(|&up| ServiceMeasures::new(warmup, up))
                 .collect(),
+            quorum: status
+                .quorum
+                .iter()
+                .map(|q| {
+                    q.map(|(r, w)| {
+                        (
+                            ServiceMeasures::new(warmup, r),
+                            ServiceMeasures::new(warmup, w),
+                        )
+                    })
+                })
+                .collect(),
             degraded: SimDuration::ZERO,
             served_hours: 0.0,
             attributed: vec![0.0; spec.faults.len()],
@@ -420,6 +435,7 @@ impl<'a> SystemModel<'a> {
             worst_rpo_hours: self.worst_rpo_hours,
             split_brain_hours: self.split_brain_hours,
             split_brains: self.split_brains,
+            quorum: self.quorum.clone(),
         }
     }
 
@@ -1082,6 +1098,12 @@ impl<'a> SystemModel<'a> {
         for (m, &up) in self.services.iter_mut().zip(&self.status.service_up) {
             m.set_up(now, up);
         }
+        for (m, q) in self.quorum.iter_mut().zip(&self.status.quorum) {
+            if let (Some((reads, writes)), Some((r, w))) = (m, q) {
+                reads.set_up(now, *r);
+                writes.set_up(now, *w);
+            }
+        }
         self.shares = if self.status.entry_up {
             Vec::new()
         } else {
@@ -1234,6 +1256,10 @@ impl Model for SystemModel<'_> {
         self.entry.finish(end);
         for m in &mut self.services {
             m.finish(end);
+        }
+        for (reads, writes) in self.quorum.iter_mut().flatten() {
+            reads.finish(end);
+            writes.finish(end);
         }
     }
 

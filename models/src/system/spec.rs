@@ -64,6 +64,16 @@ pub struct LinkSpec {
 pub enum UpRule {
     /// Up while at least this many instances are healthy and reachable.
     MinHealthy(u32),
+    /// A replicated store with quorums: a write needs `write` healthy,
+    /// reachable replicas and a read `read` of them (W and R of N). The
+    /// service counts as up while both can succeed; read and write
+    /// availability are also measured on their own.
+    Quorum {
+        /// Replicas a write needs (W).
+        write: u32,
+        /// Replicas a read needs (R).
+        read: u32,
+    },
     /// Up while the healthy, reachable instances' capacity covers the
     /// offered load.
     Capacity {
@@ -547,6 +557,21 @@ impl SystemSpec {
                         service: s.name.clone(),
                         reason: format!(
                             "min_healthy = {k} but it has {} instances; expected 1 to {}",
+                            s.instances.len(),
+                            s.instances.len()
+                        ),
+                    });
+                }
+                UpRule::Quorum { write, read }
+                    if write == 0
+                        || read == 0
+                        || write as usize > s.instances.len()
+                        || read as usize > s.instances.len() =>
+                {
+                    return Err(SystemError::BadUpRule {
+                        service: s.name.clone(),
+                        reason: format!(
+                            "quorum W = {write}, R = {read} with {} replicas; expected each from 1 to {}",
                             s.instances.len(),
                             s.instances.len()
                         ),

@@ -585,3 +585,30 @@ fn partitions_without_fencing_make_split_brains() {
         "synchronous replication, fenced: nothing lost"
     );
 }
+
+/// A quorum store of five replicas: writes need three, reads one. Reads
+/// outlive writes; the service is up while both can succeed.
+#[test]
+fn quorum_reads_and_writes_are_measured_apart() {
+    let mut spec = pool(5, 1);
+    spec.services[0].up_rule = UpRule::Quorum { write: 3, read: 1 };
+    spec.faults.push(host_crashes(&spec, 100.0, 50.0));
+    let end = SimTime::from_duration(SimDuration::from_years(2));
+    let mut sim = Simulation::new(SystemModel::new(&spec, 6, 0, SimTime::ZERO));
+    sim.run_until(end);
+    let m = sim.model().system_measures();
+    let (reads, writes) = m.quorum[0].as_ref().unwrap();
+    // Each replica is up 2/3 of the time: P(>= 3 of 5) = 0.790, P(>= 1 of
+    // 5) = 0.996. One long replication: within a few percent.
+    assert!(
+        (writes.availability() - 0.790).abs() < 0.05,
+        "{}",
+        writes.availability()
+    );
+    assert!(
+        (reads.availability() - 0.996).abs() < 0.01,
+        "{}",
+        reads.availability()
+    );
+    assert!((sim.model().measures().availability() - writes.availability()).abs() < 1e-12);
+}

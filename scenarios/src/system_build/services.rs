@@ -370,6 +370,24 @@ impl Builder<'_> {
 
     /// `min_healthy`, or `capacity_rps` with `load_rps`.
     fn up_rule(&mut self, s: &ServiceFile, instances: Option<usize>) -> Option<UpRule> {
+        if let Some(q) = &s.quorum {
+            if s.min_healthy.is_some() || s.capacity_rps.is_some() {
+                self.c.error(
+                    q.span(),
+                    "service.quorum",
+                    "`quorum` is an up rule of its own; expected exactly one of min_healthy, capacity_rps or quorum".into(),
+                );
+                return None;
+            }
+            let n = instances? as i64;
+            let q = q.get_ref();
+            let write = self.c.int_in(&q.write, "service.quorum.write", 1, n);
+            let read = self.c.int_in(&q.read, "service.quorum.read", 1, n);
+            return Some(UpRule::Quorum {
+                write: write? as u32,
+                read: read? as u32,
+            });
+        }
         match (&s.min_healthy, &s.capacity_rps) {
             (Some(k), None) => {
                 if let Some(l) = &s.load_rps {
