@@ -343,7 +343,7 @@ pub(crate) fn cases() -> Vec<Case> {
         },
         Case {
             id: "V08",
-            scenario: V08.to_string(),
+            scenario: v08(),
             checks: vec![
                 check(
                     "1-of-2 availability with common cause, beta = 0.1",
@@ -454,21 +454,18 @@ pub(crate) fn cases() -> Vec<Case> {
     ]
 }
 
-/// V07 through the infrastructure model: two hosts, an active and a hot
-/// standby, each repaired on its own; losing the active one costs a
-/// failover, automatic with probability 0.9 (in `failover`), else a manual
-/// recovery in Exp(1 h).
-fn v07(failover: &str) -> String {
+/// A pair of hosts in one zone, one instance of `service` on each, up
+/// while one is: the infrastructure-model cases. `sim` is the
+/// `[simulation]` table's body, `extra` more keys of the service, `faults`
+/// the `[[fault]]` tables.
+fn pair_system(name: &str, sim: &str, service: &str, extra: &str, faults: &str) -> String {
     format!(
         r#"
 [scenario]
-name = "V07"
+name = "{name}"
 
 [simulation]
-horizon = "100y"
-warmup = "2000h"
-replications = 1000
-seed = 2026
+{sim}
 
 [[region]]
 name = "r"
@@ -479,21 +476,38 @@ region = "r"
 hosts_per_rack = 2
 
 [[service]]
-name = "pair"
+name = "{service}"
 instances = 2
 min_healthy = 1
-failover = {{ duration = "{failover}", coverage = 0.9, manual = "exponential(mean = 1h)" }}
+{extra}
 
 [entry]
-service = "pair"
+service = "{service}"
 from = "r"
+{faults}"#
+    )
+}
 
-[[fault]]
-kind = "host-crash"
-targets = "all"
-every = "exponential(mean = 1000h)"
-repair = "exponential(mean = 10h)"
-"#
+/// Host crashes on every host, `every` apart, repaired in `repair`.
+fn crashes(every: &str, repair: &str) -> String {
+    format!(
+        "\n[[fault]]\nkind = \"host-crash\"\ntargets = \"all\"\nevery = \"{every}\"\nrepair = \"{repair}\"\n"
+    )
+}
+
+/// V07 through the infrastructure model: two hosts, an active and a hot
+/// standby, each repaired on its own; losing the active one costs a
+/// failover, automatic with probability 0.9 (in `failover`), else a manual
+/// recovery in Exp(1 h).
+fn v07(failover: &str) -> String {
+    pair_system(
+        "V07",
+        "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 1000\nseed = 2026",
+        "pair",
+        &format!(
+            "failover = {{ duration = \"{failover}\", coverage = 0.9, manual = \"exponential(mean = 1h)\" }}"
+        ),
+        &crashes("exponential(mean = 1000h)", "exponential(mean = 10h)"),
     )
 }
 
@@ -502,41 +516,14 @@ repair = "exponential(mean = 10h)"
 /// back in a second; a failover (one second) promotes the standby and
 /// loses what the primary had not shipped.
 fn v12(replication: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "V12"
-
-[simulation]
-horizon = "1y"
-replications = 20000
-seed = 2026
-
-[[region]]
-name = "r"
-
-[[zone]]
-name = "z"
-region = "r"
-hosts_per_rack = 2
-
-[[service]]
-name = "db"
-instances = 2
-min_healthy = 1
-failover = {{ duration = "deterministic(1s)" }}
-data = {{ writes_per_s = 5, {replication} }}
-
-[entry]
-service = "db"
-from = "r"
-
-[[fault]]
-kind = "host-crash"
-targets = "all"
-every = "exponential(rate = 0.001/h)"
-repair = "deterministic(1s)"
-"#
+    pair_system(
+        "V12",
+        "horizon = \"1y\"\nreplications = 20000\nseed = 2026",
+        "db",
+        &format!(
+            "failover = {{ duration = \"deterministic(1s)\" }}\ndata = {{ writes_per_s = 5, {replication} }}"
+        ),
+        &crashes("exponential(rate = 0.001/h)", "deterministic(1s)"),
     )
 }
 
@@ -544,45 +531,18 @@ repair = "deterministic(1s)"
 /// while one is; independent crashes at 0.9 lambda per host and a common
 /// shock at 0.1 lambda that fails every working host, each repaired on its
 /// own in Exp(10 h).
-const V08: &str = r#"
-[scenario]
-name = "V08"
-
-[simulation]
-horizon = "100y"
-warmup = "2000h"
-replications = 4000
-seed = 2026
-
-[[region]]
-name = "r"
-
-[[zone]]
-name = "z"
-region = "r"
-hosts_per_rack = 2
-
-[[service]]
-name = "pair"
-instances = 2
-min_healthy = 1
-
-[entry]
-service = "pair"
-from = "r"
-
-[[fault]]
-kind = "host-crash"
-targets = "all"
-every = "exponential(rate = 0.9/1000h)"
-repair = "exponential(mean = 10h)"
-
-[[fault]]
-kind = "common-cause"
-targets = "all"
-every = "exponential(rate = 0.1/1000h)"
-repair = "exponential(mean = 10h)"
-"#;
+fn v08() -> String {
+    pair_system(
+        "V08",
+        "horizon = \"100y\"\nwarmup = \"2000h\"\nreplications = 4000\nseed = 2026",
+        "pair",
+        "",
+        &format!(
+            "{}\n[[fault]]\nkind = \"common-cause\"\ntargets = \"all\"\nevery = \"exponential(rate = 0.1/1000h)\"\nrepair = \"exponential(mean = 10h)\"\n",
+            crashes("exponential(rate = 0.9/1000h)", "exponential(mean = 10h)")
+        ),
+    )
+}
 
 /// V05: a 2-of-3 system fails when one of three running units fails
 /// while another is down: 3a^2(1-a) * 2 lambda per hour, times 8760.

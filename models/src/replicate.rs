@@ -64,12 +64,8 @@ pub fn simulate(
     let warmup = SimTime::from_duration(horizon.warmup);
     match spec {
         ModelSpec::KofN(k) => {
-            let model = KofNModel::new(k.clone(), seed, replication, warmup);
-            let mut sim = Simulation::new(model);
-            let outcome = match trace {
-                Some(sink) => sim.run_traced(horizon.end(), sink),
-                None => sim.run_until(horizon.end()),
-            };
+            let mut sim = Simulation::new(KofNModel::new(k.clone(), seed, replication, warmup));
+            let outcome = sim.run(horizon.end(), trace);
             ReplicationResult {
                 replication,
                 measures: sim.model().measures().clone(),
@@ -80,12 +76,8 @@ pub fn simulate(
             }
         }
         ModelSpec::System(system) => {
-            let model = SystemModel::new(system, seed, replication, warmup);
-            let mut sim = Simulation::new(model);
-            let outcome = match trace {
-                Some(sink) => sim.run_traced(horizon.end(), sink),
-                None => sim.run_until(horizon.end()),
-            };
+            let mut sim = Simulation::new(SystemModel::new(system, seed, replication, warmup));
+            let outcome = sim.run(horizon.end(), trace);
             ReplicationResult {
                 replication,
                 measures: sim.model().measures().clone(),

@@ -146,10 +146,7 @@ pub fn simulate(
     let warmup = SimTime::from_duration(horizon.warmup);
     let model = RequestModel::new(spec, seed, replication, warmup)?;
     let mut sim = Simulation::new(model);
-    let outcome = match trace {
-        Some(sink) => sim.run_traced(horizon.end(), sink),
-        None => sim.run_until(horizon.end()),
-    };
+    let outcome = sim.run(horizon.end(), trace);
     Ok(RequestRun {
         replication,
         measures: sim.into_model().into_measures(),

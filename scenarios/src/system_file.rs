@@ -181,6 +181,21 @@ pub(crate) enum Fraction {
     Text(String),
 }
 
+impl Fraction {
+    /// The share as a number: `0.05` as written, or `"5%"` divided by 100;
+    /// `None` for text that is not a percentage.
+    pub(crate) fn value(&self) -> Option<f64> {
+        match self {
+            Fraction::Number(x) => Some(*x),
+            Fraction::Text(t) => t
+                .trim()
+                .strip_suffix('%')
+                .and_then(|p| p.trim().parse::<f64>().ok())
+                .map(|p| p / 100.0),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Fraction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct FractionVisitor;

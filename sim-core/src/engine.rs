@@ -221,6 +221,15 @@ impl<M: Model> Simulation<M> {
         self.finish(horizon)
     }
 
+    /// Runs to `horizon`, handing every event to `trace` if one is given:
+    /// [`Simulation::run_traced`] or [`Simulation::run_until`].
+    pub fn run(&mut self, horizon: SimTime, trace: Option<&mut dyn TraceSink>) -> RunOutcome {
+        match trace {
+            Some(sink) => self.run_traced(horizon, sink),
+            None => self.run_until(horizon),
+        }
+    }
+
     fn finish(&mut self, horizon: SimTime) -> RunOutcome {
         self.scheduler.now = self.scheduler.now.max(horizon);
         self.model.finish(horizon);

@@ -2,7 +2,7 @@
 //! numbers: downtime charged to it, or degraded time for the classes that
 //! degrade rather than take down.
 
-use crate::support::nines_json;
+use crate::support::{nines_json, run_text};
 
 #[derive(Clone, Copy, Debug)]
 enum Effect {
@@ -15,14 +15,10 @@ enum Effect {
 /// Runs the base system with one fault added and checks its effect.
 fn check(class: &str, fault: &str, effect: Effect) {
     let base = std::fs::read_to_string(crate::support::fixture("fault-base.toml")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(format!("{class}.toml"));
-    std::fs::write(
-        &path,
-        format!("{base}\n[[fault]]\nkind = \"{class}\"\n{fault}\n"),
-    )
-    .unwrap();
-    let v = nines_json(&["run", path.to_str().unwrap(), "--json", "-"]);
+    let v = run_text(
+        &format!("{base}\n[[fault]]\nkind = \"{class}\"\n{fault}\n"),
+        &[],
+    );
     let downtime = v["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
     let degraded = v["degraded_minutes_per_year"]["mean"].as_f64().unwrap();
     let attribution = v["attribution"].as_array().unwrap();
@@ -169,14 +165,11 @@ fn software_faults() {
 #[test]
 fn rolling_maintenance_is_harmless_where_all_at_once_is_not() {
     let base = std::fs::read_to_string(crate::support::fixture("fault-base.toml")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
     let run = |stagger: &str| {
-        let path = dir.path().join(format!("m{stagger}.toml"));
         let fault = format!(
             "\n[[fault]]\nkind = \"maintenance\"\nservice = \"web\"\nat = \"1d\"\nrepeat = \"30d\"\nstagger = \"{stagger}\"\nrepair = \"deterministic(1h)\"\n"
         );
-        std::fs::write(&path, format!("{base}{fault}")).unwrap();
-        let v = nines_json(&["run", path.to_str().unwrap(), "--json", "-"]);
+        let v = run_text(&format!("{base}{fault}"), &[]);
         v["downtime_minutes_per_year"]["mean"].as_f64().unwrap()
     };
     assert_eq!(run("2h"), 0.0, "one web host at a time keeps 3 of 4");

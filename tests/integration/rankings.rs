@@ -3,7 +3,7 @@
 //! (fault streams are keyed by fault and target names), so differences are
 //! measured replication by replication.
 
-use crate::support::nines_json;
+use crate::support::{nines_json, run_text};
 
 fn downtimes(scenario: &str, replications: &str) -> Vec<f64> {
     let v = nines_json(&[
@@ -194,20 +194,10 @@ fn dr_strategies_trade_recovery_time_for_cost() {
 /// not move.
 #[test]
 fn longer_health_check_intervals_fail_more_requests() {
-    let dir = tempfile::tempdir().unwrap();
     let run = |interval: &str| {
         let text = include_str!("../../scenarios/library/lb-health-checks.toml")
             .replace("interval = \"30s\"", &format!("interval = \"{interval}\""));
-        let path = dir.path().join(format!("lb-{interval}.toml"));
-        std::fs::write(&path, text).unwrap();
-        let v = nines_json(&[
-            "run",
-            path.to_str().unwrap(),
-            "--replications",
-            "100",
-            "--json",
-            "-",
-        ]);
+        let v = run_text(&text, &["--replications", "100"]);
         (
             v["request_availability"]["mean"].as_f64().unwrap(),
             v["availability"]["mean"].as_f64().unwrap(),
@@ -232,17 +222,7 @@ fn fencing_prevents_split_brain() {
     let open = nines_json(&["run", "split-brain", "--replications", "50", "--json", "-"]);
     let text = include_str!("../../scenarios/library/split-brain.toml")
         .replace("fencing = false", "fencing = true");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fenced.toml");
-    std::fs::write(&path, text).unwrap();
-    let fenced = nines_json(&[
-        "run",
-        path.to_str().unwrap(),
-        "--replications",
-        "50",
-        "--json",
-        "-",
-    ]);
+    let fenced = run_text(&text, &["--replications", "50"]);
     let data = |v: &serde_json::Value, k: &str| v["data"][k].as_f64().unwrap();
     assert!(data(&open, "split_brains_per_year") > 1.0);
     assert!(data(&open, "split_brain_minutes_per_year") > 10.0);
@@ -273,26 +253,15 @@ fn fencing_prevents_split_brain() {
 #[test]
 fn a_balancer_pair_beats_a_single_balancer_and_dns_leaks_requests() {
     let template = std::fs::read_to_string(crate::support::fixture("lb-template.toml")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let run = |name: &str, lb: &str| {
-        let path = dir.path().join(format!("{name}.toml"));
-        std::fs::write(&path, template.replace("LB_SERVICE", lb)).unwrap();
-        nines_json(&["run", path.to_str().unwrap(), "--json", "-"])
-    };
+    let run = |lb: &str| run_text(&template.replace("LB_SERVICE", lb), &[]);
     let lb = "[[service]]\nname = \"lb\"\nmin_healthy = 1\nhard_dependencies = [\"web\"]\n";
-    let single = run("single", &format!("{lb}instances = 1\n"));
-    let pair = run(
-        "pair",
-        &format!(
-            "{lb}instances = 2\nfailover = {{ duration = \"lognormal(median = 10s, p95 = 1m)\" }}\n"
-        ),
-    );
-    let dns = run(
-        "dns",
-        &format!(
-            "{lb}instances = 2\nhealth_check = {{ interval = \"5m\", unhealthy_threshold = 1, healthy_threshold = 1 }}\n"
-        ),
-    );
+    let single = run(&format!("{lb}instances = 1\n"));
+    let pair = run(&format!(
+        "{lb}instances = 2\nfailover = {{ duration = \"lognormal(median = 10s, p95 = 1m)\" }}\n"
+    ));
+    let dns = run(&format!(
+        "{lb}instances = 2\nhealth_check = {{ interval = \"5m\", unhealthy_threshold = 1, healthy_threshold = 1 }}\n"
+    ));
     let down = |v: &serde_json::Value| v["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
     assert!(
         down(&single) > 50.0 * down(&pair).max(0.1),

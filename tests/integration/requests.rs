@@ -1,24 +1,14 @@
 //! Request-level scenarios: traffic through a pool, clients that time out
 //! and retry, and what a retry budget buys.
 
-use crate::support::{nines, nines_json};
+use crate::support::{nines, nines_json, run_text};
 
 #[test]
 fn a_retry_budget_stops_the_storm() {
     let storm = nines_json(&["run", "retry-storm", "--replications", "4", "--json", "-"]);
     let text = include_str!("../../scenarios/library/retry-storm.toml")
         .replace("# budget = 0.1", "budget = 0.1");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("budget.toml");
-    std::fs::write(&path, text).unwrap();
-    let budget = nines_json(&[
-        "run",
-        path.to_str().unwrap(),
-        "--replications",
-        "4",
-        "--json",
-        "-",
-    ]);
+    let budget = run_text(&text, &["--replications", "4"]);
     let served = |v: &serde_json::Value| v["availability"]["mean"].as_f64().unwrap();
     let attempts = |v: &serde_json::Value| {
         v["requests"]["attempts_per_request"]["mean"]

@@ -41,3 +41,16 @@ pub(crate) fn fixture(name: &str) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// Writes `text` as a scenario file in a fresh temporary directory and
+/// runs it with `args` after the path, returning the `--json` results.
+pub(crate) fn run_text(text: &str, args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(&path, text).expect("the scenario is written");
+    let path = path.to_string_lossy().into_owned();
+    let mut all = vec!["run", path.as_str()];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--json", "-"]);
+    nines_json(&all)
+}

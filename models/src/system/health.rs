@@ -219,6 +219,8 @@ pub struct Status {
     /// Per quorum service: whether (reads, writes) can succeed, as seen
     /// from where client traffic enters.
     pub quorum: Vec<Option<(bool, bool)>>,
+    /// `zone_reach[x * zones + y]`: whether zone `x` reaches zone `y`.
+    pub zone_reach: Vec<bool>,
 }
 
 /// An error fraction in parts per million, as a share capped at one.
@@ -561,15 +563,16 @@ impl Evaluator {
             served,
             effective: effective_all,
             quorum,
+            zone_reach: reach,
         }
     }
 
-    /// Whether instance `i` and instance `j` of service `s` can reach each
-    /// other (their zones are joined and no partition separates them).
-    pub fn instances_reach(&self, c: &Counters, s: usize, i: usize, j: usize) -> bool {
-        let reach = self.reachability(c, false);
+    /// Whether instance `i` and instance `j` of service `s` could reach
+    /// each other when `status` was evaluated (their zones are joined and no
+    /// partition separates them).
+    pub fn instances_reach(&self, status: &Status, s: usize, i: usize, j: usize) -> bool {
         let (x, y) = (self.instance_zone[s][i], self.instance_zone[s][j]);
-        reach[x * self.zones + y]
+        status.zone_reach[x * self.zones + y]
     }
 
     /// Whether the entry point relies on service `s`.

@@ -743,13 +743,13 @@ impl<'a> SystemModel<'a> {
                     }
                     continue;
                 }
-                if self.settle_split(svc, &status.effective[svc], s) {
+                if self.settle_split(svc, &status, s) {
                     changed = true;
                     continue;
                 }
                 match active {
                     Some(a) if eff[a] => {
-                        self.watch_heartbeats(svc, a, &status.effective[svc], s);
+                        self.watch_heartbeats(svc, a, &status, s);
                     }
                     Some(a) => {
                         self.cancel_suspicion(svc, s);
@@ -797,9 +797,10 @@ impl<'a> SystemModel<'a> {
         &mut self,
         svc: usize,
         a: usize,
-        eff: &[bool],
+        status: &Status,
         s: &mut Scheduler<SystemEvent>,
     ) {
+        let eff = &status.effective[svc];
         if self.counters.split(svc).is_some() {
             return;
         }
@@ -808,16 +809,13 @@ impl<'a> SystemModel<'a> {
         };
         // A fenced instance stays fenced until it reaches the active again.
         if let Some(x) = f.fenced
-            && (x == a || self.eval.instances_reach(&self.counters, svc, a, x))
+            && (x == a || self.eval.instances_reach(status, svc, a, x))
         {
             f.fenced = None;
         }
         let fenced = f.fenced;
         let cut_off = (0..eff.len()).find(|&b| {
-            b != a
-                && eff[b]
-                && Some(b) != fenced
-                && !self.eval.instances_reach(&self.counters, svc, a, b)
+            b != a && eff[b] && Some(b) != fenced && !self.eval.instances_reach(status, svc, a, b)
         });
         let spec = self.spec.services[svc]
             .failover
@@ -858,7 +856,7 @@ impl<'a> SystemModel<'a> {
         let Some(a) = self.counters.active(svc) else {
             return;
         };
-        if !status.effective[svc][b] || self.eval.instances_reach(&self.counters, svc, a, b) {
+        if !status.effective[svc][b] || self.eval.instances_reach(&status, svc, a, b) {
             return;
         }
         let fencing = self.spec.services[svc]
@@ -887,11 +885,17 @@ impl<'a> SystemModel<'a> {
     /// (or the old one dies): the old primary's side loses the writes it
     /// took meanwhile, half of all writes for as long as it lasted.
     /// Returns whether it ended one.
-    fn settle_split(&mut self, svc: usize, eff: &[bool], s: &mut Scheduler<SystemEvent>) -> bool {
+    fn settle_split(
+        &mut self,
+        svc: usize,
+        status: &Status,
+        s: &mut Scheduler<SystemEvent>,
+    ) -> bool {
+        let eff = &status.effective[svc];
         let (Some(old), Some(new)) = (self.counters.split(svc), self.counters.active(svc)) else {
             return false;
         };
-        if eff[old] && eff[new] && !self.eval.instances_reach(&self.counters, svc, old, new) {
+        if eff[old] && eff[new] && !self.eval.instances_reach(status, svc, old, new) {
             return false;
         }
         let now = s.now();

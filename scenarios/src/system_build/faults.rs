@@ -11,7 +11,7 @@ use serde_spanned::Spanned;
 use super::names::suggestion;
 use super::targets::Level;
 use super::{Builder, MAX_COUNT};
-use crate::system_file::{FaultFile, Fraction};
+use crate::system_file::FaultFile;
 
 impl Builder<'_> {
     /// Reports faults with the same name (given or defaulted to the kind).
@@ -166,14 +166,7 @@ impl Builder<'_> {
             );
             return None;
         };
-        let parsed = match v.get_ref() {
-            Fraction::Number(x) => Some(*x),
-            Fraction::Text(t) => t
-                .trim()
-                .strip_suffix('%')
-                .and_then(|p| p.trim().parse::<f64>().ok())
-                .map(|p| p / 100.0),
-        };
+        let parsed = v.get_ref().value();
         match parsed {
             Some(x) if x > 0.0 && x <= 1.0 => Some(x),
             _ => {

@@ -12,7 +12,7 @@ use serde_spanned::Spanned;
 use sim_core::time::SimDuration;
 
 use super::{Builder, ServiceDraft};
-use crate::system_file::{Amount, DataFile, FailoverFile, Fraction, ServiceFile, SystemFile};
+use crate::system_file::{Amount, DataFile, FailoverFile, ServiceFile, SystemFile};
 
 impl Builder<'_> {
     /// Every service: names first (dependencies may point forward), then
@@ -167,14 +167,7 @@ impl Builder<'_> {
         let coverage = match &file.coverage {
             None => Some(1.0),
             Some(v) => {
-                let parsed = match v.get_ref() {
-                    Fraction::Number(x) => Some(*x),
-                    Fraction::Text(t) => t
-                        .trim()
-                        .strip_suffix('%')
-                        .and_then(|p| p.trim().parse::<f64>().ok())
-                        .map(|p| p / 100.0),
-                };
+                let parsed = v.get_ref().value();
                 match parsed {
                     Some(x) if (0.0..=1.0).contains(&x) => Some(x),
                     _ => {
