@@ -188,9 +188,14 @@ fn key_at(source: &str, offset: usize) -> Option<String> {
     if line.starts_with('[') {
         return header(line);
     }
-    let (k, _) = line.split_once('=')?;
-    let k = k.trim().trim_matches('"');
-    if !is_key(k) {
+    // An offset on a key itself (an unknown field) names that key.
+    let rest = &source[offset..line_end];
+    let end = match rest.find('=') {
+        Some(eq) if is_key(rest[..eq].trim()) => offset + eq + 1,
+        _ => offset,
+    };
+    let k = inline_key_path(&source[line_start..end])?;
+    if !is_key(&k) {
         return None;
     }
     let table = source[..line_start].lines().rev().find_map(|l| {
@@ -201,6 +206,52 @@ fn key_at(source: &str, offset: usize) -> Option<String> {
         Some(t) => format!("{t}.{k}"),
         None => k.to_string(),
     })
+}
+
+/// The dotted key path at the end of `prefix` (a line up to an offset):
+/// the line's key, then the keys of the inline tables still open around
+/// the offset, so `a = { b = 1, c = "x` gives `a.c`.
+fn inline_key_path(prefix: &str) -> Option<String> {
+    // (brace depth, key) for every `key =` outside strings.
+    let mut path: Vec<String> = Vec::new();
+    let mut token = String::new();
+    let mut in_string = false;
+    let mut depth = 0usize;
+    for c in prefix.chars() {
+        if in_string {
+            if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                token.clear();
+            }
+            '=' => {
+                let key = token.trim().to_string();
+                path.truncate(depth);
+                if !key.is_empty() {
+                    path.push(key);
+                }
+                token.clear();
+            }
+            '{' => {
+                depth += 1;
+                token.clear();
+            }
+            '}' => {
+                depth = depth.saturating_sub(1);
+                path.truncate(depth + 1);
+                token.clear();
+            }
+            ',' | '[' | ']' => token.clear(),
+            _ => token.push(c),
+        }
+    }
+    path.truncate(depth + 1);
+    (!path.is_empty()).then(|| path.join("."))
 }
 
 /// Rewrites the TOML parser's message as one sentence that says what was

@@ -955,3 +955,163 @@ fn suggestions_need_a_close_name() {
     );
     assert_eq!(suggestion("north", ["east", "west"].into_iter()), None);
 }
+
+// --- failover, data, quorum, health checks, degradations -------------------
+
+/// The base system with the web service's `min_healthy = 2` line replaced.
+fn with_web(lines: &str) -> String {
+    BASE.replacen("min_healthy = 2", lines, 1)
+}
+
+#[test]
+fn bad_failover_tables_are_located() {
+    let t = with_web(
+        "min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\", coverage = \"150%\" }",
+    );
+    check(
+        &t,
+        "\"150%\"",
+        "service.failover.coverage",
+        "probability that a failover is automatic",
+    );
+    let t =
+        with_web("min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\", coverage = 0.9 }");
+    check(
+        &t,
+        "{ duration",
+        "service.failover.manual",
+        "needs `manual`",
+    );
+    let t = with_web("min_healthy = 2\nfailover = { duration = \"exp(mean = 1m)\" }");
+    check(
+        &t,
+        "{ duration",
+        "service.failover",
+        "expected `min_healthy = 1`",
+    );
+    let t =
+        with_web("min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\", fencing = \"no\" }");
+    check(
+        &t,
+        "\"no\"",
+        "service.failover.fencing",
+        "expected a boolean",
+    );
+}
+
+#[test]
+fn bad_data_tables_are_located() {
+    let fo = "failover = { duration = \"exp(mean = 1m)\" }";
+    let t = with_web(&format!(
+        "min_healthy = 1\n{fo}\ndata = {{ writes_per_s = 5, replication = \"eventual\" }}"
+    ));
+    check(
+        &t,
+        "\"eventual\"",
+        "service.data.replication",
+        "expected one of sync, async, batch, none",
+    );
+    let t = with_web(&format!(
+        "min_healthy = 1\n{fo}\ndata = {{ writes_per_s = 5, replication = \"async\" }}"
+    ));
+    check(&t, "\"async\"", "service.data.lag", "needs `lag`");
+    let t = with_web(&format!(
+        "min_healthy = 1\n{fo}\ndata = {{ writes_per_s = 5, replication = \"sync\", ship_every = \"1m\" }}"
+    ));
+    check(
+        &t,
+        "\"1m\"",
+        "service.data.ship_every",
+        "belongs to `replication = \"batch\"`",
+    );
+    let t = with_web("data = { writes_per_s = 5, replication = \"sync\" }");
+    check(
+        &t,
+        "{ writes_per_s",
+        "service.data.replication",
+        "add `failover`",
+    );
+    let t = with_web("min_healthy = 2\ndata = { writes_per_s = -5 }");
+    check(
+        &t,
+        "-5",
+        "service.data.writes_per_s",
+        "expected acknowledged writes per second",
+    );
+}
+
+#[test]
+fn bad_quorums_are_located() {
+    let t = with_web("quorum = { write = 5, read = 1 }");
+    check(
+        &t,
+        "5, read",
+        "service.quorum.write",
+        "expected an integer from 1 to 4",
+    );
+    let t = with_web("min_healthy = 2\nquorum = { write = 2, read = 2 }");
+    check(
+        &t,
+        "{ write",
+        "service.quorum",
+        "exactly one of min_healthy, capacity_rps or quorum",
+    );
+    let s = spec(&with_web("quorum = { write = 3, read = 2 }"));
+    assert_eq!(s.services[0].up_rule, UpRule::Quorum { write: 3, read: 2 });
+}
+
+#[test]
+fn bad_health_checks_are_located() {
+    let t = with_web("min_healthy = 2\nhealth_check = { interval = \"0s\" }");
+    check(
+        &t,
+        "\"0s\"",
+        "service.health_check.interval",
+        "positive time between checks",
+    );
+    let t =
+        with_web("min_healthy = 2\nhealth_check = { interval = \"10s\", unhealthy_threshold = 0 }");
+    check(
+        &t,
+        "0 }",
+        "service.health_check.unhealthy_threshold",
+        "expected an integer from 1 to 1000",
+    );
+    let s = spec(&with_web(
+        "min_healthy = 2\nhealth_check = { interval = \"10s\" }",
+    ));
+    let h = s.services[0].health_check.unwrap();
+    assert_eq!((h.unhealthy_threshold, h.healthy_threshold), (3, 2));
+}
+
+#[test]
+fn degradations_need_a_valid_error_fraction() {
+    let tail = "every = \"exponential(mean = 1y)\"\nrepair = \"deterministic(1h)\"";
+    let t = with_fault(&format!(
+        "kind = \"gray-failure\"\ntargets = \"all\"\n{tail}"
+    ));
+    check(
+        &t,
+        "\"gray-failure\"",
+        "fault.error_fraction",
+        "needs `error_fraction`",
+    );
+    let t = with_fault(&format!(
+        "kind = \"gray-failure\"\ntargets = \"all\"\nerror_fraction = 1.5\n{tail}"
+    ));
+    check(
+        &t,
+        "1.5",
+        "fault.error_fraction",
+        "expected a share of requests in (0, 1]",
+    );
+    let t = with_fault(&format!(
+        "kind = \"host-crash\"\ntargets = \"all\"\nerror_fraction = 0.5\n{tail}"
+    ));
+    check(
+        &t,
+        "0.5\n",
+        "fault.error_fraction",
+        "does not apply to a host-crash fault",
+    );
+}
