@@ -120,6 +120,8 @@ pub(crate) fn run_report(
             };
             Some(DataLoss {
                 failovers_per_year: floor(&sys.failovers_per_year)?,
+                needless_failovers_per_year: sys.needless_failovers_per_year.mean(),
+                failbacks_per_year: sys.failbacks_per_year.mean(),
                 lost_writes_per_year: floor(&sys.lost_writes_per_year)?,
                 loss_events_per_year: floor(&sys.loss_events_per_year)?,
                 no_loss_probability: sys.no_loss.mean(),
@@ -134,6 +136,7 @@ pub(crate) fn run_report(
         Some(rs) => Some(requests_report(
             rs,
             s.replications,
+            matches!(&scenario.model, ModelSpec::Requests(spec) if spec.client.fallback),
             Interval {
                 mean: availability.mean,
                 ci95_low: availability.ci95_low,
@@ -290,18 +293,38 @@ fn system_lines(
     Ok((degraded, attribution, services, cost, requests))
 }
 
-/// The request-level lines: served share, latency, errors by cause, load.
+/// The request-level lines: served share, fallbacks (when the client has
+/// one), latency, errors by cause, load.
 fn requests_report(
     rs: &models::summary::RequestSummary,
     replications: u64,
+    fallback: bool,
     served: Interval,
 ) -> Result<RequestsReport, Failure> {
     let arrived = rs.arrived.max(1) as f64;
     let q = |p: f64| rs.latency.quantile_s(p).unwrap_or(0.0);
     let mean_response_s = interval(estimate(&rs.mean_response_s, CONFIDENCE_95)?);
+    let share = |w: &sim_core::stats::Welford| -> Result<Interval, Failure> {
+        let i = interval(estimate(w, CONFIDENCE_95)?);
+        Ok(Interval {
+            ci95_low: i.ci95_low.clamp(0.0, 1.0),
+            ci95_high: i.ci95_high.clamp(0.0, 1.0),
+            ..i
+        })
+    };
+    let (fallback_share, availability_with_fallback) = if fallback {
+        (
+            Some(share(&rs.fallback_share)?),
+            Some(share(&rs.availability_with_fallback)?),
+        )
+    } else {
+        (None, None)
+    };
     Ok(RequestsReport {
         arrived_per_replication: rs.arrived as f64 / replications.max(1) as f64,
         served_share: served,
+        fallback_share,
+        availability_with_fallback,
         mean_response_s,
         latency_s: Latency {
             p50: q(0.5),

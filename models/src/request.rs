@@ -13,14 +13,17 @@
 //!   piecewise-constant rate), the [`InstanceSpec`]s (concurrency, service
 //!   time [`Dist`](sim_core::dist::Dist), up or down, queue limit, optional
 //!   crashes and repairs [`InstanceFaults`]), the
-//!   [`Dispatch`] policy and the clients' [`ClientPolicy`] (deadline,
-//!   timeout, [`RetryPolicy`] with [`RetryBudget`], [`BreakerPolicy`]).
+//!   [`Dispatch`] policy, an optional downstream [`DependencySpec`] with
+//!   faults of its own, and the clients' [`ClientPolicy`] (deadline,
+//!   timeout, [`RetryPolicy`] with [`RetryBudget`], [`BreakerPolicy`],
+//!   fallback answers).
 //! * [`RequestModel`]: a [`sim_core::engine::Model`] whose events
 //!   ([`RequestEvent`]) are `Copy` and 8 bytes; no allocation per request
 //!   on the hot path. See [`model`] for how timeouts cost no heap
 //!   operation.
 //! * [`RequestMeasures`]: streaming measures: requests, served within the
-//!   deadline, failures by [`FailureCause`], mean response and wait
+//!   deadline, failures by [`FailureCause`], fallback answers, mean
+//!   response and wait
 //!   (Welford), `P(wait > 0)`, `P(wait > t)`, time-average number in
 //!   system, utilisation, and latency percentiles from a
 //!   [`LatencyHistogram`] (relative error 2^-8).
@@ -52,6 +55,15 @@
 //!   instance keeps receiving attempts, which fail at once
 //!   ([`FailureCause::HealthCheckLag`]) and may be retried, until enough
 //!   checks have failed; a repaired one gets none until enough have passed.
+//! * **Dependency.** A [`DependencySpec`] alternates up and down on its
+//!   own. An attempt that finishes its service while it is down fails
+//!   ([`FailureCause::DependencyDown`]) and may be retried if it is hard;
+//!   if it is soft, the request gets a fallback answer.
+//! * **Fallbacks.** With [`ClientPolicy::fallback`], a request rejected by
+//!   the breaker, or caught by a soft dependency's outage, ends with a
+//!   degraded answer: counted in [`RequestMeasures::fallback`], neither
+//!   served nor failed. Availability stays the share served;
+//!   [`RequestMeasures::availability_with_fallback`] adds the fallbacks.
 //! * **Warm-up.** Requests whose first attempt arrives before the warm-up
 //!   are simulated but not measured.
 //!
@@ -63,7 +75,8 @@
 //! when service starts), and `(instance name, "failure")`, `(instance
 //! name, "repair")` for an instance with [`InstanceFaults`], and
 //! `(instance name, "health-check")` (its check phase) for such an
-//! instance under a [`HealthCheck`]. Two designs
+//! instance under a [`HealthCheck`], and `(dependency name, "failure")`,
+//! `(dependency name, "repair")` for a [`DependencySpec`]. Two designs
 //! run under one seed see the same
 //! arrivals.
 //!
@@ -83,6 +96,7 @@
 //! ```
 
 mod arrivals;
+mod dependency;
 mod dispatch;
 mod measures;
 pub mod model;
@@ -104,8 +118,8 @@ pub use measures::{FailureCause, RequestMeasures};
 pub use model::{BreakerState, RequestEvent, RequestModel};
 pub use sketch::LatencyHistogram;
 pub use spec::{
-    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, HealthCheck, InstanceFaults, InstanceSpec,
-    RatePoint, RequestSpec, RequestSpecError, RetryBudget, RetryPolicy,
+    Arrivals, BreakerPolicy, ClientPolicy, DependencySpec, Dispatch, HealthCheck, InstanceFaults,
+    InstanceSpec, RatePoint, RequestSpec, RequestSpecError, RetryBudget, RetryPolicy,
 };
 
 /// What one request-level replication produced.

@@ -74,6 +74,13 @@ pub struct RequestSummary {
     pub arrived: u64,
     /// Failed requests by cause (in the order of `FailureCause::ALL`).
     pub failed: Vec<u64>,
+    /// Requests answered with a fallback, over all replications.
+    pub fallback: u64,
+    /// Per replication: the share of requests answered with a fallback.
+    pub fallback_share: Welford,
+    /// Per replication: the share of requests served in time or answered
+    /// with a fallback (availability including fallbacks).
+    pub availability_with_fallback: Welford,
     /// Per replication: mean response time of served requests, seconds.
     pub mean_response_s: Welford,
     /// Per replication: attempts per request.
@@ -109,6 +116,11 @@ pub struct SystemSummary {
     pub occurrences_per_year: Vec<Welford>,
     /// Failovers to another instance, per year.
     pub failovers_per_year: Welford,
+    /// Promotions of a standby that suspected a healthy active instance,
+    /// per year.
+    pub needless_failovers_per_year: Welford,
+    /// Planned switchovers back to the first instance, per year.
+    pub failbacks_per_year: Welford,
     /// Acknowledged writes lost, per year.
     pub lost_writes_per_year: Welford,
     /// Events that lost writes, per year.
@@ -136,6 +148,8 @@ impl SystemSummary {
             attributed_minutes_per_year: vec![Welford::new(); faults],
             occurrences_per_year: vec![Welford::new(); faults],
             failovers_per_year: Welford::new(),
+            needless_failovers_per_year: Welford::new(),
+            failbacks_per_year: Welford::new(),
             lost_writes_per_year: Welford::new(),
             loss_events_per_year: Welford::new(),
             no_loss: Welford::new(),
@@ -186,6 +200,9 @@ impl SystemSummary {
         let years = observed_hours / HOURS_PER_YEAR;
         let per_year_count = |n: u64| if years > 0.0 { n as f64 / years } else { 0.0 };
         self.failovers_per_year.push(per_year_count(m.failovers));
+        self.needless_failovers_per_year
+            .push(per_year_count(m.needless_failovers));
+        self.failbacks_per_year.push(per_year_count(m.failbacks));
         self.lost_writes_per_year
             .push(per_year_count(m.lost_writes));
         self.loss_events_per_year
@@ -250,6 +267,9 @@ impl Summary {
                     let rs = s.requests.get_or_insert_with(|| RequestSummary {
                         arrived: 0,
                         failed: vec![0; crate::request::FailureCause::ALL.len()],
+                        fallback: 0,
+                        fallback_share: Welford::new(),
+                        availability_with_fallback: Welford::new(),
                         mean_response_s: Welford::new(),
                         attempts_per_request: Welford::new(),
                         utilisation: Welford::new(),
@@ -260,6 +280,10 @@ impl Summary {
                     for (n, cause) in rs.failed.iter_mut().zip(crate::request::FailureCause::ALL) {
                         *n += q.failed(cause);
                     }
+                    rs.fallback += q.fallback();
+                    rs.fallback_share.push(q.fallback_share());
+                    rs.availability_with_fallback
+                        .push(q.availability_with_fallback());
                     if q.served() > 0 {
                         rs.mean_response_s.push(q.mean_response_s());
                     }

@@ -99,6 +99,11 @@ pub struct ServiceLine {
 pub struct DataLoss {
     /// Failovers to another instance per year.
     pub failovers_per_year: Interval,
+    /// Of those, promotions of a standby that suspected a healthy active
+    /// instance (a partition, lossy heartbeats), per year.
+    pub needless_failovers_per_year: f64,
+    /// Planned switchovers back to the first instance per year.
+    pub failbacks_per_year: f64,
     /// Acknowledged writes lost per year.
     pub lost_writes_per_year: Interval,
     /// Events that lost at least one write, per year.
@@ -132,8 +137,9 @@ pub struct Latency {
 /// The share of requests that failed for one cause.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorShare {
-    /// The cause (`timeout`, `deadline`, `circuit-open`, `no-instance`,
-    /// `overload`).
+    /// The cause (`timeout`, `deadline`, `circuit open`, `no instance`,
+    /// `overload`, `instance down`, `health-check lag`, `dependency
+    /// down`).
     pub cause: String,
     /// Failed requests of this cause over all requests.
     pub share: f64,
@@ -146,6 +152,14 @@ pub struct RequestsReport {
     pub arrived_per_replication: f64,
     /// The share served in time (request-based availability).
     pub served_share: Interval,
+    /// With a client fallback: the share of requests answered with a
+    /// degraded fallback (neither served nor failed); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_share: Option<Interval>,
+    /// With a client fallback: the share served in time or answered with a
+    /// fallback (availability including fallbacks); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_with_fallback: Option<Interval>,
     /// Mean response time of served requests, seconds.
     pub mean_response_s: Interval,
     /// Response-time percentiles over all served requests, seconds
@@ -392,6 +406,22 @@ impl RunReport {
                 "requests      {:.0} per replication",
                 r.arrived_per_replication
             );
+            if let (Some(f), Some(w)) = (&r.fallback_share, &r.availability_with_fallback) {
+                let _ = writeln!(
+                    s,
+                    "fallbacks     {} of requests answered degraded  95% CI [{}, {}]",
+                    percent(f.mean),
+                    percent(f.ci95_low),
+                    percent(f.ci95_high)
+                );
+                let _ = writeln!(
+                    s,
+                    "with fallback {} of requests served or answered degraded  95% CI [{}, {}]",
+                    percent(w.mean),
+                    percent(w.ci95_low),
+                    percent(w.ci95_high)
+                );
+            }
             let _ = writeln!(
                 s,
                 "latency       mean {:.1} ms; p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms",
@@ -441,6 +471,13 @@ impl RunReport {
                     s,
                     "split brain   {:.3} per year, {:.1} min/yr with two writable primaries",
                     d.split_brains_per_year, d.split_brain_minutes_per_year
+                );
+            }
+            if d.needless_failovers_per_year > 0.0 || d.failbacks_per_year > 0.0 {
+                let _ = writeln!(
+                    s,
+                    "failovers     {:.3} needless per year (a healthy primary suspected), {:.3} failbacks per year",
+                    d.needless_failovers_per_year, d.failbacks_per_year
                 );
             }
         }
@@ -609,6 +646,58 @@ mod tests {
         );
         assert!(t.contains("nines         3.52"), "{t}");
         assert!(t.contains("trace hash    00000000deadbeef"), "{t}");
+    }
+
+    fn requests(fallback: bool) -> RequestsReport {
+        let share = |mean: f64| Interval {
+            mean,
+            ci95_low: mean - 0.01,
+            ci95_high: mean + 0.01,
+        };
+        RequestsReport {
+            arrived_per_replication: 1000.0,
+            served_share: share(0.88),
+            fallback_share: fallback.then(|| share(0.1)),
+            availability_with_fallback: fallback.then(|| share(0.98)),
+            mean_response_s: share(0.1),
+            latency_s: Latency {
+                p50: 0.05,
+                p95: 0.2,
+                p99: 0.4,
+                p999: 0.8,
+            },
+            errors: vec![ErrorShare {
+                cause: "dependency down".into(),
+                share: 0.02,
+            }],
+            attempts_per_request: share(1.0),
+            utilisation: 0.5,
+            breaker_openings_per_replication: 3.0,
+        }
+    }
+
+    #[test]
+    fn fallbacks_are_shown_when_the_client_has_one() {
+        let mut r = sample();
+        r.requests = Some(requests(true));
+        let t = r.to_text();
+        assert!(
+            t.contains("fallbacks     10.00000% of requests answered degraded  95% CI [9.00000%, 11.00000%]"),
+            "{t}"
+        );
+        assert!(
+            t.contains("with fallback 98.00000% of requests served or answered degraded  95% CI [97.00000%, 99.00000%]"),
+            "{t}"
+        );
+        assert!(t.contains("errors        dependency down 2.00000%"), "{t}");
+        let back: RunReport = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+
+        r.requests = Some(requests(false));
+        let t = r.to_text();
+        assert!(!t.contains("fallback"), "{t}");
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(!json.contains("fallback"), "{json}");
     }
 
     #[test]

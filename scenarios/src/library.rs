@@ -24,6 +24,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/cluster-2of3.toml"),
     },
     Builtin {
+        name: "daily-peak",
+        source: include_str!("../library/daily-peak.toml"),
+    },
+    Builtin {
         name: "db-active-passive",
         source: include_str!("../library/db-active-passive.toml"),
     },
@@ -34,6 +38,10 @@ pub const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "dr-strategies",
         source: include_str!("../library/dr-strategies.toml"),
+    },
+    Builtin {
+        name: "flaky-heartbeats",
+        source: include_str!("../library/flaky-heartbeats.toml"),
     },
     Builtin {
         name: "lb-health-checks",

@@ -5,10 +5,11 @@
 //!
 //! The build goes in order, each part in its own module: the `topology`,
 //! then the `services` with their instances' `placement`, the entry and
-//! costs, the `repair` teams, and the `faults` with their `targets` and
-//! `occurrence`; `names` reports names that do not resolve.
+//! costs, the `repair` teams, the `load` curve, and the `faults` with their
+//! `targets` and `occurrence`; `names` reports names that do not resolve.
 
 mod faults;
+mod load;
 mod names;
 mod occurrence;
 mod placement;
@@ -112,6 +113,7 @@ pub(crate) fn build(
     let entry = b.entry(&file);
     let downtime_cost_per_minute = b.downtime_cost(&file);
     let teams = b.teams(&file);
+    let load_curve = b.load_curve(&file);
     let faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
     b.unique_fault_names(&file.faults);
 
@@ -142,8 +144,9 @@ pub(crate) fn build(
         })
         .collect();
     let faults: Option<Vec<FaultSpec>> = faults.into_iter().collect();
-    let complete = (settings, entry, services, faults);
-    let (Some(simulation), Some(entry), Some(services), Some(faults)) = complete else {
+    let complete = (settings, entry, services, faults, load_curve);
+    let (Some(simulation), Some(entry), Some(services), Some(faults), Ok(load_curve)) = complete
+    else {
         if c.diagnostics.is_empty() {
             c.missing(
                 "scenario",
@@ -167,6 +170,7 @@ pub(crate) fn build(
         faults,
         teams,
         downtime_cost_per_minute,
+        load_curve,
     };
     if let Err(e) = spec.validate() {
         return Err(ScenarioError::single(

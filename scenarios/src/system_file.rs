@@ -35,6 +35,24 @@ pub(crate) struct SystemFile {
     pub(crate) teams: Vec<TeamFile>,
     #[serde(rename = "fault", default)]
     pub(crate) faults: Vec<FaultFile>,
+    pub(crate) load: Option<Spanned<LoadFile>>,
+}
+
+/// `[load]`: how the offered load varies over a period.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoadFile {
+    pub(crate) period: Spanned<String>,
+    pub(crate) curve: Spanned<Vec<Spanned<LoadStepFile>>>,
+}
+
+/// One step of `[load].curve`: from `at` into the period, `factor` times
+/// the usual load.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoadStepFile {
+    pub(crate) at: Spanned<String>,
+    pub(crate) factor: Spanned<f64>,
 }
 
 /// `[[region]]`: a region, the widest failure domain.
@@ -124,6 +142,16 @@ pub(crate) struct FailoverFile {
     pub(crate) standby_cost_per_hour: Option<Spanned<Amount>>,
     #[serde(default)]
     pub(crate) fencing: Option<bool>,
+    pub(crate) failback: Option<Spanned<String>>,
+    pub(crate) heartbeat: Option<Spanned<HeartbeatFile>>,
+}
+
+/// `failover.heartbeat`: how the standbys watch the active instance.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HeartbeatFile {
+    pub(crate) interval: Spanned<String>,
+    pub(crate) timeout: Spanned<String>,
 }
 
 /// `[entry]`: where users reach the system.
@@ -170,6 +198,7 @@ pub(crate) struct FaultFile {
     pub(crate) detection: Option<Spanned<String>>,
     pub(crate) team: Option<Spanned<String>>,
     pub(crate) error_fraction: Option<Spanned<Fraction>>,
+    pub(crate) factor: Option<Spanned<f64>>,
 }
 
 /// A share: a plain number (`0.05`) or a percentage (`"5%"`).

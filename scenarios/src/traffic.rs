@@ -2,12 +2,13 @@
 //! what clients do about slow or failed requests.
 //!
 //! A file with a `[traffic]` table is request-level: it simulates hours or
-//! days request by request (queues, timeouts, retries, circuit breakers),
-//! where infrastructure scenarios simulate years state by state.
+//! days request by request (queues, timeouts, retries, circuit breakers,
+//! a downstream dependency and fallback answers), where infrastructure
+//! scenarios simulate years state by state.
 
 use models::request::{
-    Arrivals, BreakerPolicy, ClientPolicy, Dispatch, HealthCheck, InstanceFaults, InstanceSpec,
-    RatePoint, RequestSpec, RetryBudget, RetryPolicy,
+    Arrivals, BreakerPolicy, ClientPolicy, DependencySpec, Dispatch, HealthCheck, InstanceFaults,
+    InstanceSpec, RatePoint, RequestSpec, RetryBudget, RetryPolicy,
 };
 use models::spec::ModelSpec;
 use serde::Deserialize;
@@ -30,6 +31,8 @@ pub(crate) struct TrafficScenarioFile {
     pool: PoolFile,
     #[serde(default)]
     client: ClientFile,
+    #[serde(default)]
+    dependency: Option<DependencyFile>,
 }
 
 /// `[traffic]`: how requests arrive.
@@ -93,6 +96,25 @@ struct ClientFile {
     timeout: Option<Spanned<String>>,
     retries: Option<Spanned<RetriesFile>>,
     breaker: Option<Spanned<BreakerFile>>,
+    /// Degraded answers instead of breaker rejections and soft-dependency
+    /// errors.
+    #[serde(default)]
+    fallback: Option<Spanned<bool>>,
+}
+
+/// `[dependency]`: a downstream service the instances call, with faults of
+/// its own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DependencyFile {
+    name: Spanned<String>,
+    /// Time between the dependency's failures.
+    failure: Spanned<String>,
+    /// Time it takes to come back.
+    repair: Spanned<String>,
+    /// Whether the instances can answer without it (degraded).
+    #[serde(default)]
+    soft: Option<Spanned<bool>>,
 }
 
 /// `retries`: how failed attempts are tried again.
@@ -137,6 +159,10 @@ pub(crate) fn build(
     let dispatch = dispatch(&mut c, &file.pool);
     let client = client(&mut c, &file.client);
     let health_check = health_check(&mut c, &file.pool);
+    let dependency = match &file.dependency {
+        None => Some(None),
+        Some(d) => dependency(&mut c, d, &file.client, &name, instances.as_deref()).map(Some),
+    };
     c.finish(origin)?;
     let (
         Some(simulation),
@@ -145,6 +171,7 @@ pub(crate) fn build(
         Some(dispatch),
         Some(client),
         Some(health_check),
+        Some(dependency),
     ) = (
         settings,
         arrivals,
@@ -152,6 +179,7 @@ pub(crate) fn build(
         dispatch,
         client,
         health_check,
+        dependency,
     )
     else {
         unreachable!("every missing value left a diagnostic");
@@ -159,6 +187,7 @@ pub(crate) fn build(
     let mut spec = RequestSpec::new(name.clone(), arrivals, instances, dispatch);
     spec.client = client;
     spec.health_check = health_check;
+    spec.dependency = dependency;
     if let Err(e) = spec.validate() {
         let mut c = Checker::new(source);
         c.missing("pool", format!("{e}"));
@@ -429,6 +458,81 @@ fn client(c: &mut Checker<'_>, f: &ClientFile) -> Option<ClientPolicy> {
         timeout: timeout?,
         retry: retry?,
         breaker: breaker?,
+        fallback: f.fallback.as_ref().is_some_and(|b| *b.get_ref()),
+    })
+}
+
+/// Checks `[dependency]`. Its name keys its random streams, so it must
+/// differ from the pool's (the scenario's name) and from every instance's
+/// (`instances`, when they were valid); a soft dependency needs
+/// `[client] fallback = true`.
+fn dependency(
+    c: &mut Checker<'_>,
+    d: &DependencyFile,
+    client: &ClientFile,
+    pool_name: &str,
+    instances: Option<&[InstanceSpec]>,
+) -> Option<DependencySpec> {
+    let name = d.name.get_ref().trim().to_string();
+    let mut ok = true;
+    if name.is_empty() {
+        c.error(
+            d.name.span(),
+            "dependency.name",
+            "the name is empty; expected a short name such as \"db\"".into(),
+        );
+        ok = false;
+    } else if name == pool_name || instances.is_some_and(|i| i.iter().any(|i| i.name == name)) {
+        c.error(
+            d.name.span(),
+            "dependency.name",
+            format!(
+                "`{name}` is already the name of {}; the dependency's random streams are keyed by its name, so it needs its own",
+                if name == pool_name {
+                    "the scenario (the pool's clients)"
+                } else {
+                    "one of the pool's instances"
+                }
+            ),
+        );
+        ok = false;
+    }
+    let mut timing = |value: &Spanned<String>, key: &str, what: &str| {
+        let dist = c.dist(value, key)?;
+        if dist.mean_hours() > 0.0 {
+            Some(dist)
+        } else {
+            c.error(
+                value.span(),
+                key,
+                format!("{what} has a mean of zero; expected a positive mean"),
+            );
+            None
+        }
+    };
+    let failure = timing(
+        &d.failure,
+        "dependency.failure",
+        "the time between failures",
+    );
+    let repair = timing(&d.repair, "dependency.repair", "the repair time");
+    let soft = d.soft.as_ref().is_some_and(|s| *s.get_ref());
+    let fallback = client.fallback.as_ref().is_some_and(|f| *f.get_ref());
+    if soft && !fallback {
+        let span = d.soft.as_ref().map(Spanned::span).unwrap_or(0..0);
+        c.error(
+            span,
+            "dependency.soft",
+            "a soft dependency needs a degraded answer to give: add `fallback = true` to [client], or make the dependency hard (`soft = false`)".into(),
+        );
+        ok = false;
+    }
+    let (failure, repair) = (failure?, repair?);
+    ok.then_some(DependencySpec {
+        name,
+        failure,
+        repair,
+        soft,
     })
 }
 
@@ -472,3 +576,6 @@ fn retries(c: &mut Checker<'_>, r: &RetriesFile) -> Option<RetryPolicy> {
         budget: budget?,
     })
 }
+
+#[cfg(test)]
+mod tests;

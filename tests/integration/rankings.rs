@@ -276,3 +276,80 @@ fn a_balancer_pair_beats_a_single_balancer_and_dns_leaks_requests() {
         "DNS caching fails requests while the service is up"
     );
 }
+
+/// Under a daily curve, the same host crashes that a flat load of the same
+/// average shrugs off are outages at the evening peak; two more servers
+/// ride out the peak and most spikes, which are charged for their downtime.
+#[test]
+fn daily_peaks_need_capacity_for_the_peak() {
+    let base = include_str!("../../scenarios/library/daily-peak.toml");
+    let run = |text: &str| run_text(text, &["--replications", "60"]);
+    let downtime = |v: &serde_json::Value| v["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
+    let charged = |v: &serde_json::Value, cause: &str| {
+        v["attribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["cause"] == cause)
+            .map_or(0.0, |a| a["downtime_minutes_per_year"].as_f64().unwrap())
+    };
+    let peaky = run(base);
+    // Flat at the average: six of ten servers carry it.
+    let mut flat = base.to_string();
+    for f in ["0.4", "1.3", "1.6", "0.8"] {
+        flat = flat.replace(&format!("factor = {f}"), "factor = 1.0");
+    }
+    let flat = run(&flat);
+    assert!(
+        charged(&peaky, "host-crash") > 20.0 && charged(&flat, "host-crash") < 2.0,
+        "host crashes: {} min/yr with peaks, {} flat",
+        charged(&peaky, "host-crash"),
+        charged(&flat, "host-crash")
+    );
+    // At the average load a doubling always overflows; at night it fits.
+    assert!(charged(&flat, "traffic-spike") > charged(&peaky, "traffic-spike"));
+    assert!(charged(&peaky, "traffic-spike") > 0.2 * downtime(&peaky));
+    let bigger = run(&base.replace("instances = 10", "instances = 12"));
+    assert!(
+        downtime(&bigger) < 0.7 * downtime(&peaky),
+        "12 servers {} vs 10 {}",
+        downtime(&bigger),
+        downtime(&peaky)
+    );
+    assert!(charged(&bigger, "host-crash") < 0.2 * charged(&peaky, "host-crash"));
+}
+
+/// Tight heartbeat timeouts on a lossy link suspect healthy primaries:
+/// needless failovers, each with its downtime and lost writes. A longer
+/// timeout all but removes them.
+#[test]
+fn tight_heartbeat_timeouts_fail_over_needlessly() {
+    let base = include_str!("../../scenarios/library/flaky-heartbeats.toml");
+    let run = |text: &str| run_text(text, &["--replications", "40"]);
+    let tight = run(base);
+    let relaxed = run(&base.replace("timeout = \"3s\"", "timeout = \"15s\""));
+    let data = |v: &serde_json::Value, k: &str| v["data"][k].as_f64().unwrap();
+    let downtime = |v: &serde_json::Value| v["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
+    assert!(data(&tight, "needless_failovers_per_year") > 20.0);
+    assert!(data(&tight, "failbacks_per_year") > 20.0);
+    assert!(data(&relaxed, "needless_failovers_per_year") < 0.1);
+    assert!(downtime(&tight) > 5.0 * downtime(&relaxed));
+    // Without fencing: no downtime from the suspicions themselves (only
+    // from the failbacks, 30 s each), but split brains that lose writes.
+    let open = run(&base.replace("heartbeat = {", "fencing = false, heartbeat = {"));
+    assert!(data(&open, "split_brains_per_year") > 20.0);
+    let failback_minutes = 0.5 * data(&open, "failbacks_per_year");
+    assert!(
+        (downtime(&open) - failback_minutes).abs() < 0.1 * failback_minutes,
+        "{} min/yr, failbacks {failback_minutes}",
+        downtime(&open)
+    );
+    assert!(
+        open["data"]["lost_writes_per_year"]["mean"]
+            .as_f64()
+            .unwrap()
+            > tight["data"]["lost_writes_per_year"]["mean"]
+                .as_f64()
+                .unwrap()
+    );
+}

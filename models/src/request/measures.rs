@@ -28,11 +28,15 @@ pub enum FailureCause {
     /// the balancer's health checks had not yet caught
     /// ([`HealthCheck`](super::HealthCheck)).
     HealthCheckLag,
+    /// Its last attempt finished its service while the pool's hard
+    /// dependency was down ([`DependencySpec`](super::DependencySpec)).
+    DependencyDown,
 }
 
 impl FailureCause {
-    /// Every cause, in a fixed order (the order of [`RequestMeasures::failed`]).
-    pub const ALL: [FailureCause; 7] = [
+    /// Every cause, in a fixed order (the order of [`RequestMeasures::failed`]);
+    /// new causes are added at the end.
+    pub const ALL: [FailureCause; 8] = [
         FailureCause::Timeout,
         FailureCause::Deadline,
         FailureCause::CircuitOpen,
@@ -40,6 +44,7 @@ impl FailureCause {
         FailureCause::Overload,
         FailureCause::InstanceDown,
         FailureCause::HealthCheckLag,
+        FailureCause::DependencyDown,
     ];
 
     /// A short name, as reported.
@@ -52,6 +57,7 @@ impl FailureCause {
             FailureCause::Overload => "overload",
             FailureCause::InstanceDown => "instance down",
             FailureCause::HealthCheckLag => "health-check lag",
+            FailureCause::DependencyDown => "dependency down",
         }
     }
 }
@@ -61,9 +67,10 @@ impl FailureCause {
 /// Requests are counted, and their outcome recorded, when their first
 /// attempt arrives at or after the warm-up; attempts, waits and dispatches
 /// are counted when the attempt itself starts at or after it; the time
-/// averages run from the warm-up to the horizon. Requests still in flight
-/// at the horizon are counted as arrived but neither served nor failed
-/// ([`RequestMeasures::unfinished`]).
+/// averages run from the warm-up to the horizon. A request ends served,
+/// failed, or answered with a fallback ([`RequestMeasures::fallback`]);
+/// requests still in flight at the horizon are counted as arrived but none
+/// of these ([`RequestMeasures::unfinished`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestMeasures {
     pub(crate) warmup: SimTime,
@@ -72,6 +79,7 @@ pub struct RequestMeasures {
     pub(crate) arrived: u64,
     pub(crate) served: u64,
     pub(crate) failed: [u64; FailureCause::ALL.len()],
+    pub(crate) fallback: u64,
     pub(crate) attempts: u64,
     pub(crate) retries: u64,
     pub(crate) services: u64,
@@ -88,6 +96,8 @@ pub struct RequestMeasures {
     pub(crate) in_system_us: u128,
     /// ∫ (busy servers) dt from the warm-up, in server-microseconds.
     pub(crate) busy_us: u128,
+    /// Time the dependency was down from the warm-up, microseconds.
+    pub(crate) dependency_down_us: u64,
 }
 
 impl RequestMeasures {
@@ -99,6 +109,7 @@ impl RequestMeasures {
             arrived: 0,
             served: 0,
             failed: [0; FailureCause::ALL.len()],
+            fallback: 0,
             attempts: 0,
             retries: 0,
             services: 0,
@@ -113,6 +124,7 @@ impl RequestMeasures {
             dispatched: vec![0; instances],
             in_system_us: 0,
             busy_us: 0,
+            dependency_down_us: 0,
         }
     }
 
@@ -137,9 +149,18 @@ impl RequestMeasures {
         self.failed.iter().sum()
     }
 
+    /// Requests answered with a degraded fallback
+    /// ([`ClientPolicy::fallback`](super::ClientPolicy::fallback)): the
+    /// breaker was open, or the attempt finished while a soft dependency
+    /// was down. Neither served nor failed; their response times are not
+    /// recorded.
+    pub fn fallback(&self) -> u64 {
+        self.fallback
+    }
+
     /// Requests still in flight at the horizon.
     pub fn unfinished(&self) -> u64 {
-        self.arrived - self.served - self.failed_total()
+        self.arrived - self.served - self.failed_total() - self.fallback
     }
 
     /// Request-based availability: the share of arrived requests served
@@ -148,6 +169,25 @@ impl RequestMeasures {
     /// NaN if none arrived.
     pub fn availability(&self) -> f64 {
         self.served as f64 / self.arrived as f64
+    }
+
+    /// The share of arrived requests answered with a fallback. NaN if none
+    /// arrived.
+    pub fn fallback_share(&self) -> f64 {
+        self.fallback as f64 / self.arrived as f64
+    }
+
+    /// Availability including fallbacks: the share of arrived requests
+    /// served within their deadline or answered with a fallback. NaN if
+    /// none arrived.
+    pub fn availability_with_fallback(&self) -> f64 {
+        (self.served + self.fallback) as f64 / self.arrived as f64
+    }
+
+    /// The share of time from the warm-up to the horizon that the pool's
+    /// dependency was down (zero without a dependency).
+    pub fn dependency_unavailability(&self) -> f64 {
+        self.dependency_down_us as f64 / self.observed_us() as f64
     }
 
     /// Attempts made (first attempts and retries) from the warm-up on,

@@ -41,6 +41,19 @@
 //! the attempt fails with [`FailureCause::HealthCheckLag`] (one flag
 //! looked up per attempt), or skips a repaired one.
 //!
+//! # Dependency and fallbacks
+//!
+//! A pool with a [`DependencySpec`](super::DependencySpec) holds its
+//! up/down process (the private `dependency` module) and one pending
+//! `DependencyDown` or `DependencyUp` event. An attempt that completes
+//! while it is down fails with [`FailureCause::DependencyDown`] through
+//! the usual retry path (hard), or ends the request with a fallback answer
+//! (soft). With [`ClientPolicy::fallback`](super::ClientPolicy::fallback),
+//! a breaker rejection also ends the request with a fallback answer
+//! instead of [`FailureCause::CircuitOpen`]; either way the request leaves
+//! at the same instant, so the run's events are the same with or without
+//! the fallback.
+//!
 //! # Timeouts without a timer per attempt
 //!
 //! Every attempt has the same timeout, so attempts time out in the order
@@ -59,6 +72,7 @@ use sim_core::rng::RngStream;
 use sim_core::time::{SimDuration, SimTime};
 
 use super::arrivals::ArrivalProcess;
+use super::dependency::DependencyProcess;
 use super::dispatch::Dispatcher;
 use super::measures::{FailureCause, RequestMeasures};
 use super::spec::{BreakerPolicy, Dispatch, RequestSpec, RequestSpecError, RetryPolicy};
@@ -82,10 +96,18 @@ pub enum RequestEvent {
     /// The health checks of instance `0` have caught up with its state:
     /// the balancer takes it out (it is down) or puts it back (it is up).
     HealthCheck(u32),
+    /// The pool's dependency fails.
+    DependencyDown,
+    /// The pool's dependency is repaired.
+    DependencyUp,
 }
 
 /// Trace entities of instances (fault events): this bit plus the index.
 const INSTANCE_ENTITY: u32 = 1 << 31;
+
+/// The trace entity of the dependency: above every instance's (instance
+/// indices stay below `2^31 − 1`).
+const DEPENDENCY_ENTITY: u32 = u32::MAX;
 
 impl TraceEvent for RequestEvent {
     fn kind_code(&self) -> u32 {
@@ -97,6 +119,8 @@ impl TraceEvent for RequestEvent {
             RequestEvent::InstanceDown(_) => 5,
             RequestEvent::InstanceUp(_) => 6,
             RequestEvent::HealthCheck(_) => 7,
+            RequestEvent::DependencyDown => 8,
+            RequestEvent::DependencyUp => 9,
         }
     }
 
@@ -109,18 +133,21 @@ impl TraceEvent for RequestEvent {
             RequestEvent::InstanceDown(_) => "instance down",
             RequestEvent::InstanceUp(_) => "instance up",
             RequestEvent::HealthCheck(_) => "health check",
+            RequestEvent::DependencyDown => "dependency down",
+            RequestEvent::DependencyUp => "dependency up",
         }
     }
 
     /// 0 for the clients' side (arrivals, timeouts, retries), `1 + s` for
     /// server `s`, `2^31 + i` for instance `i` (its faults and health
-    /// checks).
+    /// checks), `2^32 − 1` for the dependency.
     fn entity(&self) -> u32 {
         match self {
             RequestEvent::Departure(s) => s + 1,
             RequestEvent::InstanceDown(i)
             | RequestEvent::InstanceUp(i)
             | RequestEvent::HealthCheck(i) => INSTANCE_ENTITY | i,
+            RequestEvent::DependencyDown | RequestEvent::DependencyUp => DEPENDENCY_ENTITY,
             _ => 0,
         }
     }
@@ -253,6 +280,10 @@ pub struct RequestModel {
     health: Option<HealthTiming>,
     /// Whether each instance is up (the balancer's view may lag).
     alive: Vec<bool>,
+    /// The pool's dependency, if it has one.
+    dependency: Option<DependencyProcess>,
+    /// Whether the client answers with a fallback instead of some errors.
+    fallback: bool,
     queues: Vec<Queue>,
     up_servers: u32,
     requests: Vec<Req>,
@@ -274,7 +305,8 @@ impl RequestModel {
     /// "service")` per instance, plus `(instance name, "failure")` and
     /// `(instance name, "repair")` per instance with faults, and
     /// `(instance name, "health-check")` (one draw: its check phase) per
-    /// instance with faults under health checks.
+    /// instance with faults under health checks, and `(dependency name,
+    /// "failure")` and `(dependency name, "repair")` with a dependency.
     pub fn new(
         spec: &RequestSpec,
         seed: u64,
@@ -398,6 +430,11 @@ impl RequestModel {
             faults,
             health,
             alive: spec.instances.iter().map(|i| i.up).collect(),
+            dependency: spec
+                .dependency
+                .as_ref()
+                .map(|d| DependencyProcess::new(d, seed, replication)),
+            fallback: spec.client.fallback,
             queues,
             up_servers,
             requests: Vec::with_capacity(64),
@@ -507,7 +544,11 @@ impl RequestModel {
             }
         }
         if self.breaker_policy.is_some() && !self.breaker_admits(now) {
-            self.finish_failed(r, FailureCause::CircuitOpen);
+            if self.fallback {
+                self.finish_fallback(r);
+            } else {
+                self.finish_failed(r, FailureCause::CircuitOpen);
+            }
             return;
         }
         let req = &mut self.requests[r as usize];
@@ -614,7 +655,7 @@ impl RequestModel {
         self.busy -= 1;
         self.total_in_system -= 1;
         self.in_system[instance as usize] -= 1;
-        self.complete(current, now);
+        self.complete(current, now, s);
         self.take_work(server, instance, now, s);
     }
 
@@ -647,10 +688,20 @@ impl RequestModel {
 
     /// An attempt's service ended at `now`.
     #[inline(always)]
-    fn complete(&mut self, e: Entry, now: u64) {
+    fn complete(&mut self, e: Entry, now: u64, s: &mut Scheduler<RequestEvent>) {
         if !self.is_live(e) {
             if now >= self.warmup_us {
                 self.measures.wasted += 1;
+            }
+            return;
+        }
+        if let Some(d) = &self.dependency
+            && !d.is_up()
+        {
+            if d.is_soft() {
+                self.degraded(e.req, now);
+            } else {
+                self.attempt_failed(e.req, FailureCause::DependencyDown, now, s);
             }
             return;
         }
@@ -670,6 +721,43 @@ impl RequestModel {
             }
         }
         self.release(e.req);
+    }
+
+    /// Request `r`'s attempt ended at `now` while the soft dependency was
+    /// down: the instance answers without it, a fallback (the spec's
+    /// validation guarantees the client has one), unless it is late. The
+    /// breaker sees an answer, a success.
+    fn degraded(&mut self, r: u32, now: u64) {
+        debug_assert!(self.fallback, "a soft dependency needs a fallback");
+        if self.breaker_policy.is_some() {
+            self.breaker_result(true, now);
+        }
+        let first = self.requests[r as usize].first_us;
+        if now - first > self.deadline_us {
+            self.finish_failed(r, FailureCause::Deadline);
+        } else {
+            self.finish_fallback(r);
+        }
+    }
+
+    /// The dependency fails at `now`.
+    fn on_dependency_down(&mut self, s: &mut Scheduler<RequestEvent>) {
+        let now = s.now().as_micros();
+        let d = self.dependency.as_mut().expect("only a dependency fails");
+        let repair = d.fail(now);
+        s.schedule_after(repair, RequestEvent::DependencyUp);
+    }
+
+    /// The dependency is repaired at `now`.
+    fn on_dependency_up(&mut self, s: &mut Scheduler<RequestEvent>) {
+        let now = s.now().as_micros();
+        let d = self
+            .dependency
+            .as_mut()
+            .expect("only a dependency is repaired");
+        self.measures.dependency_down_us += d.repair(now, self.warmup_us);
+        let next = d.time_to_failure();
+        s.schedule_after(next, RequestEvent::DependencyDown);
     }
 
     /// Instance `i` fails at `now`.
@@ -851,6 +939,14 @@ impl RequestModel {
         self.release(r);
     }
 
+    /// Request `r` ends with a fallback answer.
+    fn finish_fallback(&mut self, r: u32) {
+        if self.requests[r as usize].first_us >= self.warmup_us {
+            self.measures.fallback += 1;
+        }
+        self.release(r);
+    }
+
     /// Whether the breaker lets an attempt through at `now`.
     fn breaker_admits(&mut self, now: u64) -> bool {
         let Some(policy) = self.breaker_policy else {
@@ -929,6 +1025,10 @@ impl Model for RequestModel {
                 s.schedule_after(d, RequestEvent::InstanceDown(i as u32));
             }
         }
+        if let Some(d) = &mut self.dependency {
+            let next = d.time_to_failure();
+            s.schedule_after(next, RequestEvent::DependencyDown);
+        }
     }
 
     #[inline]
@@ -944,15 +1044,25 @@ impl Model for RequestModel {
             RequestEvent::InstanceDown(i) => self.on_instance_down(i, s),
             RequestEvent::InstanceUp(i) => self.on_instance_up(i, s),
             RequestEvent::HealthCheck(i) => self.on_health_check(i),
+            RequestEvent::DependencyDown => self.on_dependency_down(s),
+            RequestEvent::DependencyUp => self.on_dependency_up(s),
         }
     }
 
     fn finish(&mut self, end: SimTime) {
         self.advance(end.as_micros());
         self.measures.end = end;
+        if let Some(d) = &self.dependency {
+            self.measures.dependency_down_us += d.down_since(end.as_micros(), self.warmup_us);
+        }
     }
 
     fn entity_name(&self, entity: u32) -> String {
+        if entity == DEPENDENCY_ENTITY
+            && let Some(d) = &self.dependency
+        {
+            return d.name().to_string();
+        }
         if entity & INSTANCE_ENTITY != 0
             && let Some(name) = self
                 .instance_names

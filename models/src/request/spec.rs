@@ -1,6 +1,7 @@
 //! The plain data that describes a request-level pool: arrivals, instances,
-//! the balancer's dispatch policy and the clients' deadline, timeout,
-//! retry and circuit-breaker policies.
+//! the balancer's dispatch policy, a downstream dependency, and the
+//! clients' deadline, timeout, retry, circuit-breaker and fallback
+//! policies.
 
 use sim_core::dist::Dist;
 use sim_core::time::SimDuration;
@@ -31,6 +32,10 @@ pub struct RequestSpec {
     /// The balancer's health checks of instances with [`InstanceFaults`].
     /// `None`: the balancer learns of a failure or a repair at once.
     pub health_check: Option<HealthCheck>,
+    /// A downstream service the instances call while serving (a
+    /// database, say), with faults of its own. `None`: nothing beyond the
+    /// pool can fail a request.
+    pub dependency: Option<DependencySpec>,
 }
 
 impl RequestSpec {
@@ -52,6 +57,7 @@ impl RequestSpec {
             skip_abandoned: false,
             wait_threshold: SimDuration::from_millis(100),
             health_check: None,
+            dependency: None,
         }
     }
 
@@ -93,6 +99,17 @@ impl RequestSpec {
         }
         if let Dispatch::ConsistentHashing { virtual_nodes: 0 } = self.dispatch {
             return Err(RequestSpecError::NoVirtualNodes);
+        }
+        if let Some(d) = &self.dependency {
+            if d.name == self.name || names.binary_search(&d.name.as_str()).is_ok() {
+                return Err(RequestSpecError::DuplicateInstance(d.name.clone()));
+            }
+            if !(d.failure.mean_hours() > 0.0 && d.repair.mean_hours() > 0.0) {
+                return Err(RequestSpecError::BadDependency(d.name.clone()));
+            }
+            if d.soft && !self.client.fallback {
+                return Err(RequestSpecError::SoftWithoutFallback(d.name.clone()));
+            }
         }
         self.client.validate()
     }
@@ -276,6 +293,38 @@ impl InstanceSpec {
     }
 }
 
+/// A downstream service the pool's instances call while serving a request
+/// (a database, a payment provider): an alternating renewal process that
+/// starts up, stays up for a time drawn from `failure`, then down for a
+/// time drawn from `repair`, and so on. Times come from the streams
+/// `(name, "failure")` and `(name, "repair")`, so the name must differ
+/// from the pool's and every instance's.
+///
+/// The dependency is consulted when an attempt finishes its service on an
+/// instance. While it is down, a **hard** dependency fails the attempt
+/// (cause [`FailureCause::DependencyDown`](super::FailureCause::DependencyDown)),
+/// which counts against the circuit breaker and may be retried like any
+/// failed attempt. A **soft** one lets the instance answer without it: the
+/// request ends with a degraded answer, counted as a fallback
+/// ([`RequestMeasures::fallback`](super::RequestMeasures::fallback)), not
+/// as a failure nor as served (a late one still fails with
+/// [`FailureCause::Deadline`](super::FailureCause::Deadline)). A soft
+/// dependency therefore needs [`ClientPolicy::fallback`]: without a
+/// degraded answer to give, it would behave as a hard one, and the spec is
+/// rejected ([`RequestSpecError::SoftWithoutFallback`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DependencySpec {
+    /// A stable name, unique among the pool's and its instances' names: it
+    /// keys the dependency's random streams.
+    pub name: String,
+    /// Time from a repair (or the start) to the next failure.
+    pub failure: Dist,
+    /// Time a failed dependency takes to come back.
+    pub repair: Dist,
+    /// Whether the instances can answer without it, degraded.
+    pub soft: bool,
+}
+
 /// How the balancer picks an instance for each attempt. Instances that are
 /// down are never picked; if none is up, the attempt fails at once (cause
 /// [`FailureCause::NoInstance`](super::FailureCause::NoInstance)).
@@ -357,6 +406,14 @@ pub struct ClientPolicy {
     pub retry: Option<RetryPolicy>,
     /// A circuit breaker in front of the pool.
     pub breaker: Option<BreakerPolicy>,
+    /// Whether the client has a degraded answer to give (a cached page,
+    /// a default) when the request cannot get a full one: a request
+    /// rejected by the open circuit breaker, or whose attempt finished
+    /// while a soft [`DependencySpec`] was down, ends with that fallback
+    /// answer (at that instant) instead of an error. Other failures are
+    /// not covered. Fallback answers are counted apart: not served, not
+    /// failed.
+    pub fallback: bool,
 }
 
 impl ClientPolicy {
@@ -466,9 +523,9 @@ pub enum RequestSpecError {
     /// Too many instances or servers to index with 32 bits.
     #[error("too many instances or servers")]
     TooManyInstances,
-    /// Two instances share a name (or one shares the pool's), and so would
-    /// share random streams.
-    #[error("the name `{0}` is used twice; instance and pool names must be unique")]
+    /// Two instances share a name (or one shares the pool's, or the
+    /// dependency shares either), and so would share random streams.
+    #[error("the name `{0}` is used twice; instance, pool and dependency names must be unique")]
     DuplicateInstance(String),
     /// An instance has concurrency 0.
     #[error("instance `{0}` has concurrency 0; it needs at least one server")]
@@ -492,4 +549,13 @@ pub enum RequestSpecError {
     /// A deadline, timeout, retry or breaker setting out of range.
     #[error("bad client policy: {0}")]
     BadPolicy(String),
+    /// The dependency's time to failure or repair time has no positive
+    /// mean.
+    #[error("dependency `{0}`: time to failure and repair time need a positive mean")]
+    BadDependency(String),
+    /// A soft dependency without a fallback answer to give.
+    #[error(
+        "dependency `{0}` is soft, but the client has no fallback answer; enable the fallback or make the dependency hard"
+    )]
+    SoftWithoutFallback(String),
 }

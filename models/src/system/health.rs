@@ -31,6 +31,9 @@ use petgraph::graph::{NodeIndex, UnGraph};
 
 use super::spec::{Element, Place, SystemSpec, UpRule};
 
+/// Parts per million: the unit of exact, integer shares.
+const PPM: u64 = 1_000_000;
+
 /// The down and degraded counters of every element.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
@@ -57,6 +60,12 @@ pub struct Counters {
     /// Per active-passive service: an old active instance still serving
     /// after a promotion without fencing (split brain).
     split: Vec<Option<usize>>,
+    /// The load curve's current factor, in parts per million of the usual
+    /// load.
+    curve_ppm: u64,
+    /// Extra load of the active surges, summed, in parts per million of the
+    /// usual load.
+    surge_ppm: u64,
 }
 
 impl Counters {
@@ -90,7 +99,30 @@ impl Counters {
                 .map(|s| vec![true; s.instances.len()])
                 .collect(),
             split: vec![None; spec.services.len()],
+            curve_ppm: PPM,
+            surge_ppm: 0,
         }
+    }
+
+    /// Sets the load curve's factor (1 is the usual load).
+    pub fn set_curve_factor(&mut self, factor: f64) {
+        self.curve_ppm = (factor * PPM as f64).round() as u64;
+    }
+
+    /// One more surge adds `ppm` millionths of the usual load.
+    pub fn surge(&mut self, ppm: u64) {
+        self.surge_ppm += ppm;
+    }
+
+    /// A surge that added `ppm` is over.
+    pub fn calm(&mut self, ppm: u64) {
+        self.surge_ppm = self.surge_ppm.saturating_sub(ppm);
+    }
+
+    /// The offered load as a multiple of the usual load: the curve's factor
+    /// times one plus the surges' extra.
+    pub fn load_factor(&self) -> f64 {
+        (self.curve_ppm as f64 / PPM as f64) * (1.0 + self.surge_ppm as f64 / PPM as f64)
     }
 
     /// The second primary of a service in split brain, if any.
@@ -221,6 +253,12 @@ pub struct Status {
     pub quorum: Vec<Option<(bool, bool)>>,
     /// `zone_reach[x * zones + y]`: whether zone `x` reaches zone `y`.
     pub zone_reach: Vec<bool>,
+    /// `zone_clean[x * zones + y]`: whether zone `x` reaches zone `y` over
+    /// links that lose nothing.
+    pub zone_clean: Vec<bool>,
+    /// The share of traffic lost by a path that must cross a lossy link
+    /// (the worst link's error fraction).
+    pub worst_link_loss: f64,
 }
 
 /// An error fraction in parts per million, as a share capped at one.
@@ -418,6 +456,7 @@ impl Evaluator {
             }
         };
         let services = spec.services.len();
+        let load_factor = c.load_factor();
         // up[s * z + zone]: service s up as seen from zone.
         let mut up = vec![false; services * z];
         let mut degraded_from = vec![false; services * z];
@@ -502,7 +541,7 @@ impl Evaluator {
                     UpRule::Capacity {
                         per_instance_rps,
                         load_rps,
-                    } => count as f64 * per_instance_rps >= load_rps,
+                    } => count as f64 * per_instance_rps >= load_rps * load_factor,
                 };
                 up[s * z + from] = ok;
                 degraded_from[s * z + from] = ok && any_degraded;
@@ -517,7 +556,9 @@ impl Evaluator {
                         per_instance_rps,
                         load_rps,
                     } if count > 0 && load_rps > 0.0 => {
-                        share * (f64::from(count) * per_instance_rps / load_rps).min(1.0)
+                        share
+                            * (f64::from(count) * per_instance_rps / (load_rps * load_factor))
+                                .min(1.0)
                     }
                     _ => 0.0,
                 };
@@ -564,7 +605,28 @@ impl Evaluator {
             effective: effective_all,
             quorum,
             zone_reach: reach,
+            zone_clean: clean,
+            worst_link_loss: worst_loss,
         }
+    }
+
+    /// The share of messages from instance `i` to instance `j` of service
+    /// `s` that are lost or too late: those crossing a lossy link, and
+    /// those a gray host `i` answers too slowly. Zero when they cannot
+    /// reach each other at all (that is a partition, not loss).
+    pub fn message_loss(&self, status: &Status, c: &Counters, s: usize, i: usize, j: usize) -> f64 {
+        let (x, y) = (self.instance_zone[s][i], self.instance_zone[s][j]);
+        let k = x * self.zones + y;
+        if !status.zone_reach[k] {
+            return 0.0;
+        }
+        let link = if status.zone_clean[k] {
+            0.0
+        } else {
+            status.worst_link_loss
+        };
+        let host = share(c.degraded_host[self.instance_host[s][i]]);
+        1.0 - (1.0 - link) * (1.0 - host)
     }
 
     /// Whether instance `i` and instance `j` of service `s` could reach
@@ -665,6 +727,7 @@ mod tests {
             faults: vec![],
             teams: vec![],
             downtime_cost_per_minute: 0.0,
+            load_curve: None,
         }
     }
 

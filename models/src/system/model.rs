@@ -64,6 +64,14 @@ pub enum SystemEvent {
     /// A standby cut off from a healthy active instance of service `0`
     /// promotes itself.
     SuspectDone(u32),
+    /// The load curve moves to its step `0`.
+    LoadStep(u32),
+    /// A standby of service `0` has missed enough heartbeats in a row to
+    /// suspect its healthy active instance (a lossy link, a gray host).
+    HeartbeatMiss(u32),
+    /// A heartbeat gets through again after a needless promotion in
+    /// service `0`: a split brain it caused can end.
+    HeartbeatBack(u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -77,6 +85,9 @@ impl TraceEvent for SystemEvent {
             SystemEvent::RotationOut(..) => 6,
             SystemEvent::RotationIn(..) => 7,
             SystemEvent::SuspectDone(_) => 8,
+            SystemEvent::LoadStep(_) => 9,
+            SystemEvent::HeartbeatMiss(_) => 10,
+            SystemEvent::HeartbeatBack(_) => 11,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -89,6 +100,9 @@ impl TraceEvent for SystemEvent {
             SystemEvent::RotationOut(..) => "rotation_out",
             SystemEvent::RotationIn(..) => "rotation_in",
             SystemEvent::SuspectDone(_) => "suspect_done",
+            SystemEvent::LoadStep(_) => "load_step",
+            SystemEvent::HeartbeatMiss(_) => "heartbeat_miss",
+            SystemEvent::HeartbeatBack(_) => "heartbeat_back",
         }
     }
     fn entity(&self) -> u32 {
@@ -101,7 +115,10 @@ impl TraceEvent for SystemEvent {
             SystemEvent::FailoverDone(s)
             | SystemEvent::RotationOut(s, _)
             | SystemEvent::RotationIn(s, _)
-            | SystemEvent::SuspectDone(s) => FAILOVER_ENTITY_BASE + s,
+            | SystemEvent::SuspectDone(s)
+            | SystemEvent::HeartbeatMiss(s)
+            | SystemEvent::HeartbeatBack(s) => FAILOVER_ENTITY_BASE + s,
+            SystemEvent::LoadStep(_) => LOAD_ENTITY,
         }
     }
 }
@@ -109,6 +126,14 @@ impl TraceEvent for SystemEvent {
 /// Entity ids of failover events: services, numbered from here, so that
 /// they never collide with fault processes.
 const FAILOVER_ENTITY_BASE: u32 = 1 << 31;
+
+/// The longest delay drawn for a heartbeat process, in microseconds (a
+/// thousand years): a loss so small that its suspicion would come later
+/// never comes within any run.
+const MAX_DELAY_US: f64 = 1000.0 * 8760.0 * 3600.0 * 1e6;
+
+/// The entity id of the load curve's steps, just below the services'.
+const LOAD_ENTITY: u32 = FAILOVER_ENTITY_BASE - 1;
 
 /// The failover machinery of one active-passive service.
 #[derive(Debug)]
@@ -134,6 +159,17 @@ struct Failover {
     /// An old active instance fenced at a promotion: it may not promote
     /// itself back until it reaches the new active instance again.
     fenced: Option<usize>,
+    /// Heartbeats being lost on the way to a standby: (timer of the
+    /// suspicion they will cause, loss in parts per million, standby).
+    miss: Option<(EventId, u64, usize)>,
+    /// Draws the time to a suspicion from lost heartbeats, and to the
+    /// next heartbeat that gets through.
+    heartbeat_rng: RngStream,
+    /// After a needless promotion without fencing over a lossy path: the
+    /// split brain lasts at least until this timer (a heartbeat through).
+    hold: Option<EventId>,
+    /// Draws failback durations.
+    failback_rng: RngStream,
 }
 
 /// What one process does when it occurs.
@@ -145,6 +181,8 @@ enum Kind {
     Shock(Vec<Element>),
     Partition,
     Rollout,
+    /// Raises the load; the extra in parts per million of the usual load.
+    Surge(u64),
 }
 
 #[derive(Debug)]
@@ -170,6 +208,7 @@ enum Held {
     Degrade(Element, u32),
     Partition,
     Rollout(Vec<Element>),
+    Surge(u64),
 }
 
 #[derive(Debug)]
@@ -207,6 +246,11 @@ pub struct SystemMeasures {
     pub occurrences: Vec<u64>,
     /// Failovers to another instance (promotions), after the warm-up.
     pub failovers: u64,
+    /// Promotions of a standby that suspected a healthy active instance
+    /// (a partition, a lossy link, a gray host), after the warm-up.
+    pub needless_failovers: u64,
+    /// Planned switchovers back to the first instance, after the warm-up.
+    pub failbacks: u64,
     /// Acknowledged writes lost (unreplicated at a failover, or written
     /// since the last backup when data was deleted), after the warm-up.
     pub lost_writes: u64,
@@ -248,6 +292,10 @@ pub struct SystemModel<'a> {
     /// Per service: its failover machinery, if it is active-passive.
     failovers: Vec<Option<Failover>>,
     promotions: u64,
+    /// Promotions of a standby that suspected a healthy active instance.
+    needless: u64,
+    /// Planned switchovers back to the first instance.
+    failbacks: u64,
     split_brain_hours: f64,
     split_brains: u64,
     lost_writes: u64,
@@ -315,10 +363,17 @@ impl<'a> SystemModel<'a> {
                 Effect::Rollout { service, .. } => {
                     add(Kind::Rollout, spec.services[*service].name.clone(), 0, &[]);
                 }
+                Effect::Surge { factor } => {
+                    let ppm = ((factor - 1.0) * 1e6).round() as u64;
+                    add(Kind::Surge(ppm), "surge".into(), 0, &[]);
+                }
             }
         }
         let eval = Evaluator::new(spec);
-        let counters = Counters::new(spec);
+        let mut counters = Counters::new(spec);
+        if let Some(curve) = &spec.load_curve {
+            counters.set_curve_factor(curve.steps[0].1);
+        }
         let status = eval.evaluate(spec, &counters);
         SystemModel {
             processes,
@@ -374,11 +429,17 @@ impl<'a> SystemModel<'a> {
                             suspect: None,
                             split_since: None,
                             fenced: None,
+                            miss: None,
+                            heartbeat_rng: RngStream::new(seed, replication, &entity, "heartbeat"),
+                            hold: None,
+                            failback_rng: RngStream::new(seed, replication, &entity, "failback"),
                         }
                     })
                 })
                 .collect(),
             promotions: 0,
+            needless: 0,
+            failbacks: 0,
             split_brain_hours: 0.0,
             split_brains: 0,
             lost_writes: 0,
@@ -430,6 +491,8 @@ impl<'a> SystemModel<'a> {
             attributed_hours: self.attributed.clone(),
             occurrences: self.occurrences.clone(),
             failovers: self.promotions,
+            needless_failovers: self.needless,
+            failbacks: self.failbacks,
             lost_writes: self.lost_writes,
             loss_events: self.loss_events,
             worst_rpo_hours: self.worst_rpo_hours,
@@ -501,6 +564,7 @@ impl<'a> SystemModel<'a> {
                 }
             }
             Held::Rollout(broken) => broken.iter().for_each(|&e| self.counters.down(e)),
+            Held::Surge(ppm) => self.counters.surge(*ppm),
         }
     }
 
@@ -510,6 +574,7 @@ impl<'a> SystemModel<'a> {
             Held::Degrade(e, ppm) => self.counters.undegrade(*e, *ppm),
             Held::Partition => self.counters.heal(act),
             Held::Rollout(broken) => broken.iter().for_each(|&e| self.counters.up(e)),
+            Held::Surge(ppm) => self.counters.calm(*ppm),
         }
     }
 
@@ -592,6 +657,9 @@ impl<'a> SystemModel<'a> {
             Kind::Rollout => {
                 let id = self.activate(p, Held::Rollout(Vec::new()), None, s);
                 self.next_batch(p, id, s);
+            }
+            Kind::Surge(ppm) => {
+                self.activate(p, Held::Surge(ppm), None, s);
             }
         }
         if !random {
@@ -709,6 +777,20 @@ impl<'a> SystemModel<'a> {
         }
     }
 
+    // ----------------------------------------------------------------- load
+
+    /// The load curve moves on to the step in force now, and the next step
+    /// is scheduled.
+    fn load_step(&mut self, s: &mut Scheduler<SystemEvent>) {
+        let Some(curve) = &self.spec.load_curve else {
+            return;
+        };
+        let (i, next) = curve.step_at(s.now());
+        self.counters.set_curve_factor(curve.steps[i].1);
+        let upcoming = (i + 1) % curve.steps.len();
+        s.schedule_at(next, SystemEvent::LoadStep(upcoming as u32));
+    }
+
     // ------------------------------------------------------------ failovers
 
     /// Brings every active-passive service's failover state in line with
@@ -749,7 +831,12 @@ impl<'a> SystemModel<'a> {
                 }
                 match active {
                     Some(a) if eff[a] => {
+                        if self.start_failback(svc, a, &status, s) {
+                            changed = true;
+                            continue;
+                        }
                         self.watch_heartbeats(svc, a, &status, s);
+                        self.watch_losses(svc, a, &status, s);
                     }
                     Some(a) => {
                         self.cancel_suspicion(svc, s);
@@ -839,11 +926,192 @@ impl<'a> SystemModel<'a> {
     }
 
     fn cancel_suspicion(&mut self, svc: usize, s: &mut Scheduler<SystemEvent>) {
-        if let Some(f) = self.failovers[svc].as_mut()
-            && let Some((timer, _)) = f.suspect.take()
-        {
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return;
+        };
+        if let Some((timer, _)) = f.suspect.take() {
             s.cancel(timer);
         }
+        if let Some((timer, _, _)) = f.miss.take() {
+            s.cancel(timer);
+        }
+    }
+
+    /// A healthy active instance `a` other than the first: if the first
+    /// is healthy and reachable again and the service fails back, starts
+    /// the planned switchover to it. Returns whether it started one.
+    fn start_failback(
+        &mut self,
+        svc: usize,
+        a: usize,
+        status: &Status,
+        s: &mut Scheduler<SystemEvent>,
+    ) -> bool {
+        let Some(spec) = &self.spec.services[svc].failover else {
+            return false;
+        };
+        let Some(duration) = &spec.failback else {
+            return false;
+        };
+        let home_ok = a != 0
+            && status.effective[svc][0]
+            && self.counters.split(svc).is_none()
+            && self.eval.instances_reach(status, svc, a, 0);
+        if !home_ok
+            || self.failovers[svc]
+                .as_ref()
+                .is_none_or(|f| f.suspect.is_some())
+        {
+            return false;
+        }
+        self.cancel_suspicion(svc, s);
+        let f = self.failovers[svc].as_mut().expect("failover machinery");
+        let d = duration.sample(&mut f.failback_rng);
+        f.timer = Some(s.schedule_after(d, SystemEvent::FailoverDone(svc as u32)));
+        f.target = Some(0);
+        // A planned switchover waits for the replicas: nothing is lost.
+        f.pending_loss = None;
+        f.fenced = None;
+        self.counters.set_failover(svc, None, true);
+        if s.now() >= self.warmup {
+            self.failbacks += 1;
+        }
+        true
+    }
+
+    /// A healthy active instance `a` with heartbeats: if the heartbeats to
+    /// a standby it reaches are being lost (a lossy link, a gray host), the
+    /// standby will miss enough in a row to suspect it, after a time drawn
+    /// for the current loss; the draw is renewed whenever the loss changes.
+    fn watch_losses(
+        &mut self,
+        svc: usize,
+        a: usize,
+        status: &Status,
+        s: &mut Scheduler<SystemEvent>,
+    ) {
+        let Some(hb) = self.spec.services[svc]
+            .failover
+            .as_ref()
+            .and_then(|f| f.heartbeat)
+        else {
+            return;
+        };
+        let quiet = self.counters.split(svc).is_none();
+        let Some(f) = self.failovers[svc].as_ref() else {
+            return;
+        };
+        let eff = &status.effective[svc];
+        let candidate = if f.suspect.is_some() || !quiet {
+            None
+        } else {
+            (0..eff.len())
+                .filter(|&b| {
+                    b != a
+                        && eff[b]
+                        && Some(b) != f.fenced
+                        && self.eval.instances_reach(status, svc, a, b)
+                })
+                .map(|b| {
+                    let loss = self.eval.message_loss(status, &self.counters, svc, a, b);
+                    ((loss * 1e6).round() as u64, b)
+                })
+                .filter(|&(ppm, _)| ppm > 0)
+                // The lossiest path; the first standby among equals.
+                .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)))
+        };
+        let f = self.failovers[svc].as_mut().expect("failover machinery");
+        match (candidate, f.miss) {
+            (Some((ppm, b)), Some((_, ppm0, b0))) if ppm == ppm0 && b == b0 => {}
+            (candidate, old) => {
+                if let Some((timer, _, _)) = old {
+                    s.cancel(timer);
+                    f.miss = None;
+                }
+                if let Some((ppm, b)) = candidate {
+                    let mean_us = hb.mean_time_to_suspicion(ppm as f64 / 1e6);
+                    let draw = -mean_us * f.heartbeat_rng.open01().ln();
+                    let d = SimDuration::from_micros(draw.min(MAX_DELAY_US) as u64);
+                    let timer = s.schedule_after(d, SystemEvent::HeartbeatMiss(svc as u32));
+                    f.miss = Some((timer, ppm, b));
+                }
+            }
+        }
+    }
+
+    /// A standby has missed enough heartbeats to suspect the healthy
+    /// active instance. With fencing, the active instance is stopped and
+    /// the standby promoted: a needless failover, down for its duration,
+    /// losing what was not yet replicated. Without fencing, the standby
+    /// promotes itself and the old primary keeps serving until a heartbeat
+    /// gets through: a split brain.
+    fn heartbeat_miss(&mut self, svc: usize, s: &mut Scheduler<SystemEvent>) {
+        let Some((_, ppm, b)) = self.failovers[svc].as_mut().and_then(|f| f.miss.take()) else {
+            return;
+        };
+        let now = s.now();
+        let status = self.eval.evaluate(self.spec, &self.counters);
+        let Some(a) = self.counters.active(svc) else {
+            return;
+        };
+        let eff = &status.effective[svc];
+        if self.counters.switching(svc)
+            || !eff[a]
+            || !eff[b]
+            || !self.eval.instances_reach(&status, svc, a, b)
+        {
+            return;
+        }
+        let spec = self.spec.services[svc]
+            .failover
+            .as_ref()
+            .expect("an active-passive service");
+        let interval = spec.heartbeat.map_or(SimDuration::ZERO, |h| h.interval);
+        if now >= self.warmup {
+            self.needless += 1;
+        }
+        let cause = self.cause_of_message_loss(svc, a);
+        self.start_loss(svc, a, now);
+        let f = self.failovers[svc].as_mut().expect("failover machinery");
+        if spec.fencing {
+            let d = spec.duration.sample(&mut f.duration_rng);
+            f.timer = Some(s.schedule_after(d, SystemEvent::FailoverDone(svc as u32)));
+            f.target = Some(b);
+            f.cause = cause;
+            f.fenced = Some(a);
+            self.counters.set_failover(svc, None, true);
+        } else {
+            // The old primary learns of the new one at the first heartbeat
+            // that gets through: geometric in heartbeats.
+            let p = (ppm as f64 / 1e6).min(1.0 - 1e-9);
+            let beats = 1.0 + (f.heartbeat_rng.open01().ln() / p.ln()).floor();
+            let d = SimDuration::from_micros(
+                (beats * interval.as_micros() as f64).min(MAX_DELAY_US) as u64,
+            );
+            f.hold = Some(s.schedule_after(d, SystemEvent::HeartbeatBack(svc as u32)));
+            f.split_since = Some(now);
+            self.promote(svc, b, now);
+            self.counters.set_failover(svc, Some(b), false);
+            self.counters.set_split(svc, Some(a));
+            if now >= self.warmup {
+                self.split_brains += 1;
+            }
+        }
+    }
+
+    /// The fault that makes messages from instance `a` of `svc` get lost:
+    /// the first active degradation of its host or of a link.
+    fn cause_of_message_loss(&self, svc: usize, a: usize) -> Option<usize> {
+        let host = self.spec.services[svc].instances[a].host;
+        self.activations
+            .iter()
+            .flatten()
+            .find(|act| match act.held {
+                Held::Degrade(Element::Host(h), _) => h == host,
+                Held::Degrade(Element::Link(_), _) => true,
+                _ => false,
+            })
+            .map(|act| self.processes[act.process as usize].fault)
     }
 
     /// The suspecting standby promotes itself. With fencing, the old
@@ -863,6 +1131,9 @@ impl<'a> SystemModel<'a> {
             .failover
             .as_ref()
             .is_none_or(|f| f.fencing);
+        if now >= self.warmup {
+            self.needless += 1;
+        }
         self.start_loss(svc, a, now);
         self.promote(svc, b, now);
         self.counters.set_failover(svc, Some(b), false);
@@ -895,8 +1166,14 @@ impl<'a> SystemModel<'a> {
         let (Some(old), Some(new)) = (self.counters.split(svc), self.counters.active(svc)) else {
             return false;
         };
-        if eff[old] && eff[new] && !self.eval.instances_reach(status, svc, old, new) {
+        let held = self.failovers[svc]
+            .as_ref()
+            .is_some_and(|f| f.hold.is_some());
+        if eff[old] && eff[new] && (held || !self.eval.instances_reach(status, svc, old, new)) {
             return false;
+        }
+        if let Some(timer) = self.failovers[svc].as_mut().and_then(|f| f.hold.take()) {
+            s.cancel(timer);
         }
         let now = s.now();
         self.counters.set_split(svc, None);
@@ -1211,7 +1488,7 @@ impl<'a> SystemModel<'a> {
         };
         match held {
             Held::Down(e) | Held::Degrade(e, _) => hosts_touched(*e),
-            Held::Partition => true,
+            Held::Partition | Held::Surge(_) => true,
             Held::Rollout(broken) => broken.iter().any(|&e| hosts_touched(e)),
         }
     }
@@ -1224,6 +1501,11 @@ impl Model for SystemModel<'_> {
         for p in 0..self.processes.len() as u32 {
             self.schedule_next(p, s);
         }
+        if let Some(curve) = &self.spec.load_curve {
+            let (i, next) = curve.step_at(s.now());
+            let upcoming = (i + 1) % curve.steps.len();
+            s.schedule_at(next, SystemEvent::LoadStep(upcoming as u32));
+        }
     }
 
     fn handle(&mut self, event: SystemEvent, s: &mut Scheduler<SystemEvent>) {
@@ -1234,6 +1516,13 @@ impl Model for SystemModel<'_> {
             SystemEvent::Batch(p, id) => self.next_batch(p, id, s),
             SystemEvent::FailoverDone(svc) => self.failover_done(svc as usize, s.now()),
             SystemEvent::SuspectDone(svc) => self.suspect_done(svc as usize, s.now()),
+            SystemEvent::LoadStep(_) => self.load_step(s),
+            SystemEvent::HeartbeatMiss(svc) => self.heartbeat_miss(svc as usize, s),
+            SystemEvent::HeartbeatBack(svc) => {
+                if let Some(f) = self.failovers[svc as usize].as_mut() {
+                    f.hold = None;
+                }
+            }
             SystemEvent::RotationOut(svc, i) | SystemEvent::RotationIn(svc, i) => {
                 let (svc, i) = (svc as usize, i as usize);
                 self.rotation_timers[svc][i] = None;
@@ -1268,6 +1557,9 @@ impl Model for SystemModel<'_> {
     }
 
     fn entity_name(&self, entity: u32) -> String {
+        if entity == LOAD_ENTITY {
+            return "load".into();
+        }
         if entity >= FAILOVER_ENTITY_BASE
             && let Some(svc) = self
                 .spec

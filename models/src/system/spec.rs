@@ -199,6 +199,57 @@ pub struct FailoverSpec {
     /// serving: two writable primaries (split brain) until the partition
     /// heals, when the losing side's writes are lost.
     pub fencing: bool,
+    /// Failback: once the first instance (the primary as placed) is
+    /// healthy again after a failover moved service elsewhere, a planned
+    /// switchover back to it, down for this long; nothing is lost, since a
+    /// planned switchover waits for the replicas to catch up. `None`: the
+    /// service stays where the failover put it.
+    pub failback: Option<Dist>,
+    /// The heartbeats by which the standbys watch the active instance.
+    /// With them, a lossy link between the two, or a gray active host,
+    /// can make a standby miss enough heartbeats in a row to suspect a
+    /// healthy active instance and promote itself: a needless failover,
+    /// and without fencing a split brain until a heartbeat gets through.
+    /// `None`: only a partition or a broken link causes suspicion.
+    pub heartbeat: Option<HeartbeatSpec>,
+}
+
+/// Heartbeats from the active instance to its standbys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeartbeatSpec {
+    /// Time between heartbeats.
+    pub interval: SimDuration,
+    /// Silence after which a standby suspects the active instance.
+    pub timeout: SimDuration,
+}
+
+impl HeartbeatSpec {
+    /// Heartbeats that must be missed in a row for a suspicion: the
+    /// timeout in intervals, rounded up, at least one.
+    pub fn missed(&self) -> u32 {
+        let i = self.interval.as_micros().max(1);
+        self.timeout
+            .as_micros()
+            .div_ceil(i)
+            .clamp(1, u64::from(u32::MAX)) as u32
+    }
+
+    /// Mean time, in microseconds, until `missed()` heartbeats in a row
+    /// are lost, each lost independently with probability `p`: the
+    /// classic waiting time for a run of failures, `(1 - p^m) / ((1 - p)
+    /// p^m)` heartbeats. Infinite for `p = 0`.
+    pub fn mean_time_to_suspicion(&self, p: f64) -> f64 {
+        let m = f64::from(self.missed());
+        let hb = self.interval.as_micros() as f64;
+        if p <= 0.0 {
+            return f64::INFINITY;
+        }
+        if p >= 1.0 {
+            return m * hb;
+        }
+        let pm = p.powf(m);
+        (1.0 - pm) / ((1.0 - p) * pm) * hb
+    }
 }
 
 /// Something a fault can take down. Each is a failure domain: when it is
@@ -256,6 +307,9 @@ pub enum FaultClass {
     Aging,
     /// A shock that fails every working member of a group at once.
     CommonCause,
+    /// A burst of traffic above the usual load (a launch, a retry storm
+    /// upstream, a news event).
+    TrafficSpike,
 }
 
 impl FaultClass {
@@ -278,11 +332,12 @@ impl FaultClass {
             FaultClass::CrashBug => "crash-bug",
             FaultClass::Aging => "aging",
             FaultClass::CommonCause => "common-cause",
+            FaultClass::TrafficSpike => "traffic-spike",
         }
     }
 
     /// Every class, in the order above.
-    pub const ALL: [FaultClass; 16] = [
+    pub const ALL: [FaultClass; 17] = [
         FaultClass::HostCrash,
         FaultClass::DiskFailure,
         FaultClass::RackPower,
@@ -299,6 +354,7 @@ impl FaultClass {
         FaultClass::CrashBug,
         FaultClass::Aging,
         FaultClass::CommonCause,
+        FaultClass::TrafficSpike,
     ];
 }
 
@@ -338,6 +394,14 @@ pub enum Effect {
         batch_size: u32,
         /// Time between batches.
         batch_interval: SimDuration,
+    },
+    /// One process; while active, the load offered to every service with
+    /// a capacity up rule is raised by `factor - 1` times its usual value
+    /// (surges that overlap add up).
+    Surge {
+        /// The load while the surge lasts, as a multiple of the usual load
+        /// (above 1).
+        factor: f64,
     },
 }
 
@@ -433,6 +497,84 @@ pub struct SystemSpec {
     /// Cost of each minute the entry point is down (lost revenue, SLA
     /// credits); zero if not given.
     pub downtime_cost_per_minute: f64,
+    /// How the offered load varies over the day (or any period); `None`:
+    /// constant. It scales the load of every capacity up rule.
+    pub load_curve: Option<LoadCurve>,
+}
+
+/// A repeating load curve: piecewise constant multiples of the usual load.
+///
+/// Step `i` holds from its offset into the period until the next step's
+/// offset (the last until the period ends); the curve then repeats.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadCurve {
+    /// The length of one cycle (a day, a week).
+    pub period: SimDuration,
+    /// `(offset into the period, load factor)`, offsets strictly
+    /// increasing from zero, factors non-negative.
+    pub steps: Vec<(SimDuration, f64)>,
+}
+
+impl LoadCurve {
+    /// The largest factor of the curve.
+    pub fn peak(&self) -> f64 {
+        self.steps.iter().map(|&(_, f)| f).fold(0.0, f64::max)
+    }
+
+    /// Checks that the period is positive, the offsets start at zero and
+    /// increase within the period, and the factors are non-negative.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.period.is_zero() {
+            return Err("the period must be longer than zero".into());
+        }
+        match self.steps.first() {
+            None => return Err("the curve has no steps".into()),
+            Some(&(o, _)) if !o.is_zero() => {
+                return Err(format!("the first step starts at {o}; expected 0s"));
+            }
+            _ => {}
+        }
+        for w in self.steps.windows(2) {
+            if w[1].0 <= w[0].0 {
+                return Err(format!(
+                    "step at {} does not come after the step at {}; expected increasing offsets",
+                    w[1].0, w[0].0
+                ));
+            }
+        }
+        if let Some(&(o, _)) = self.steps.iter().find(|&&(o, _)| o >= self.period) {
+            return Err(format!(
+                "step at {o} is not inside the period of {}",
+                self.period
+            ));
+        }
+        if let Some(&(_, f)) = self
+            .steps
+            .iter()
+            .find(|&&(_, f)| !(f >= 0.0 && f.is_finite()))
+        {
+            return Err(format!("factor {f}; expected a non-negative number"));
+        }
+        Ok(())
+    }
+
+    /// The index of the step in force at `t`, and when the next step
+    /// begins.
+    pub fn step_at(&self, t: SimTime) -> (usize, SimTime) {
+        let period = self.period.as_micros().max(1);
+        let into = t.as_micros() % period;
+        let start = t.as_micros() - into;
+        let i = self
+            .steps
+            .iter()
+            .rposition(|&(o, _)| o.as_micros() <= into)
+            .unwrap_or(0);
+        let next = match self.steps.get(i + 1) {
+            Some(&(o, _)) => start + o.as_micros(),
+            None => start + period,
+        };
+        (i, SimTime::from_micros(next))
+    }
 }
 
 /// Why a [`SystemSpec`] cannot be simulated.
@@ -481,6 +623,9 @@ pub enum SystemError {
     /// A fault has nothing to act on.
     #[error("fault `{0}` has no targets")]
     NoTargets(String),
+    /// The load curve, or a traffic surge, makes no sense.
+    #[error("load: {0}")]
+    BadLoad(String),
 }
 
 impl ServiceSpec {
@@ -611,6 +756,14 @@ impl SystemSpec {
                         reason: format!("coverage {} is not a probability", f.coverage),
                     });
                 }
+                if let Some(h) = &f.heartbeat
+                    && (h.interval.is_zero() || h.timeout < h.interval)
+                {
+                    return Err(SystemError::BadFailover {
+                        service: s.name.clone(),
+                        reason: "heartbeats need a positive interval and a timeout of at least one interval".into(),
+                    });
+                }
                 if s.up_rule != UpRule::MinHealthy(1) {
                     return Err(SystemError::BadFailover {
                         service: s.name.clone(),
@@ -629,6 +782,9 @@ impl SystemSpec {
         if let Some(cycle) = self.dependency_cycle() {
             return Err(SystemError::Cycle(cycle));
         }
+        if let Some(curve) = &self.load_curve {
+            curve.validate().map_err(SystemError::BadLoad)?;
+        }
         for t in &self.teams {
             if t.crews == 0 {
                 return Err(SystemError::NoCrews(t.name.clone()));
@@ -640,12 +796,20 @@ impl SystemSpec {
             {
                 return Err(bad(format!("fault `{}`", f.name), "team", team));
             }
+            if let Effect::Surge { factor } = f.effect
+                && !(factor > 1.0 && factor.is_finite())
+            {
+                return Err(SystemError::BadLoad(format!(
+                    "fault `{}`: a surge factor must be a number above 1, not {factor}",
+                    f.name
+                )));
+            }
             let empty = match &f.effect {
                 Effect::Down(t) | Effect::Degrade { targets: t, .. } | Effect::Shock(t) => {
                     t.is_empty()
                 }
                 Effect::Partition { a, b } => a.is_empty() || b.is_empty(),
-                Effect::Rollout { .. } => false,
+                Effect::Rollout { .. } | Effect::Surge { .. } => false,
             };
             if empty {
                 return Err(SystemError::NoTargets(f.name.clone()));

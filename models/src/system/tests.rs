@@ -56,6 +56,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
         faults: vec![],
         teams: vec![],
         downtime_cost_per_minute: 0.0,
+        load_curve: None,
     }
 }
 
@@ -363,6 +364,8 @@ fn active_standby(failover: Dist) -> SystemSpec {
         manual: exp_h(1.0),
         standby_cost_per_hour: None,
         fencing: true,
+        failback: None,
+        heartbeat: None,
     });
     spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
     spec
@@ -396,6 +399,8 @@ fn a_standby_failure_causes_no_outage() {
         manual: exp_h(1.0),
         standby_cost_per_hour: None,
         fencing: true,
+        failback: None,
+        heartbeat: None,
     });
     spec.faults.push(fault(
         "standby crash",
@@ -536,6 +541,8 @@ fn partitioned_pair(fencing: bool) -> SystemSpec {
         manual: Dist::deterministic(SimDuration::from_secs(30)),
         standby_cost_per_hour: None,
         fencing,
+        failback: None,
+        heartbeat: None,
     });
     spec.services[0].data = Some(DataSpec {
         writes_per_second: 10.0,
@@ -611,4 +618,229 @@ fn quorum_reads_and_writes_are_measured_apart() {
         reads.availability()
     );
     assert!((sim.model().measures().availability() - writes.availability()).abs() < 1e-12);
+}
+
+/// Four instances of 100 rps each, offered 250 rps: three must be up. A
+/// daily curve halves the load for half of each day (two suffice then).
+fn capacity_pool() -> SystemSpec {
+    let mut spec = pool(4, 1);
+    spec.services[0].up_rule = UpRule::Capacity {
+        per_instance_rps: 100.0,
+        load_rps: 250.0,
+    };
+    spec
+}
+
+#[test]
+fn a_daily_load_curve_weights_the_capacity_needed_by_time() {
+    let mut spec = capacity_pool();
+    spec.load_curve = Some(LoadCurve {
+        period: SimDuration::from_hours(24),
+        steps: vec![(SimDuration::ZERO, 0.5), (SimDuration::from_hours(12), 1.0)],
+    });
+    spec.faults.push(host_crashes(&spec, 100.0, 20.0));
+    let r = run(&spec, 300, 5);
+    // Each host is up 5/6 of the time. Half the day the pool needs 2 of 4
+    // (down with probability 21/1296), half the day 3 of 4 (171/1296).
+    let exact = 1.0 - 0.5 * (21.0 + 171.0) / 1296.0;
+    assert_contains(&r.availability, exact, "daily curve");
+    // Without the curve the pool needs 3 of 4 all day: clearly worse.
+    let mut flat = capacity_pool();
+    flat.faults.push(host_crashes(&flat, 100.0, 20.0));
+    let f = run(&flat, 300, 5);
+    assert_contains(&f.availability, 1.0 - 171.0 / 1296.0, "flat load");
+    assert!(f.availability.ci_high < r.availability.ci_low);
+}
+
+#[test]
+fn load_curve_steps_follow_the_period() {
+    let curve = LoadCurve {
+        period: SimDuration::from_hours(24),
+        steps: vec![
+            (SimDuration::ZERO, 0.4),
+            (SimDuration::from_hours(8), 1.0),
+            (SimDuration::from_hours(18), 0.7),
+        ],
+    };
+    let at = |h: u64| curve.step_at(SimTime::from_duration(SimDuration::from_hours(h)));
+    let t = |h: u64| SimTime::from_duration(SimDuration::from_hours(h));
+    assert_eq!(at(0), (0, t(8)));
+    assert_eq!(at(7), (0, t(8)));
+    assert_eq!(at(8), (1, t(18)));
+    assert_eq!(at(20), (2, t(24)));
+    assert_eq!(at(24 + 9), (1, t(24 + 18)));
+    assert_eq!(curve.peak(), 1.0);
+    assert_eq!(curve.validate(), Ok(()));
+    let mut bad = curve.clone();
+    bad.steps[0].0 = SimDuration::from_hours(1);
+    assert!(bad.validate().is_err());
+    bad.steps[0].0 = SimDuration::from_hours(30);
+    assert!(bad.validate().is_err());
+}
+
+#[test]
+fn a_traffic_spike_beyond_capacity_is_downtime_charged_to_it() {
+    let mut spec = capacity_pool();
+    spec.faults.push(FaultSpec {
+        name: "launch".into(),
+        class: FaultClass::TrafficSpike,
+        effect: Effect::Surge { factor: 2.0 },
+        occurrence: Occurrence::Random {
+            every: exp_h(240.0),
+        },
+        repair: Repair {
+            detection: None,
+            duration: Dist::deterministic(SimDuration::from_hours(1)),
+            team: None,
+        },
+    });
+    spec.validate().unwrap();
+    let r = run(&spec, 200, 5);
+    // 500 rps offered to 400 rps of capacity, 1 h in every 241 h.
+    assert_contains(&r.availability, 1.0 - 1.0 / 241.0, "spike");
+    assert!(r.attribution_gap_h < 1e-6);
+    // A smaller spike (1.5 x: 375 rps) fits: no downtime at all.
+    let Effect::Surge { factor } = &mut spec.faults[0].effect else {
+        unreachable!()
+    };
+    *factor = 1.5;
+    assert_eq!(run(&spec, 20, 5).availability.mean, 1.0);
+    // A spike on top of one lost host (300 rps left) is an outage, charged
+    // half to each. One host down (probability 0.386) during a spike (1 h
+    // in 241) is 0.16% of the time; two hosts down, 13.2%, whatever the
+    // load: the spike's share of the downtime is about 0.6%.
+    spec.faults.push(host_crashes(&spec, 100.0, 20.0));
+    let r = run(&spec, 200, 5);
+    let total: f64 = r.attributed_h.iter().sum();
+    let share = r.attributed_h[0] / total;
+    assert!((0.004..0.009).contains(&share), "{:?}", r.attributed_h);
+}
+
+/// An active-passive pair whose hosts each turn gray now and then (30% of
+/// messages lost or late for an hour, about every 100 h), with heartbeats
+/// every 10 s and a 60 s timeout: six lost in a row make a suspicion.
+fn gray_pair(fencing: bool, heartbeat: bool) -> SystemSpec {
+    let mut spec = pool(2, 1);
+    spec.services[0].failover = Some(FailoverSpec {
+        duration: Dist::deterministic(SimDuration::from_secs(30)),
+        coverage: 1.0,
+        manual: Dist::deterministic(SimDuration::from_secs(30)),
+        standby_cost_per_hour: None,
+        fencing,
+        failback: None,
+        heartbeat: heartbeat.then_some(HeartbeatSpec {
+            interval: SimDuration::from_secs(10),
+            timeout: SimDuration::from_secs(60),
+        }),
+    });
+    spec.services[0].data = Some(DataSpec {
+        writes_per_second: 10.0,
+        replication: Some(Replication::Sync),
+        backup_interval: None,
+    });
+    spec.faults.push(fault(
+        "gray",
+        FaultClass::GrayFailure,
+        Effect::Degrade {
+            targets: vec![Element::Host(0), Element::Host(1)],
+            error_fraction: 0.3,
+        },
+        exp_h(100.0),
+        Dist::deterministic(SimDuration::from_hours(1)),
+    ));
+    spec
+}
+
+#[test]
+fn heartbeat_waits_for_a_run_of_losses() {
+    let hb = HeartbeatSpec {
+        interval: SimDuration::from_secs(10),
+        timeout: SimDuration::from_secs(60),
+    };
+    assert_eq!(hb.missed(), 6);
+    // Mean heartbeats to a run of m losses: (1 - p^m) / ((1 - p) p^m).
+    assert!((hb.mean_time_to_suspicion(0.5) / 10e6 - 126.0).abs() < 1e-9);
+    assert_eq!(hb.mean_time_to_suspicion(0.0), f64::INFINITY);
+    assert!((hb.mean_time_to_suspicion(1.0) - 60e6).abs() < 1e-6);
+}
+
+#[test]
+fn lossy_heartbeats_make_needless_failovers() {
+    let run = |spec: &SystemSpec| {
+        let end = SimTime::from_duration(SimDuration::from_years(20));
+        let mut total = (0u64, 0u64, 0.0f64, 0.0f64);
+        for r in 0..10 {
+            let mut sim = Simulation::new(SystemModel::new(spec, 8, r, SimTime::ZERO));
+            sim.run_until(end);
+            let m = sim.model().system_measures();
+            total.0 += m.needless_failovers;
+            total.1 += m.split_brains;
+            total.2 += sim.model().measures().downtime_hours();
+            total.3 += m.split_brain_hours;
+        }
+        total
+    };
+    let years = 200.0;
+    // The active host's gray episodes come every 101 h; in one, six lost
+    // heartbeats in a row come after 1958 beats (5.44 h) on average, so an
+    // episode raises a suspicion with probability 1 - exp(-1 h / 5.44 h).
+    let beats = (1.0 - 0.3f64.powi(6)) / (0.7 * 0.3f64.powi(6));
+    let per_year = 8760.0 / 101.0 * (1.0 - (-3600.0 / (beats * 10.0)).exp());
+    let (needless, splits, down_h, _) = run(&gray_pair(true, true));
+    let rate = needless as f64 / years;
+    assert!(
+        (rate - per_year).abs() < 0.06 * per_year,
+        "{rate} needless failovers a year, expected {per_year}"
+    );
+    assert_eq!(splits, 0, "fencing: never two primaries");
+    // Each needless failover stops service for its 30 s.
+    assert!(
+        (down_h * 3600.0 / needless as f64 - 30.0).abs() < 0.5,
+        "{down_h}"
+    );
+    // Without fencing the old primary keeps serving: a split brain until a
+    // heartbeat gets through (1 / 0.7 heartbeats, 14.3 s, on average), and
+    // no downtime.
+    let (needless, splits, down_h, split_h) = run(&gray_pair(false, true));
+    assert_eq!(splits, needless);
+    assert_eq!(down_h, 0.0);
+    let mean_split_s = split_h * 3600.0 / splits as f64;
+    assert!((mean_split_s - 100.0 / 7.0).abs() < 1.5, "{mean_split_s}");
+    // Without heartbeats, gray hosts never cause a failover.
+    let (needless, splits, down_h, _) = run(&gray_pair(true, false));
+    assert_eq!((needless, splits, down_h), (0, 0, 0.0));
+}
+
+#[test]
+fn failback_returns_to_the_first_instance_at_a_small_cost() {
+    let run = |failback: Option<Dist>| {
+        let mut spec = active_standby(exp_h(0.05));
+        if let Some(f) = spec.services[0].failover.as_mut() {
+            f.failback = failback;
+        }
+        let end = SimTime::from_duration(SimDuration::from_years(50));
+        let (mut failbacks, mut down_h) = (0u64, 0.0);
+        for r in 0..20 {
+            let mut sim = Simulation::new(SystemModel::new(&spec, 12, r, SimTime::ZERO));
+            sim.run_until(end);
+            failbacks += sim.model().system_measures().failbacks;
+            down_h += sim.model().measures().downtime_hours();
+        }
+        (failbacks as f64 / 1000.0, down_h * 60.0 / 1000.0)
+    };
+    let (none, base_min) = run(None);
+    assert_eq!(none, 0.0);
+    let (per_year, with_min) = run(Some(Dist::deterministic(SimDuration::from_mins(1))));
+    // The first host fails 8.76 times a year; nearly every failover to the
+    // standby is followed by a failback once it is repaired.
+    assert!(
+        (7.8..=8.8).contains(&per_year),
+        "{per_year} failbacks a year"
+    );
+    // Each failback costs its minute; the rest of the downtime is alike.
+    let extra = with_min - base_min;
+    assert!(
+        (extra - per_year).abs() < 0.25 * per_year,
+        "{extra} extra minutes a year for {per_year} one-minute failbacks"
+    );
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use models::system::spec::{Effect, Element, FaultClass, FaultSpec};
+use models::system::spec::{Effect, Element, FaultClass, FaultSpec, UpRule};
 use serde_spanned::Spanned;
 
 use super::names::suggestion;
@@ -88,7 +88,7 @@ impl Builder<'_> {
             class,
             C::RackPower | C::ZoneOutage | C::RegionOutage | C::LinkDown | C::DegradedLink
         );
-        let checks: [(Option<Range<usize>>, &str, bool, &str); 7] = [
+        let checks: [(Option<Range<usize>>, &str, bool, &str); 8] = [
             (
                 f.error_fraction.as_ref().map(Spanned::span),
                 "error_fraction",
@@ -134,6 +134,12 @@ impl Builder<'_> {
                 "batch_interval",
                 class == C::BadDeploy,
                 "bad-deploy",
+            ),
+            (
+                f.factor.as_ref().map(Spanned::span),
+                "factor",
+                class == C::TrafficSpike,
+                "traffic-spike",
             ),
         ];
         for (span, key, applies, belongs) in checks {
@@ -212,6 +218,7 @@ impl Builder<'_> {
             }
             C::Partition => self.partition(f),
             C::BadDeploy => self.rollout(f),
+            C::TrafficSpike => self.surge(f),
             C::Misconfiguration => match (&f.service, &f.zones) {
                 (Some(s), None) => down(vec![Element::Service(self.fault_service(s)?)]),
                 (None, Some(z)) => {
@@ -296,6 +303,40 @@ impl Builder<'_> {
             return None;
         }
         Some(Effect::Partition { a, b })
+    }
+
+    /// `traffic-spike`: the load while it lasts, as a multiple of the
+    /// usual load; it acts on the services with a capacity up rule.
+    fn surge(&mut self, f: &FaultFile) -> Option<Effect> {
+        let capacity = self
+            .services
+            .iter()
+            .any(|s| matches!(s.up_rule, Some(UpRule::Capacity { .. })));
+        if !capacity {
+            self.c.error(
+                f.kind.span(),
+                "fault.kind",
+                "a traffic-spike raises the load of services with `capacity_rps` and `load_rps`, and no service has them; expected at least one such service".into(),
+            );
+        }
+        let Some(factor) = &f.factor else {
+            self.c.error(
+                f.kind.span(),
+                "fault.factor",
+                "a traffic-spike fault needs `factor`, the load while it lasts as a multiple of the usual load, such as factor = 3.0".into(),
+            );
+            return None;
+        };
+        let x = *factor.get_ref();
+        if !(x > 1.0 && x.is_finite()) {
+            self.c.error(
+                factor.span(),
+                "fault.factor",
+                format!("factor = {x}; expected a multiple of the usual load above 1, such as 3.0"),
+            );
+            return None;
+        }
+        capacity.then_some(Effect::Surge { factor: x })
     }
 
     /// `bad-deploy`: the service, batch size and interval.

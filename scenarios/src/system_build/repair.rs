@@ -40,10 +40,10 @@ impl Builder<'_> {
         let duration = match &f.repair {
             Some(r) => self.c.dist(r, "fault.repair"),
             None => {
-                let what = if class == Some(FaultClass::BadDeploy) {
-                    "the time to roll the release back"
-                } else {
-                    "the time the repair takes"
+                let what = match class {
+                    Some(FaultClass::BadDeploy) => "the time to roll the release back",
+                    Some(FaultClass::TrafficSpike) => "how long the spike lasts",
+                    _ => "the time the repair takes",
                 };
                 self.c.error(
                     f.kind.span(),

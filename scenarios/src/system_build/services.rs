@@ -6,13 +6,13 @@ use std::collections::btree_map::Entry;
 use std::ops::Range;
 
 use models::system::spec::{
-    DataSpec, EntrySpec, FailoverSpec, HealthCheckSpec, Replication, UpRule,
+    DataSpec, EntrySpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, Replication, UpRule,
 };
 use serde_spanned::Spanned;
 use sim_core::time::SimDuration;
 
 use super::{Builder, ServiceDraft};
-use crate::system_file::{Amount, DataFile, FailoverFile, ServiceFile, SystemFile};
+use crate::system_file::{Amount, DataFile, FailoverFile, HeartbeatFile, ServiceFile, SystemFile};
 
 impl Builder<'_> {
     /// Every service: names first (dependencies may point forward), then
@@ -207,13 +207,53 @@ impl Builder<'_> {
             Some(a) => Some(self.amount_per_hour(a, "service.failover.standby_cost_per_hour")?),
             None => None,
         };
+        let failback = match &file.failback {
+            Some(d) => Some(self.c.dist(d, "service.failover.failback")?),
+            None => None,
+        };
+        let heartbeat = match &file.heartbeat {
+            Some(h) => Some(self.heartbeat(h)?),
+            None => None,
+        };
         Some(FailoverSpec {
             duration: duration?,
             coverage: coverage?,
             manual: manual?,
             standby_cost_per_hour: standby_cost,
             fencing: file.fencing.unwrap_or(true),
+            failback,
+            heartbeat,
         })
+    }
+
+    /// `heartbeat = { interval, timeout }`: a positive interval and a
+    /// timeout of at least one interval.
+    fn heartbeat(&mut self, h: &Spanned<HeartbeatFile>) -> Option<HeartbeatSpec> {
+        let file = h.get_ref();
+        let interval = self
+            .c
+            .duration(&file.interval, "service.failover.heartbeat.interval");
+        let timeout = self
+            .c
+            .duration(&file.timeout, "service.failover.heartbeat.timeout");
+        let (interval, timeout) = (interval?, timeout?);
+        if interval.is_zero() {
+            self.c.error(
+                file.interval.span(),
+                "service.failover.heartbeat.interval",
+                "the interval is zero; expected the time between heartbeats, such as \"1s\"".into(),
+            );
+            return None;
+        }
+        if timeout < interval {
+            self.c.error(
+                file.timeout.span(),
+                "service.failover.heartbeat.timeout",
+                format!("timeout {timeout} is shorter than the interval {interval}; expected the silence after which a standby suspects the primary, at least one interval"),
+            );
+            return None;
+        }
+        Some(HeartbeatSpec { interval, timeout })
     }
 
     /// A stateful service's data table: its write rate, how writes reach

@@ -1,7 +1,9 @@
 //! The system format: every validation error located by file, line, column
 //! and key; placement; target expansion; effects and occurrences.
 
-use models::system::spec::{Effect, Element, EntrySpec, FaultClass, Occurrence, Place, TeamSpec};
+use models::system::spec::{
+    Effect, Element, EntrySpec, FaultClass, HeartbeatSpec, Occurrence, Place, TeamSpec,
+};
 use sim_core::time::{SimDuration, SimTime};
 
 use super::names::{edit_distance, suggestion};
@@ -737,7 +739,7 @@ fn unknown_fault_kinds_list_the_kinds() {
         &with_fault(&format!("kind = \"host-crsh\"\ntargets = \"all\"\n{TAIL}")),
         "\"host-crsh\"",
         "fault.kind",
-        "unknown fault kind `host-crsh`; expected one of host-crash, disk-failure, rack-power, zone-outage, region-outage, link-down, partition, degraded-link, gray-failure, bad-deploy, misconfiguration, data-deletion, maintenance, crash-bug, aging, common-cause; did you mean `host-crash`?",
+        "unknown fault kind `host-crsh`; expected one of host-crash, disk-failure, rack-power, zone-outage, region-outage, link-down, partition, degraded-link, gray-failure, bad-deploy, misconfiguration, data-deletion, maintenance, crash-bug, aging, common-cause, traffic-spike; did you mean `host-crash`?",
     );
 }
 
@@ -1113,5 +1115,119 @@ fn degradations_need_a_valid_error_fraction() {
         "0.5\n",
         "fault.error_fraction",
         "does not apply to a host-crash fault",
+    );
+}
+
+#[test]
+fn heartbeats_and_failback_build_and_bad_ones_are_located() {
+    let t = with_web(
+        "min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\", failback = \"deterministic(30s)\", heartbeat = { interval = \"1s\", timeout = \"3s\" } }",
+    );
+    let f = spec(&t).services[0].failover.clone().unwrap();
+    assert_eq!(
+        f.heartbeat,
+        Some(HeartbeatSpec {
+            interval: SimDuration::from_secs(1),
+            timeout: SimDuration::from_secs(3),
+        })
+    );
+    assert!(f.failback.is_some());
+    let t = with_web(
+        "min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\", heartbeat = { interval = \"5s\", timeout = \"2s\" } }",
+    );
+    check(
+        &t,
+        "\"2s\"",
+        "service.failover.heartbeat.timeout",
+        "shorter than the interval",
+    );
+    let t = with_web(
+        "min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\", heartbeat = { interval = \"1s\", timout = \"3s\" } }",
+    );
+    check(
+        &t,
+        "timout",
+        "service.failover.heartbeat.timout",
+        "unknown field",
+    );
+    let t = with_web(
+        "min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\", failback = \"soon\" }",
+    );
+    check(&t, "\"soon\"", "service.failover.failback", "");
+}
+
+/// The base system with a load curve appended.
+fn with_load(curve: &str) -> String {
+    format!("{BASE}\n[load]\nperiod = \"1d\"\ncurve = [{curve}]\n")
+}
+
+#[test]
+fn a_load_curve_builds_and_bad_steps_are_located() {
+    let t = with_load("{ at = \"0h\", factor = 0.5 }, { at = \"12h\", factor = 1.2 }");
+    let curve = spec(&t).load_curve.unwrap();
+    assert_eq!(curve.period, SimDuration::from_hours(24));
+    assert_eq!(
+        curve.steps,
+        vec![(SimDuration::ZERO, 0.5), (SimDuration::from_hours(12), 1.2)]
+    );
+    let t = with_load("{ at = \"1h\", factor = 0.5 }");
+    check(&t, "\"1h\"", "load.curve.at", "expected \"0s\"");
+    let t = with_load("{ at = \"0h\", factor = 0.5 }, { at = \"0h\", factor = 1.0 }");
+    check_nth(&t, "\"0h\"", 1, "load.curve.at", "increasing time order");
+    let t = with_load("{ at = \"0h\", factor = 0.5 }, { at = \"25h\", factor = 1.0 }");
+    check(&t, "\"25h\"", "load.curve.at", "not inside the period");
+    let t = with_load("{ at = \"0h\", factor = -1.0 }");
+    check(&t, "-1.0", "load.curve.factor", "non-negative");
+    // The api pool (2 x 100 rps, 150 rps offered) cannot carry 1.5 x.
+    let t = with_load("{ at = \"0h\", factor = 1.0 }, { at = \"18h\", factor = 1.5 }");
+    check(&t, "[{", "load.curve", "service `api` is offered 225 rps");
+    let t = with_load("{ at = \"0h\", factor = 1.0 }").replacen(
+        "capacity_rps = 100\nload_rps = 150",
+        "min_healthy = 1",
+        1,
+    );
+    assert!(
+        message(&t).contains("key `load`: the curve scales"),
+        "{}",
+        message(&t)
+    );
+    let t = with_load("{ at = \"0h\", factr = 1.0 }");
+    check(&t, "factr", "load.curve.factr", "unknown field");
+}
+
+#[test]
+fn traffic_spikes_need_a_factor_above_one_and_a_capacity_service() {
+    let spike = "kind = \"traffic-spike\"\nevery = \"exponential(mean = 30d)\"\nrepair = \"deterministic(1h)\"";
+    let t = with_fault(&format!("{spike}\nfactor = 2.5"));
+    let s = spec(&t);
+    let f = s.faults.last().unwrap();
+    assert_eq!(f.class, FaultClass::TrafficSpike);
+    assert_eq!(f.effect, Effect::Surge { factor: 2.5 });
+    check(
+        &with_fault(spike),
+        "\"traffic-spike\"",
+        "fault.factor",
+        "needs `factor`",
+    );
+    check(
+        &with_fault(&format!("{spike}\nfactor = 0.5")),
+        "0.5",
+        "fault.factor",
+        "above 1",
+    );
+    let t = with_fault(
+        "kind = \"host-crash\"\ntargets = \"all\"\nfactor = 2.0\nevery = \"exponential(mean = 1y)\"\nrepair = \"deterministic(1h)\"",
+    );
+    check(&t, "2.0\nevery", "fault.factor", "belongs to traffic-spike");
+    let no_capacity = with_fault(&format!("{spike}\nfactor = 2.0")).replacen(
+        "capacity_rps = 100\nload_rps = 150",
+        "min_healthy = 1",
+        1,
+    );
+    check(
+        &no_capacity,
+        "\"traffic-spike\"",
+        "fault.kind",
+        "no service has them",
     );
 }
