@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
 
 /// nines: simulate years of a system's life, many times over, and say how
 /// available it is, with confidence intervals.
@@ -12,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
     name = "nines",
     version,
     about,
-    after_help = "Examples:\n  nines run cluster-2of3\n  nines run my-design.toml --seed 7 --replications 1000 --json results.json\n  nines validate\n\nExit codes: 0 success, 1 a validation case failed, 2 bad input."
+    after_help = "Examples:\n  nines scenarios list\n  nines run cluster-2of3\n  nines run my-design.toml --seed 7 --replications 1000 --json results.json\n  nines compare web-n-plus-1 multi-az\n  nines new my-design.toml --from multi-az\n  nines check my-design.toml\n  nines validate\n\nExit codes: 0 success, 1 an invariant or validation case failed, 2 bad input,\n3 an internal or environmental error (a file that cannot be written)."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -23,14 +24,67 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Simulate a scenario and print its availability with confidence intervals.
     #[command(
-        after_help = "Examples:\n  nines run cluster-2of3\n  nines run cluster-2of3 --seed 7 --replications 1000 --horizon 5y\n  nines run design.toml --json - | jq .availability\n  nines run cluster-2of3 --trace rep0.jsonl --trace-replication 0"
+        after_help = "Examples:\n  nines run cluster-2of3\n  nines run cluster-2of3 --seed 7 --replications 1000 --horizon 5y\n  nines run multi-az --set service.web.instances=15\n  nines run design.toml --json - | jq .availability\n  nines run cluster-2of3 --trace rep0.jsonl --trace-replication 0"
     )]
     Run(RunArgs),
+    /// Run every point of a sweep and print one line per point.
+    #[command(
+        after_help = "The points come from the scenario's [sweep] table, or from --sweep flags\n(which replace it). Several --sweep flags are crossed: every combination runs.\n\nExamples:\n  nines sweep lb-health-checks\n  nines sweep web-n-plus-1 --sweep service.web.instances=3,4,5,6\n  nines sweep multi-az --sweep service.web.instances=10..16:2 --json -"
+    )]
+    Sweep(SweepArgs),
+    /// Run several designs under common random numbers and compare them side by side.
+    #[command(
+        after_help = "Replication r of every design sees the same random streams wherever the\ndesigns share components, so the paired differences are precise. The verdict\nsays which design is better when the 95% interval of the difference excludes\nzero, and that the difference is not significant otherwise.\n\nExamples:\n  nines compare web-n-plus-1 multi-az\n  nines compare design.toml design-with-replica.toml --replications 1000\n  nines compare single-server web-n-plus-1 multi-az --json -"
+    )]
+    Compare(CompareArgs),
+    /// Re-run one replication alone, bit for bit, and optionally write its trace.
+    #[command(
+        after_help = "The replication's trace hash equals the one listed under \"replication_hashes\"\nby `nines run --json` with the same seed.\n\nExamples:\n  nines replay split-brain --seed 1 --replication 17 --trace rep17.jsonl\n  nines replay design.toml --seed 3 --replication 0 --json -"
+    )]
+    Replay(ReplayArgs),
+    /// Validate a scenario and print a short summary of its structure.
+    #[command(
+        after_help = "Reports every problem in the file at once, each with its file, line and\ncolumn, and exits 2 if there is any.\n\nExamples:\n  nines check my-design.toml\n  nines check multi-az --sweep service.web.instances=8..16:2"
+    )]
+    Check(CheckArgs),
     /// Check the simulator against systems whose answers are known exactly.
     #[command(
         after_help = "Each case runs with a fixed seed; a case passes when its 99% confidence\ninterval contains the exact value. Exits 1 if any case fails."
     )]
     Validate(ValidateArgs),
+    /// Write a starter scenario file, copied from a built-in one.
+    #[command(
+        after_help = "Refuses to overwrite an existing file unless --force is given.\n\nExamples:\n  nines new my-design.toml --from multi-az\n  nines new my-db --from db-active-passive        (writes my-db.toml)"
+    )]
+    New(NewArgs),
+    /// List the built-in scenarios, or print one.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  nines scenarios list\n  nines scenarios show multi-az > my-design.toml"
+    )]
+    Scenarios(ScenariosCommand),
+    /// Print the JSON Schema of scenario files, for editors.
+    #[command(
+        after_help = "Examples:\n  nines schema > nines.schema.json\n  nines schema --out nines.schema.json"
+    )]
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  nines completions bash > ~/.local/share/bash-completion/completions/nines\n  nines completions zsh > ~/.zfunc/_nines\n  nines completions fish > ~/.config/fish/completions/nines.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+/// Which scenario, and changes to it.
+#[derive(Debug, Args)]
+pub(crate) struct ScenarioArgs {
+    /// A scenario file, or the name of a built-in scenario (see `nines scenarios list`).
+    #[arg(value_name = "SCENARIO")]
+    pub(crate) scenario: String,
+    /// Set a value of the scenario before running, such as service.web.instances=5
+    /// or fault.host-crash.every="exponential(mean = 1y)". Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) set: Vec<String>,
 }
 
 /// Options shared by commands that simulate.
@@ -50,25 +104,95 @@ pub(crate) struct SimOptions {
     pub(crate) threads: usize,
 }
 
+/// Where results go.
 #[derive(Debug, Args)]
-pub(crate) struct RunArgs {
-    /// A scenario file, or the name of a built-in scenario (cluster-2of3).
-    #[arg(value_name = "SCENARIO")]
-    pub(crate) scenario: String,
-    #[command(flatten)]
-    pub(crate) sim: SimOptions,
+pub(crate) struct OutputOptions {
     /// Write the results as JSON to PATH, or to standard output with `-`.
     #[arg(long, value_name = "PATH|-")]
     pub(crate) json: Option<String>,
+    /// Print nothing but the results asked for with --json (no table, no progress bar).
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub(crate) sim: SimOptions,
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
     /// Write every event of one replication to FILE as JSON Lines.
     #[arg(long, value_name = "FILE")]
     pub(crate) trace: Option<PathBuf>,
     /// The replication whose events `--trace` writes.
     #[arg(long, value_name = "K", default_value_t = 0, requires = "trace")]
     pub(crate) trace_replication: u64,
-    /// Print nothing but the results asked for with --json.
-    #[arg(long, short = 'q')]
-    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SweepArgs {
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioArgs,
+    /// Sweep a value over a list (service.web.instances=2,3,4) or a range with a
+    /// step (service.web.instances=2..6, failover.duration=10..60:10). Repeatable:
+    /// several are crossed. Replaces the scenario's [sweep] table.
+    #[arg(long = "sweep", value_name = "PATH=VALUES")]
+    pub(crate) sweep: Vec<String>,
+    #[command(flatten)]
+    pub(crate) sim: SimOptions,
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
+    /// Also write sweep.json and sweep.csv into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// Two or more scenario files or built-in names.
+    #[arg(value_name = "SCENARIO", num_args = 2.., required = true)]
+    pub(crate) scenarios: Vec<String>,
+    /// Set a value in every design before running, such as simulation.horizon="2y". Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) set: Vec<String>,
+    #[command(flatten)]
+    pub(crate) sim: SimOptions,
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReplayArgs {
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioArgs,
+    /// The root seed of the run the replication belongs to [default: the scenario's].
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
+    /// The replication to re-run.
+    #[arg(long, value_name = "K")]
+    pub(crate) replication: u64,
+    /// Simulated length [default: the scenario's].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) horizon: Option<String>,
+    /// Write every event of the replication to FILE as JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) trace: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioArgs,
+    /// Check a sweep given on the command line, as `nines sweep --sweep` would run it.
+    #[arg(long = "sweep", value_name = "PATH=VALUES")]
+    pub(crate) sweep: Vec<String>,
+    /// Print the summary as JSON to PATH, or to standard output with `-`.
+    #[arg(long, value_name = "PATH|-")]
+    pub(crate) json: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -82,4 +206,43 @@ pub(crate) struct ValidateArgs {
     /// Worker threads; 0 means one per core. Results do not depend on it.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub(crate) threads: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    /// The file to write; `.toml` is added when the name has no extension.
+    #[arg(value_name = "NAME")]
+    pub(crate) name: PathBuf,
+    /// The built-in scenario to start from (see `nines scenarios list`).
+    #[arg(long, value_name = "TEMPLATE", default_value = "web-n-plus-1")]
+    pub(crate) from: String,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ScenariosCommand {
+    /// One line per built-in scenario: its name and what it shows.
+    List,
+    /// Print a built-in scenario's file, with its comments.
+    Show {
+        /// The built-in scenario's name.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// Write the schema to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_name = "SHELL")]
+    pub(crate) shell: Shell,
 }

@@ -20,6 +20,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
+        other => Err(fail::Failure::input(format!(
+            "`{}` is being built",
+            format!("{other:?}").split('(').next().unwrap_or("").to_lowercase()
+        ))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

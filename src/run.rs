@@ -66,7 +66,7 @@ pub(crate) fn simulate_all(scenario: &Scenario, threads: usize) -> Result<Summar
 
 /// `nines run`.
 pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
-    let mut scenario = crate::load::load_scenario(&args.scenario)?;
+    let mut scenario = crate::load::load(&args.scenario)?;
     apply_overrides(&mut scenario, &args.sim)?;
     if args.trace_replication >= scenario.simulation.replications {
         return Err(Failure::input(format!(
@@ -81,8 +81,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(path) = &args.trace {
         write_trace(&scenario, args.trace_replication, path, &summary)?;
     }
-    let json_to_stdout = args.json.as_deref() == Some("-");
-    if let Some(target) = &args.json {
+    let json_to_stdout = args.output.json.as_deref() == Some("-");
+    if let Some(target) = &args.output.json {
         let mut text = serde_json::to_string_pretty(&report)
             .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
         text.push('\n');
@@ -90,11 +90,11 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             return Ok(());
         }
     }
-    if !args.quiet && !json_to_stdout {
+    if !args.output.quiet && !json_to_stdout {
         let mut text = report.to_text();
         text.push_str(&format!(
             "reproduce     nines run {} --seed {} --replications {} --horizon {}\n",
-            args.scenario,
+            crate::load::command_line(&args.scenario),
             scenario.simulation.seed,
             scenario.simulation.replications,
             scenario.simulation.horizon
