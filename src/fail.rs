@@ -1,5 +1,6 @@
 //! Failures and their exit codes: 1 when a check the user asked for failed,
-//! 2 for bad input, 3 for an internal or environmental error.
+//! 2 for bad input, 3 for an internal or environmental error, 130 when the
+//! user interrupted a run with Ctrl-C (after what finished was printed).
 
 use std::process::ExitCode;
 
@@ -22,6 +23,11 @@ impl Failure {
     /// Something that is not the user's fault. Exit code 3.
     pub(crate) fn internal(message: String) -> Self {
         Failure { code: 3, message }
+    }
+    /// The user pressed Ctrl-C; what finished has been printed. Exit code
+    /// 130, as a shell reports a process ended by SIGINT.
+    pub(crate) fn interrupted(message: String) -> Self {
+        Failure { code: 130, message }
     }
     pub(crate) fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.code)

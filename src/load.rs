@@ -1,27 +1,40 @@
-//! Finding and reading a scenario: a file path or a built-in name, with the
-//! command line's `--set` changes applied.
+//! Finding and reading a scenario: a file path or a built-in name, the
+//! files it `extends`, and the command line's `--set` changes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use scenarios::compose::Composed;
 use scenarios::{Scenario, library};
 
 use crate::cli::ScenarioArgs;
 use crate::fail::Failure;
 
-/// Loads the scenario `args` names, with its `--set` changes.
+/// Loads the scenario `args` names, with its `--set` changes, and builds
+/// it.
 pub(crate) fn load(args: &ScenarioArgs) -> Result<Scenario, Failure> {
-    if !args.set.is_empty() {
-        return Err(Failure::input(
-            "--set is not available in this build".to_string(),
-        ));
+    load_composed(args)?
+        .build()
+        .map_err(|e| Failure::input(e.to_string()))
+}
+
+/// Loads the scenario `args` names, composed (bases followed, templates
+/// expanded, `--set` applied) but not yet built: sweeps start from here.
+pub(crate) fn load_composed(args: &ScenarioArgs) -> Result<Composed, Failure> {
+    let (origin, text) = read(&args.scenario)?;
+    let mut composed =
+        Composed::new(&text, &origin, &resolve).map_err(|e| Failure::input(e.to_string()))?;
+    for set in &args.set {
+        composed
+            .set(set)
+            .map_err(|e| Failure::input(e.to_string()))?;
     }
-    load_scenario(&args.scenario)
+    Ok(composed)
 }
 
 /// The scenario and its `--set` flags as they would be typed again, for
 /// the "reproduce" line.
 pub(crate) fn command_line(args: &ScenarioArgs) -> String {
-    let mut s = args.scenario.clone();
+    let mut s = shell_quote(&args.scenario);
     for set in &args.set {
         s.push_str(" --set ");
         s.push_str(&shell_quote(set));
@@ -30,7 +43,7 @@ pub(crate) fn command_line(args: &ScenarioArgs) -> String {
 }
 
 /// `text` quoted for a POSIX shell when it needs quoting.
-fn shell_quote(text: &str) -> String {
+pub(crate) fn shell_quote(text: &str) -> String {
     let plain = text
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
@@ -41,17 +54,17 @@ fn shell_quote(text: &str) -> String {
     }
 }
 
-/// Loads `arg`: an existing file, else a built-in scenario of that name.
-pub(crate) fn load_scenario(arg: &str) -> Result<Scenario, Failure> {
+/// The origin and text of `arg`: an existing file, else a built-in
+/// scenario of that name.
+fn read(arg: &str) -> Result<(String, String), Failure> {
     let path = Path::new(arg);
     if path.is_file() {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::input(format!("{arg}: cannot read the scenario file: {e}")))?;
-        return scenarios::parse(&text, arg).map_err(|e| Failure::input(e.to_string()));
+        return Ok((arg.to_string(), text));
     }
     if let Some(b) = library::find(arg) {
-        return scenarios::parse(b.source, &format!("builtin:{}", b.name))
-            .map_err(|e| Failure::internal(format!("built-in scenario {arg} is invalid: {e}")));
+        return Ok((format!("builtin:{}", b.name), b.source.to_string()));
     }
     let builtins: Vec<&str> = library::names().collect();
     let hint = if path.exists() {
@@ -59,10 +72,36 @@ pub(crate) fn load_scenario(arg: &str) -> Result<Scenario, Failure> {
     } else if arg.ends_with(".toml") || arg.contains('/') {
         "no such file".to_string()
     } else {
+        let close = scenarios::suggest(arg, builtins.iter().copied())
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
         format!(
-            "no such file, and no built-in scenario of that name (built-ins: {})",
+            "no such file, and no built-in scenario of that name ({close}built-ins: {})",
             builtins.join(", ")
         )
     };
     Err(Failure::input(format!("{arg}: {hint}")))
+}
+
+/// Finds what an `extends` names: `builtin:NAME`, or a path relative to
+/// the directory of the file that wrote it.
+fn resolve(name: &str, from: &str) -> Result<(String, String), String> {
+    if let Some(bare) = name.strip_prefix("builtin:") {
+        return scenarios::compose::builtins_only(bare, from);
+    }
+    let base: PathBuf = if from.starts_with("builtin:") {
+        // A built-in can only extend built-ins.
+        return scenarios::compose::builtins_only(name, from);
+    } else {
+        Path::new(from)
+            .parent()
+            .map_or_else(|| PathBuf::from(name), |dir| dir.join(name))
+    };
+    let text = std::fs::read_to_string(&base).map_err(|e| {
+        let builtin = library::find(name)
+            .map(|_| format!(" (for the built-in scenario, write extends = \"builtin:{name}\")"))
+            .unwrap_or_default();
+        format!("{}: {e}{builtin}", base.display())
+    })?;
+    Ok((base.display().to_string(), text))
 }

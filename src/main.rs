@@ -1,12 +1,22 @@
 //! The `nines` command: thin glue over the library crates. Only this crate
 //! touches arguments, the terminal and the file system.
 
+mod catalog;
+mod check;
 mod cli;
+mod compare;
+mod completions;
 mod fail;
+mod interrupt;
 mod load;
+mod new;
 mod output;
+mod progress;
+mod replay;
 mod run;
+mod schema;
 mod summarize;
+mod sweep;
 mod validate;
 
 use std::process::ExitCode;
@@ -20,10 +30,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
-        other => Err(fail::Failure::input(format!(
-            "`{}` is being built",
-            format!("{other:?}").split('(').next().unwrap_or("").to_lowercase()
-        ))),
+        Command::Compare(args) => compare::compare(args),
+        Command::Replay(args) => replay::replay(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Check(args) => check::check(args),
+        Command::New(args) => new::new(args),
+        Command::Scenarios(command) => catalog::scenarios(command),
+        Command::Schema(args) => schema::schema(args),
+        Command::Completions(args) => completions::completions(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,16 +2,17 @@
 
 use std::io::BufWriter;
 
-use models::replicate::{Horizon, simulate};
+use models::replicate::{Horizon, ReplicationResult, simulate};
 use models::summary::Summary;
 use scenarios::Scenario;
-use sim_core::runner::run_replications;
+use sim_core::runner::{run_replications, run_replications_with};
 use sim_core::time::SimDuration;
 use sim_core::trace::JsonLinesTrace;
 
 use crate::cli::{RunArgs, SimOptions};
 use crate::fail::Failure;
 use crate::output::{Printed, print, write_json};
+use crate::progress::Progress;
 use crate::summarize::run_report;
 
 /// The most replications one run may ask for.
@@ -64,6 +65,64 @@ pub(crate) fn simulate_all(scenario: &Scenario, threads: usize) -> Result<Summar
     Ok(Summary::from_results(&results))
 }
 
+/// The availability one replication measured: the fraction of time up, or
+/// for a request-level run the share of requests served (as
+/// [`Summary::from_results`] counts it).
+pub(crate) fn replication_availability(result: &ReplicationResult) -> f64 {
+    match &result.requests {
+        Some(q) => q.availability(),
+        None => result.measures.availability(),
+    }
+}
+
+/// Runs `run(r)` for replications `0..replications` on `threads` threads
+/// with a progress bar (unless `quiet`; `labels` names the availability
+/// series `availabilities` reads from each result, none for a single run)
+/// and Ctrl-C handling: after a first Ctrl-C no new replication starts, and
+/// the result is the prefix of replications that finished, shorter than
+/// `replications`.
+pub(crate) fn run_interruptible<T, F, A>(
+    replications: u64,
+    threads: usize,
+    labels: Vec<String>,
+    quiet: bool,
+    run: F,
+    availabilities: A,
+) -> Result<Vec<T>, Failure>
+where
+    T: Send,
+    F: Fn(u64) -> T + Sync + Send,
+    A: Fn(&T) -> Vec<f64> + Sync + Send,
+{
+    let stop = crate::interrupt::stop_flag();
+    let progress = Progress::new(replications, labels, quiet);
+    let results = run_replications_with(replications, threads, stop, run, |_, result| {
+        if progress.is_drawn() {
+            progress.observe(&availabilities(result));
+        }
+    })
+    .map_err(|e| Failure::internal(e.to_string()));
+    progress.finish();
+    results
+}
+
+/// What an interrupted run says: how many replications of how many
+/// finished, and that the figures equal a run of that many.
+pub(crate) fn interrupted_note(finished: u64, asked: u64) -> String {
+    format!(
+        "interrupted: {finished} of {asked} replications finished; the results rest on replications 0 to {}, exactly as with --replications {finished}",
+        finished.saturating_sub(1)
+    )
+}
+
+/// The failure of a run interrupted before it had two replications, the
+/// fewest an interval needs.
+pub(crate) fn interrupted_too_early(finished: u64, asked: u64) -> Failure {
+    Failure::interrupted(format!(
+        "interrupted: {finished} of {asked} replications finished, too few for an interval (at least 2 are needed)"
+    ))
+}
+
 /// `nines run`.
 pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let mut scenario = crate::load::load(&args.scenario)?;
@@ -75,11 +134,38 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             scenario.simulation.replications - 1
         )));
     }
-    let summary = simulate_all(&scenario, args.sim.threads)?;
+    let sim = scenario.simulation;
+    let horizon = Horizon::new(sim.horizon, sim.warmup);
+    let results = run_interruptible(
+        sim.replications,
+        args.sim.threads,
+        Vec::new(),
+        args.output.quiet,
+        |r| simulate(&scenario.model, sim.seed, r, horizon, None),
+        |result| vec![replication_availability(result)],
+    )?;
+    let asked = sim.replications;
+    let finished = results.len() as u64;
+    let interrupted = finished < asked;
+    if interrupted && finished < 2 {
+        return Err(interrupted_too_early(finished, asked));
+    }
+    // An interrupted run reports exactly what a run of the finished
+    // replications would.
+    scenario.simulation.replications = finished;
+    let summary = Summary::from_results(&results);
+    drop(results);
     let report = run_report(&scenario, scenario.simulation.seed, &summary)?;
 
     if let Some(path) = &args.trace {
-        write_trace(&scenario, args.trace_replication, path, &summary)?;
+        if interrupted {
+            crate::progress::notice(&format!(
+                "{}: not written, the run was interrupted",
+                path.display()
+            ));
+        } else {
+            write_trace(&scenario, args.trace_replication, path, &summary)?;
+        }
     }
     let json_to_stdout = args.output.json.as_deref() == Some("-");
     if let Some(target) = &args.output.json {
@@ -91,7 +177,12 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         }
     }
     if !args.output.quiet && !json_to_stdout {
-        let mut text = report.to_text();
+        let mut text = String::new();
+        if interrupted {
+            text.push_str(&interrupted_note(finished, asked));
+            text.push('\n');
+        }
+        text.push_str(&report.to_text());
         text.push_str(&format!(
             "reproduce     nines run {} --seed {} --replications {} --horizon {}\n",
             crate::load::command_line(&args.scenario),
@@ -99,7 +190,14 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             scenario.simulation.replications,
             scenario.simulation.horizon
         ));
-        print(&text)?;
+        if let Printed::PipeClosed = print(&text)? {
+            return Ok(());
+        }
+    }
+    if interrupted {
+        return Err(Failure::interrupted(format!(
+            "interrupted: {finished} of {asked} replications finished"
+        )));
     }
     Ok(())
 }

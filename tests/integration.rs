@@ -5,14 +5,26 @@ mod support;
 
 #[path = "integration/cli.rs"]
 mod cli;
+#[path = "integration/compare.rs"]
+mod compare;
+#[path = "integration/compose.rs"]
+mod compose;
 #[path = "integration/determinism.rs"]
 mod determinism;
 #[path = "integration/errors.rs"]
 mod errors;
+#[path = "integration/everyday.rs"]
+mod everyday;
 #[path = "integration/faults.rs"]
 mod faults;
+#[path = "integration/help.rs"]
+mod help;
+#[path = "integration/interrupt.rs"]
+mod interrupt;
 #[path = "integration/rankings.rs"]
 mod rankings;
+#[path = "integration/replay.rs"]
+mod replay;
 #[path = "integration/requests.rs"]
 mod requests;
 #[path = "integration/streams.rs"]

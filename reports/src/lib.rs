@@ -5,8 +5,13 @@
 //! crate knows nothing of the engine or the models: the binary fills these
 //! types from what the models measured.
 
+pub mod compare;
+pub mod replay;
 pub mod run;
 pub mod validation;
+
+pub use compare::{CompareReport, Difference, PairedDifference};
+pub use replay::ReplayReport;
 
 pub use run::{
     Attribution, Availability, Cost, DataLoss, ErrorShare, Interval, Latency, OutageBin,

@@ -276,7 +276,7 @@ pub struct RunReport {
     pub replication_downtime_minutes_per_year: Vec<f64>,
 }
 
-fn percent(x: f64) -> String {
+pub(crate) fn percent(x: f64) -> String {
     format!("{:.5}%", 100.0 * x)
 }
 
@@ -563,7 +563,7 @@ impl RunReport {
 }
 
 /// Prints a number without a needless fraction (8760 rather than 8760.0).
-fn fmt_num(x: f64) -> String {
+pub(crate) fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {
@@ -572,7 +572,7 @@ fn fmt_num(x: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn sample() -> RunReport {

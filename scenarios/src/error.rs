@@ -7,6 +7,10 @@ use std::ops::Range;
 /// One problem found in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The file the problem is in, when it is not the error's own file (a
+    /// base scenario named by `extends`, or a value set on the command
+    /// line).
+    pub origin: Option<String>,
     /// 1-based line of the problem, if it has a place in the file.
     pub line: Option<usize>,
     /// 1-based column (in characters) of the problem.
@@ -31,6 +35,7 @@ impl Diagnostic {
     ) -> Self {
         let Some(span) = span else {
             return Diagnostic {
+                origin: None,
                 line: None,
                 column: None,
                 key,
@@ -52,6 +57,7 @@ impl Diagnostic {
         let end = span.end.clamp(start, line_end);
         let width = source[start..end].chars().count().max(1);
         Diagnostic {
+            origin: None,
             line: Some(line),
             column: Some(column),
             key,
@@ -89,7 +95,7 @@ impl fmt::Display for ScenarioError {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{}", self.origin)?;
+            write!(f, "{}", d.origin.as_deref().unwrap_or(&self.origin))?;
             if let (Some(line), Some(column)) = (d.line, d.column) {
                 write!(f, ":{line}:{column}")?;
             }

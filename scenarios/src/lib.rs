@@ -79,9 +79,12 @@
 
 mod build;
 mod check;
+pub mod compose;
 pub mod error;
 mod file;
 pub mod library;
+pub mod schema;
+pub mod sweep;
 mod system_build;
 mod system_file;
 mod traffic;
@@ -129,7 +132,24 @@ pub struct Scenario {
 /// there). A file with `[[component]]` tables, or a single `[service]`
 /// table, is a k-of-n scenario; any other file is an infrastructure system
 /// (`[[region]]`, `[[zone]]`, `[[service]]`, `[[fault]]`, ...).
+///
+/// A file that `extends` another, defines `[template.NAME]` tables or
+/// declares a `[sweep]` is composed first ([`compose`]); only built-in
+/// scenarios can be extended here (the command line resolves files). The
+/// base scenario of a sweep is built.
 pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    let table: toml::Table = from_toml(source, origin)?;
+    if table.contains_key("extends")
+        || table.contains_key("template")
+        || table.contains_key("sweep")
+    {
+        return compose::Composed::new(source, origin, &compose::builtins_only)?.build();
+    }
+    parse_single(source, origin)
+}
+
+/// Parses one self-contained scenario text (no composition keys).
+pub(crate) fn parse_single(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     let table: toml::Table = from_toml(source, origin)?;
     let is_kofn =
         table.contains_key("component") || table.get("service").is_some_and(toml::Value::is_table);
@@ -144,6 +164,12 @@ pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
         let file: system_file::SystemFile = from_toml(source, origin)?;
         system_build::build(file, source, origin)
     }
+}
+
+/// The name among `names` closest to `name`, if one is close enough to be
+/// a likely typo.
+pub fn suggest<'n>(name: &str, names: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    system_build::suggestion(name, names)
 }
 
 /// Deserializes `source`, turning a TOML or serde error into a located
@@ -264,9 +290,20 @@ fn toml_message(raw: &str) -> String {
         .replace("expected a string", "expected a quoted string");
     if msg.starts_with("missing field") {
         format!("{msg}; add it, it is required")
+    } else if let Some(hint) = unknown_field_hint(&msg) {
+        format!("{msg}; did you mean `{hint}`?")
     } else {
         msg
     }
+}
+
+/// For serde's "unknown field `x`, expected `a` or `b`" (or "expected one
+/// of `a`, `b`, ..."): the expected name closest to `x`, if close.
+fn unknown_field_hint(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    suggest(field, names.into_iter()).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -400,6 +437,14 @@ while_down = "suspend"
                         let base = whole.expect("a fragment before any whole example");
                         let text = format!("{base}\n{body}");
                         parse(&text, doc).unwrap_or_else(|e| panic!("{e}\n{body}"));
+                        // Every point of a documented sweep builds too.
+                        let c = compose::Composed::new(&text, doc, &compose::builtins_only)
+                            .unwrap_or_else(|e| panic!("{e}"));
+                        for point in c.sweep().map(|s| s.points()).unwrap_or_default() {
+                            c.at_point(&point)
+                                .and_then(|p| p.build())
+                                .unwrap_or_else(|e| panic!("{e}\n{body}"));
+                        }
                     }
                     other => panic!("{doc}: unknown block kind `toml {other}`"),
                 }

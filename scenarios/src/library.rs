@@ -9,6 +9,13 @@ pub struct Builtin {
     pub source: &'static str,
 }
 
+impl Builtin {
+    /// The one line on what it models: its `[scenario] description`.
+    pub fn description(&self) -> Result<String, crate::ScenarioError> {
+        crate::parse(self.source, &format!("builtin:{}", self.name)).map(|s| s.description)
+    }
+}
+
 /// Every built-in scenario, in alphabetical order.
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
@@ -112,6 +119,10 @@ mod tests {
             assert_eq!(scenario.name, b.name, "the file's [scenario] name");
         }
         assert!(find("multi-az").is_some());
+        for b in BUILTINS {
+            let d = b.description().unwrap_or_else(|e| panic!("{e}"));
+            assert!(!d.is_empty() && !d.contains('\n'), "{}: {d:?}", b.name);
+        }
         assert!(find("no-such-scenario").is_none());
     }
 }

@@ -10,7 +10,7 @@
 
 mod faults;
 mod load;
-mod names;
+pub(crate) mod names;
 mod occurrence;
 mod placement;
 mod repair;
@@ -26,6 +26,7 @@ use models::system::spec::{
     ServiceSpec, SystemSpec, UpRule, ZoneSpec,
 };
 
+pub(crate) use self::names::suggestion;
 use self::topology::Kind;
 use crate::Scenario;
 use crate::check::Checker;
@@ -185,6 +186,9 @@ pub(crate) fn build(
             ),
         ));
     }
+    if let Some(d) = unreachable_entry(&spec, &file, source) {
+        return Err(ScenarioError::single(origin, d));
+    }
     Ok(Scenario {
         name,
         description: file.scenario.description.trim().to_string(),
@@ -192,6 +196,33 @@ pub(crate) fn build(
         simulation,
         model: ModelSpec::System(Box::new(spec)),
     })
+}
+
+/// A diagnostic when the entry point is down with nothing failed: a
+/// service it needs cannot be reached from where clients enter (regions
+/// with no link between them, say), so every run would be all downtime.
+fn unreachable_entry(spec: &SystemSpec, file: &SystemFile, source: &str) -> Option<Diagnostic> {
+    use models::system::health::{Counters, Evaluator};
+    let eval = Evaluator::new(spec);
+    let status = eval.evaluate(spec, &Counters::new(spec));
+    if status.entry_up {
+        return None;
+    }
+    let down: Vec<String> = (0..spec.services.len())
+        .filter(|&s| eval.in_closure(s) && !status.service_up[s])
+        .map(|s| format!("`{}`", spec.services[s].name))
+        .collect();
+    let entry = file.entry.as_ref()?;
+    Some(Diagnostic::at(
+        source,
+        Some(entry.from.span()),
+        Some("entry.from".into()),
+        format!(
+            "with nothing failed, the entry point is already down: {} cannot be reached from `{}` or cannot serve; expected a [[link]] joining their regions, `from` in a zone that reaches them, or enough instances",
+            down.join(", "),
+            entry.from.get_ref().trim()
+        ),
+    ))
 }
 
 #[cfg(test)]

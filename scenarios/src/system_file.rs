@@ -5,199 +5,409 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_spanned::Spanned;
 
 use crate::file::{ScenarioMeta, SimulationFile};
+use crate::schema::{Distribution, Duration, FaultKind, Placement, ReplicationMode};
 
 /// A whole infrastructure-system scenario file.
 ///
 /// Lists default to empty and `[entry]` is optional here so that the
-/// builder can report every missing part at once, not only the first.
-#[derive(Debug, Deserialize)]
+/// builder can report every missing part at once, not only the first; the
+/// schema, for editors, requires them.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    rename = "SystemScenario",
+    description = "An infrastructure system: regions, zones, racks and hosts, links, services placed on the hosts, where users enter, and the faults the system lives with.",
+    extend("required" = ["scenario", "region", "zone", "service", "entry"])
+)]
 pub(crate) struct SystemFile {
+    /// What the scenario is: its name and a one-line description.
     pub(crate) scenario: ScenarioMeta,
+    /// How to run it: horizon, warm-up, replications and seed.
     #[serde(default)]
     pub(crate) simulation: SimulationFile,
+    /// The regions, the widest failure domains; one or more.
     #[serde(rename = "region", default)]
+    #[schemars(length(min = 1))]
     pub(crate) regions: Vec<RegionFile>,
+    /// The zones, each in a region, with their racks of hosts; one or more.
     #[serde(rename = "zone", default)]
+    #[schemars(length(min = 1))]
     pub(crate) zones: Vec<ZoneFile>,
+    /// Network links joining zones or regions beyond a region's own
+    /// network.
     #[serde(rename = "link", default)]
     pub(crate) links: Vec<LinkFile>,
+    /// The services, placed on hosts in the order of the file; one or more.
     #[serde(rename = "service", default)]
+    #[schemars(length(min = 1))]
     pub(crate) services: Vec<ServiceFile>,
+    /// Where users reach the system: the user-facing service and where
+    /// their traffic enters.
     pub(crate) entry: Option<EntryFile>,
+    /// What a minute of user-facing downtime costs.
     pub(crate) cost: Option<CostFile>,
+    /// Teams of repair crews that faults' repairs queue for.
     #[serde(rename = "team", default)]
     pub(crate) teams: Vec<TeamFile>,
+    /// The fault processes: what fails, when, and how it is repaired.
     #[serde(rename = "fault", default)]
     pub(crate) faults: Vec<FaultFile>,
+    /// How the offered load varies over a period; absent: constant.
+    #[schemars(with = "Option<LoadFile>")]
     pub(crate) load: Option<Spanned<LoadFile>>,
 }
 
 /// `[load]`: how the offered load varies over a period.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Load")]
 pub(crate) struct LoadFile {
+    /// The length of one cycle; the curve repeats from the start of the run.
+    #[schemars(with = "Duration")]
     pub(crate) period: Spanned<String>,
+    /// The steps of the curve, the first at "0s", then increasing, all
+    /// inside the period.
+    #[schemars(with = "Vec<LoadStepFile>")]
     pub(crate) curve: Spanned<Vec<Spanned<LoadStepFile>>>,
 }
 
 /// One step of `[load].curve`: from `at` into the period, `factor` times
 /// the usual load.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "LoadStep")]
 pub(crate) struct LoadStepFile {
+    /// Where the step starts, from the start of the period.
+    #[schemars(with = "Duration")]
     pub(crate) at: Spanned<String>,
+    /// The load from then until the next step, as a multiple (0 or more)
+    /// of every capacity service's `load_rps`.
+    #[schemars(with = "f64")]
     pub(crate) factor: Spanned<f64>,
 }
 
 /// `[[region]]`: a region, the widest failure domain.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Region")]
 pub(crate) struct RegionFile {
+    /// The region's name.
+    #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
 }
 
 /// `[[zone]]`: a zone of a region, with its racks of hosts.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Zone")]
 pub(crate) struct ZoneFile {
+    /// The zone's name; its racks are `NAME-r1`, `NAME-r2`, ... and their
+    /// hosts `NAME-r1-h1`, `NAME-r1-h2`, ...
+    #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
+    /// The region it belongs to.
+    #[schemars(with = "String")]
     pub(crate) region: Spanned<String>,
+    /// How many racks, 1 to 1,000 (default 1).
+    #[schemars(with = "Option<i64>")]
     pub(crate) racks: Option<Spanned<i64>>,
+    /// How many hosts in each rack, 1 to 1,000 (default 1).
+    #[schemars(with = "Option<i64>")]
     pub(crate) hosts_per_rack: Option<Spanned<i64>>,
 }
 
 /// `[[link]]`: a network link between two zones or regions.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Link")]
 pub(crate) struct LinkFile {
+    /// The link's name.
+    #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
+    /// The two zones or regions it joins.
+    #[schemars(with = "Vec<String>", length(equal = 2))]
     pub(crate) between: Spanned<Vec<Spanned<String>>>,
 }
 
 /// `[[service]]`: a service, its placement, up rule, dependencies and cost.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Service")]
 pub(crate) struct ServiceFile {
+    /// The service's name; its instances are `NAME-1`, `NAME-2`, ...
+    #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
+    /// How many instances, 1 to 10,000; required unless `hosts` is given.
+    #[schemars(with = "Option<i64>")]
     pub(crate) instances: Option<Spanned<i64>>,
+    /// How instances are placed on hosts (default "spread").
+    #[schemars(with = "Option<Placement>")]
     pub(crate) placement: Option<Spanned<String>>,
+    /// The most instances of this service on one host, 1 or more (default
+    /// 1).
+    #[schemars(with = "Option<i64>")]
     pub(crate) per_host: Option<Spanned<i64>>,
+    /// Zones or regions placement may use (a region stands for its zones);
+    /// default: every zone.
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) zones: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Explicit placement instead: one instance on each listed host, in
+    /// order (list a host twice for two).
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) hosts: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Up rule: up while at least this many instances are healthy and
+    /// reachable.
+    #[schemars(with = "Option<i64>")]
     pub(crate) min_healthy: Option<Spanned<i64>>,
+    /// Up rule, with `load_rps`: requests per second one instance serves.
+    #[schemars(with = "Option<f64>")]
     pub(crate) capacity_rps: Option<Spanned<f64>>,
+    /// Up rule, with `capacity_rps`: requests per second offered; up while
+    /// the healthy, reachable capacity covers it.
+    #[schemars(with = "Option<f64>")]
     pub(crate) load_rps: Option<Spanned<f64>>,
+    /// Up rule of a replicated store: the write and read quorums.
+    #[schemars(with = "Option<QuorumFile>")]
     pub(crate) quorum: Option<Spanned<QuorumFile>>,
+    /// Services it cannot work without: an instance serves nothing while
+    /// one of them is down or unreachable from its zone.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) hard_dependencies: Vec<Spanned<String>>,
+    /// Services it can work without, degraded: reported as degraded time,
+    /// not downtime.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) soft_dependencies: Vec<Spanned<String>>,
+    /// The cost of one instance (default 0).
+    #[schemars(with = "Option<Amount>")]
     pub(crate) cost_per_hour: Option<Spanned<Amount>>,
+    /// Active-passive operation: one instance serves, the others stand by;
+    /// absent: active-active.
+    #[schemars(with = "Option<FailoverFile>")]
     pub(crate) failover: Option<Spanned<FailoverFile>>,
+    /// The writes it stores, how they reach the standbys, and its backups;
+    /// absent: stateless.
+    #[schemars(with = "Option<DataFile>")]
     pub(crate) data: Option<Spanned<DataFile>>,
+    /// The load balancer's health checks of its instances; absent: the
+    /// balancer knows at once which instances are healthy.
+    #[schemars(with = "Option<HealthCheckFile>")]
     pub(crate) health_check: Option<Spanned<HealthCheckFile>>,
 }
 
 /// `quorum`: a replicated store's write and read quorums.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Quorum")]
 pub(crate) struct QuorumFile {
+    /// Replicas a write needs (W), 1 to the number of instances.
+    #[schemars(with = "i64")]
     pub(crate) write: Spanned<i64>,
+    /// Replicas a read needs (R), 1 to the number of instances.
+    #[schemars(with = "i64")]
     pub(crate) read: Spanned<i64>,
 }
 
 /// `health_check`: how the load balancer checks the instances.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "HealthCheck")]
 pub(crate) struct HealthCheckFile {
+    /// Time between checks.
+    #[schemars(with = "Duration")]
     pub(crate) interval: Spanned<String>,
+    /// Failed checks in a row that take an instance out of rotation, 1 to
+    /// 1000 (default 3).
+    #[schemars(with = "Option<i64>")]
     pub(crate) unhealthy_threshold: Option<Spanned<i64>>,
+    /// Passed checks in a row that put it back, 1 to 1000 (default 2).
+    #[schemars(with = "Option<i64>")]
     pub(crate) healthy_threshold: Option<Spanned<i64>>,
 }
 
 /// `data`: what a stateful service stores and how it is protected.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Data")]
 pub(crate) struct DataFile {
+    /// Acknowledged writes per second, 0 or more.
+    #[schemars(with = "f64")]
     pub(crate) writes_per_s: Spanned<f64>,
+    /// How acknowledged writes reach the standbys (default "none");
+    /// anything but "none" needs `failover`.
+    #[schemars(with = "Option<ReplicationMode>")]
     pub(crate) replication: Option<Spanned<String>>,
+    /// With "async" replication only: time from acknowledging a write to
+    /// the standby having it.
+    #[schemars(with = "Option<Distribution>")]
     pub(crate) lag: Option<Spanned<String>>,
+    /// With "batch" replication only: time between shipped batches,
+    /// counted from the start.
+    #[schemars(with = "Option<Duration>")]
     pub(crate) ship_every: Option<Spanned<String>>,
+    /// Time between backups, counted from the start; absent: no backups.
+    #[schemars(with = "Option<Duration>")]
     pub(crate) backup_every: Option<Spanned<String>>,
 }
 
 /// `failover`: active-passive operation of a service.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Failover")]
 pub(crate) struct FailoverFile {
+    /// Time an automatic failover takes: noticing the active instance is
+    /// gone and promoting a standby.
+    #[schemars(with = "Distribution")]
     pub(crate) duration: Spanned<String>,
+    /// The probability that a failover is automatic (default 1).
+    #[schemars(with = "Option<Fraction>")]
     pub(crate) coverage: Option<Spanned<Fraction>>,
+    /// Time to recover by hand when the automatic failover does not happen;
+    /// required when `coverage` is below 1.
+    #[schemars(with = "Option<Distribution>")]
     pub(crate) manual: Option<Spanned<String>>,
+    /// What each standby costs (default: the service's `cost_per_hour`).
+    #[schemars(with = "Option<Amount>")]
     pub(crate) standby_cost_per_hour: Option<Spanned<Amount>>,
+    /// Whether a promotion fences the old active instance (default true);
+    /// without fencing, a partition can make two primaries (split brain).
     #[serde(default)]
     pub(crate) fencing: Option<bool>,
+    /// The downtime of a planned switchover back to the first instance
+    /// once it is healthy again; absent: no failback.
+    #[schemars(with = "Option<Distribution>")]
     pub(crate) failback: Option<Spanned<String>>,
+    /// The heartbeats the standbys watch the active instance by; absent:
+    /// only a partition or a broken link makes a standby suspect it.
+    #[schemars(with = "Option<HeartbeatFile>")]
     pub(crate) heartbeat: Option<Spanned<HeartbeatFile>>,
 }
 
 /// `failover.heartbeat`: how the standbys watch the active instance.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Heartbeat")]
 pub(crate) struct HeartbeatFile {
+    /// Time between heartbeats.
+    #[schemars(with = "Duration")]
     pub(crate) interval: Spanned<String>,
+    /// Silence after which a standby suspects the active instance, at
+    /// least one interval.
+    #[schemars(with = "Duration")]
     pub(crate) timeout: Spanned<String>,
 }
 
 /// `[entry]`: where users reach the system.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Entry")]
 pub(crate) struct EntryFile {
+    /// The user-facing service.
+    #[schemars(with = "String")]
     pub(crate) service: Spanned<String>,
+    /// The zone or region where users' traffic enters.
+    #[schemars(with = "String")]
     pub(crate) from: Spanned<String>,
 }
 
 /// `[cost]`: what downtime costs.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Cost")]
 pub(crate) struct CostFile {
+    /// What a minute of user-facing downtime costs (lost revenue, SLA
+    /// credits), 0 or more (default 0).
+    #[schemars(with = "Option<f64>")]
     pub(crate) downtime_per_minute: Option<Spanned<f64>>,
 }
 
 /// `[[team]]`: a team of repair crews.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Team")]
 pub(crate) struct TeamFile {
+    /// The team's name.
+    #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
+    /// How many repairs it can run at once, 1 to 10,000.
+    #[schemars(with = "i64")]
     pub(crate) crews: Spanned<i64>,
 }
 
 /// `[[fault]]`: a fault process. Which keys apply depends on `kind`; the
 /// builder reports the ones that do not.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Fault")]
 pub(crate) struct FaultFile {
+    /// Unique among faults, it keys the fault's random streams; default:
+    /// the kind, so two faults of one kind need names.
+    #[schemars(with = "Option<String>")]
     pub(crate) name: Option<Spanned<String>>,
+    /// What kind of fault.
+    #[schemars(with = "FaultKind")]
     pub(crate) kind: Spanned<String>,
+    /// What it hits: "all", one name or a list of names (hosts, racks,
+    /// zones, regions or links, by kind); a wider failure domain stands for
+    /// what is inside it.
+    #[schemars(with = "Option<Names>")]
     pub(crate) targets: Option<Spanned<Names>>,
+    /// The service it hits (bad-deploy, misconfiguration, crash-bug,
+    /// data-deletion), or whose hosts it hits (host faults).
+    #[schemars(with = "Option<String>")]
     pub(crate) service: Option<Spanned<String>>,
+    /// misconfiguration: the zones it takes down, each on its own.
+    #[schemars(with = "Option<Names>")]
     pub(crate) zones: Option<Spanned<Names>>,
+    /// partition: the two groups of zones (or regions) that cannot reach
+    /// each other.
+    #[schemars(with = "Option<Vec<Names>>", length(equal = 2))]
     pub(crate) between: Option<Spanned<Vec<Spanned<Names>>>>,
+    /// bad-deploy: instances the bad release reaches in each batch.
+    #[schemars(with = "Option<i64>")]
     pub(crate) batch_size: Option<Spanned<i64>>,
+    /// bad-deploy: time between batches.
+    #[schemars(with = "Option<Duration>")]
     pub(crate) batch_interval: Option<Spanned<String>>,
+    /// Random occurrences: the time from the start, or from the end of one
+    /// occurrence, to the next. Give `every` or `at`.
+    #[schemars(with = "Option<Distribution>")]
     pub(crate) every: Option<Spanned<String>>,
+    /// Scheduled occurrences instead: the first, at this time from the
+    /// start.
+    #[schemars(with = "Option<Duration>")]
     pub(crate) at: Option<Spanned<String>>,
+    /// With `at`: the period between scheduled occurrences.
+    #[schemars(with = "Option<Duration>")]
     pub(crate) repeat: Option<Spanned<String>>,
+    /// With `at`: the i-th target is hit i times this later (rolling
+    /// maintenance); default "0s".
+    #[schemars(with = "Option<Duration>")]
     pub(crate) stagger: Option<Spanned<String>>,
+    /// Time the repair takes (restart, replacement, rollback, restore; for
+    /// maintenance, the window's length); required.
+    #[schemars(with = "Option<Distribution>", required)]
     pub(crate) repair: Option<Spanned<String>>,
+    /// Time until someone notices and starts the repair; default: at once.
+    #[schemars(with = "Option<Distribution>")]
     pub(crate) detection: Option<Spanned<String>>,
+    /// The team whose crews do the repair; default: no crew needed.
+    #[schemars(with = "Option<String>")]
     pub(crate) team: Option<Spanned<String>>,
+    /// gray-failure and degraded-link: the share of affected requests that
+    /// fail, more than 0 and at most 1.
+    #[schemars(with = "Option<Fraction>")]
     pub(crate) error_fraction: Option<Spanned<Fraction>>,
+    /// traffic-spike: the load while it lasts, as a multiple (above 1) of
+    /// the usual load.
+    #[schemars(with = "Option<f64>")]
     pub(crate) factor: Option<Spanned<f64>>,
 }
 
@@ -314,5 +524,56 @@ impl<'de> Deserialize<'de> for Amount {
             }
         }
         deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+impl JsonSchema for Fraction {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Fraction".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A share: a number from 0 to 1 such as 0.05, or a percentage string such as \"5%\".",
+            "anyOf": [
+                { "type": "number", "minimum": 0, "maximum": 1 },
+                { "type": "string", "pattern": "%\\s*$" }
+            ],
+            "examples": [0.95, "5%"]
+        })
+    }
+}
+
+impl JsonSchema for Names {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Names".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "One name (\"east-a\", or \"all\" for every target of the kind) or a list of names.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" } }
+            ],
+            "examples": ["all", ["east-a", "east-b-r1"]]
+        })
+    }
+}
+
+impl JsonSchema for Amount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An amount of money per unit of time: a plain number, per hour, or a string \"amount/duration\" such as \"0.12/h\", \"2.88/d\" or \"90/30d\".",
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                { "type": "string" }
+            ],
+            "examples": [0.12, "0.12/h", "90/30d"]
+        })
     }
 }

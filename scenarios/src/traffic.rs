@@ -11,6 +11,7 @@ use models::request::{
     InstanceSpec, RatePoint, RequestSpec, RetryBudget, RetryPolicy,
 };
 use models::spec::ModelSpec;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 use sim_core::time::SimDuration;
@@ -19,125 +20,217 @@ use crate::Scenario;
 use crate::check::Checker;
 use crate::error::ScenarioError;
 use crate::file::{ScenarioMeta, SimulationFile};
+use crate::schema::{DispatchPolicy, Distribution, Duration};
 
-/// A request-level scenario file.
-#[derive(Debug, Deserialize)]
+/// A request-level scenario: a pool behind a load balancer, simulated
+/// request by request.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "RequestScenario")]
 pub(crate) struct TrafficScenarioFile {
+    /// What the scenario is: its name and a one-line description.
     scenario: ScenarioMeta,
+    /// How to run it: horizon (minutes or hours here), warm-up,
+    /// replications and seed.
     #[serde(default)]
     simulation: SimulationFile,
+    /// How requests arrive.
     traffic: TrafficFile,
+    /// The instances behind the load balancer.
     pool: PoolFile,
+    /// What clients do about slow or failed requests: deadline, timeout,
+    /// retries, circuit breaker, fallback.
     #[serde(default)]
     client: ClientFile,
+    /// A downstream service the instances call while serving, with faults
+    /// of its own.
     #[serde(default)]
     dependency: Option<DependencyFile>,
 }
 
 /// `[traffic]`: how requests arrive.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Traffic")]
 struct TrafficFile {
+    /// A steady Poisson stream of this many requests per second.
+    #[schemars(with = "Option<f64>")]
     rate_per_s: Option<Spanned<f64>>,
+    /// Instead of `rate_per_s`: a piecewise-constant rate, each step from
+    /// its `at` to the next; the first at "0s".
+    #[schemars(with = "Option<Vec<CurvePoint>>")]
     curve: Option<Spanned<Vec<CurvePoint>>>,
+    /// Required with `curve`: the curve repeats with this period.
+    #[schemars(with = "Option<Duration>")]
     period: Option<Spanned<String>>,
 }
 
 /// One step of a rate curve.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "RateStep")]
 struct CurvePoint {
+    /// Where the step starts, from the start of the period.
+    #[schemars(with = "Duration")]
     at: Spanned<String>,
+    /// Requests per second from then until the next step, 0 or more.
+    #[schemars(with = "f64")]
     rate_per_s: Spanned<f64>,
 }
 
 /// `[pool]`: the instances behind the load balancer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Pool")]
 struct PoolFile {
+    /// Instances behind the balancer, 1 to 100,000, named `instance-1`, ...
+    #[schemars(with = "i64")]
     instances: Spanned<i64>,
+    /// Requests one instance serves at once (default 1).
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     concurrency: Option<Spanned<i64>>,
+    /// Time to serve one request.
+    #[schemars(with = "Distribution")]
     service: Spanned<String>,
+    /// How the balancer picks an instance for each attempt.
+    #[schemars(with = "DispatchPolicy")]
     dispatch: Spanned<String>,
+    /// With "consistent-hashing": points per instance on the ring (default
+    /// 100).
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     virtual_nodes: Option<Spanned<i64>>,
+    /// Requests an instance queues before refusing more (`overload`);
+    /// absent: no limit.
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     queue_limit: Option<Spanned<i64>>,
     /// Time between an instance's failures (it then fails its in-flight
-    /// requests and takes no traffic until repaired).
+    /// requests and takes no traffic until repaired); give `repair` too.
     #[serde(default)]
+    #[schemars(with = "Option<Distribution>")]
     failure: Option<Spanned<String>>,
-    /// Time a failed instance takes to come back.
+    /// Time a failed instance takes to come back; give `failure` too.
     #[serde(default)]
+    #[schemars(with = "Option<Distribution>")]
     repair: Option<Spanned<String>>,
-    /// How the balancer checks the instances.
+    /// How the balancer checks the instances; absent: it knows at once.
     #[serde(default)]
+    #[schemars(with = "Option<HealthCheckFile>")]
     health_check: Option<Spanned<HealthCheckFile>>,
 }
 
 /// `health_check`: the balancer's checks of the instances.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PoolHealthCheck")]
 struct HealthCheckFile {
+    /// Time between two checks of an instance.
+    #[schemars(with = "Duration")]
     interval: Spanned<String>,
+    /// Failed checks in a row that take an instance out (default 3).
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     unhealthy_threshold: Option<Spanned<i64>>,
+    /// Passed checks in a row that put it back (default 2).
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     healthy_threshold: Option<Spanned<i64>>,
 }
 
 /// `[client]`: deadlines, timeouts, retries, circuit breaker.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Client")]
 struct ClientFile {
+    /// A request served later than this counts as failed (`deadline`).
+    #[schemars(with = "Option<Duration>")]
     deadline: Option<Spanned<String>>,
+    /// The client gives up on an attempt after this (`timeout`); the
+    /// attempt is still served, wasting the server's time.
+    #[schemars(with = "Option<Duration>")]
     timeout: Option<Spanned<String>>,
+    /// How failed attempts are tried again.
+    #[schemars(with = "Option<RetriesFile>")]
     retries: Option<Spanned<RetriesFile>>,
+    /// A circuit breaker in front of the pool.
+    #[schemars(with = "Option<BreakerFile>")]
     breaker: Option<Spanned<BreakerFile>>,
     /// Degraded answers instead of breaker rejections and soft-dependency
-    /// errors.
+    /// errors (default false).
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     fallback: Option<Spanned<bool>>,
 }
 
 /// `[dependency]`: a downstream service the instances call, with faults of
 /// its own.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Dependency")]
 struct DependencyFile {
+    /// The dependency's name, different from the scenario's and the
+    /// instances'.
+    #[schemars(with = "String")]
     name: Spanned<String>,
     /// Time between the dependency's failures.
+    #[schemars(with = "Distribution")]
     failure: Spanned<String>,
     /// Time it takes to come back.
+    #[schemars(with = "Distribution")]
     repair: Spanned<String>,
-    /// Whether the instances can answer without it (degraded).
+    /// Whether the instances can answer without it, degraded (default
+    /// false); needs `[client] fallback = true`.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     soft: Option<Spanned<bool>>,
 }
 
 /// `retries`: how failed attempts are tried again.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Retries")]
 struct RetriesFile {
+    /// Attempts per request, the first included, 1 to 100 (1 means no
+    /// retry).
+    #[schemars(with = "i64")]
     max_attempts: Spanned<i64>,
+    /// The first backoff, doubling with each retry up to `backoff_max`.
+    #[schemars(with = "Duration")]
     backoff: Spanned<String>,
+    /// The longest backoff (default 32 times `backoff`).
+    #[schemars(with = "Option<Duration>")]
     backoff_max: Option<Spanned<String>>,
+    /// The share of each backoff drawn at random, 0 to 1 (default 0).
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     jitter: Option<Spanned<f64>>,
+    /// Retries at most this share of first attempts, token-bucket style;
+    /// absent: no budget.
+    #[schemars(with = "Option<f64>")]
     budget: Option<Spanned<f64>>,
+    /// The budget's bucket size, in retries (default 10).
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     budget_burst: Option<Spanned<f64>>,
 }
 
 /// `breaker`: a circuit breaker in front of the pool.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Breaker")]
 struct BreakerFile {
+    /// Consecutive failed attempts that open the breaker.
+    #[schemars(with = "i64")]
     failure_threshold: Spanned<i64>,
+    /// How long it stays open before probing.
+    #[schemars(with = "Duration")]
     open_for: Spanned<String>,
+    /// Trial requests let through while half-open, which decide whether it
+    /// closes (default 1).
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     half_open_probes: Option<Spanned<i64>>,
 }
 

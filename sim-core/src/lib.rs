@@ -75,7 +75,9 @@
 //! ```
 //!
 //! Replications run in parallel with [`runner::run_replications`], which
-//! returns results in replication order whatever the thread count.
+//! returns results in replication order whatever the thread count;
+//! [`runner::run_replications_with`] also reports each replication as it
+//! finishes and can be stopped, keeping the prefix of finished replications.
 
 pub mod dist;
 pub mod engine;

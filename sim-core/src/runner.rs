@@ -5,6 +5,15 @@
 //! [`crate::rng`]), so what it computes does not depend on which thread
 //! runs it or when. Results come back as a `Vec` indexed by replication, so
 //! whatever is merged from them is identical for any thread count.
+//!
+//! [`run_replications_with`] adds what a long interactive run needs: an
+//! observer called as each replication finishes (for a progress bar), and a
+//! stop flag (for Ctrl-C). Neither can change a result: the observer only
+//! reads, and a stopped run returns the longest prefix `0..k` of
+//! replications that all finished, which is exactly what a run of `k`
+//! replications would have returned.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -43,6 +52,65 @@ where
     Ok(pool.install(|| (0..replications).into_par_iter().map(&run).collect()))
 }
 
+/// Runs `run(r)` for replications `0..replications` like
+/// [`run_replications`], calling `observer(r, &result)` as each one
+/// finishes, and starting no new replication once `stop` is set.
+///
+/// Replications are started in increasing order, one at a time by whichever
+/// worker is free, so the ones that finished before a stop form a prefix.
+/// The observer runs on the worker that ran the replication, in order of
+/// completion (which varies from run to run): it must only watch. The
+/// result is the longest prefix `0..k` of replications that all finished,
+/// in replication order; `k` is `replications` unless `stop` was set before
+/// the last replication started. Replications already running when `stop`
+/// is set run to the end.
+pub fn run_replications_with<T, F, O>(
+    replications: u64,
+    threads: usize,
+    stop: &AtomicBool,
+    run: F,
+    observer: O,
+) -> Result<Vec<T>, RunnerError>
+where
+    T: Send,
+    F: Fn(u64) -> T + Sync + Send,
+    O: Fn(u64, &T) + Sync + Send,
+{
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|source| RunnerError::ThreadPool { threads, source })?;
+    let next = AtomicU64::new(0);
+    let per_worker: Vec<Vec<(u64, T)>> = pool.broadcast(|_| {
+        let mut done = Vec::new();
+        // Each pass takes the next replication, so the loop runs at most
+        // `replications` times over all workers.
+        while !stop.load(Ordering::SeqCst) {
+            let r = next.fetch_add(1, Ordering::SeqCst);
+            if r >= replications {
+                break;
+            }
+            let result = run(r);
+            observer(r, &result);
+            done.push((r, result));
+        }
+        done
+    });
+    Ok(finished_prefix(per_worker.into_iter().flatten().collect()))
+}
+
+/// The results of replications `0..k`, in order, for the largest `k` such
+/// that every one of them is in `done` (a list of `(replication, result)`
+/// pairs in any order, each replication at most once).
+fn finished_prefix<T>(mut done: Vec<(u64, T)>) -> Vec<T> {
+    done.sort_unstable_by_key(|&(r, _)| r);
+    done.into_iter()
+        .enumerate()
+        .take_while(|&(i, (r, _))| i as u64 == r)
+        .map(|(_, (_, result))| result)
+        .collect()
+}
+
 /// Combines per-replication trace hashes, in replication order, into the
 /// trace hash of the whole run.
 pub fn combine_trace_hashes(hashes: impl IntoIterator<Item = u64>) -> u64 {
@@ -66,6 +134,73 @@ mod tests {
         assert_eq!(one, two);
         assert_eq!(one, four);
         assert_eq!(one[7], 49);
+    }
+
+    #[test]
+    fn observed_runs_match_plain_runs_for_any_thread_count() {
+        let stop = AtomicBool::new(false);
+        let plain = run_replications(200, 1, |r| r * 3 + 1).unwrap();
+        for threads in [1, 2, 4] {
+            let seen = std::sync::Mutex::new(Vec::new());
+            let observed = run_replications_with(
+                200,
+                threads,
+                &stop,
+                |r| r * 3 + 1,
+                |r, &x| {
+                    assert_eq!(x, r * 3 + 1);
+                    seen.lock().unwrap().push(r);
+                },
+            )
+            .unwrap();
+            assert_eq!(observed, plain);
+            let mut seen = seen.into_inner().unwrap();
+            seen.sort_unstable();
+            assert_eq!(seen, (0..200).collect::<Vec<_>>(), "each observed once");
+        }
+    }
+
+    #[test]
+    fn a_stop_keeps_the_prefix_of_finished_replications() {
+        for threads in [1, 2, 4] {
+            let stop = AtomicBool::new(false);
+            // Replication 10 raises the flag as it runs: replications
+            // 0..=10 and those already started elsewhere finish, no later
+            // one starts.
+            let results = run_replications_with(
+                1000,
+                threads,
+                &stop,
+                |r| {
+                    if r == 10 {
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                    r * r
+                },
+                |_, _| {},
+            )
+            .unwrap();
+            let k = results.len();
+            assert!((11..=10 + threads).contains(&k), "{threads} threads: {k}");
+            assert_eq!(results, (0..k as u64).map(|r| r * r).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_stop_before_the_start_runs_nothing() {
+        let stop = AtomicBool::new(true);
+        let results =
+            run_replications_with(100, 2, &stop, |r| r, |_, _| panic!("nothing runs")).unwrap();
+        assert!(results.is_empty());
+    }
+
+    #[test]
+    fn the_prefix_ends_at_the_first_gap() {
+        let done = vec![(3, 'd'), (0, 'a'), (1, 'b'), (4, 'e')];
+        assert_eq!(finished_prefix(done), vec!['a', 'b']);
+        assert_eq!(finished_prefix(vec![(1, 'b')]), Vec::<char>::new());
+        assert_eq!(finished_prefix(vec![(1, 'b'), (0, 'a')]), vec!['a', 'b']);
+        assert_eq!(finished_prefix::<char>(vec![]), Vec::<char>::new());
     }
 
     #[test]

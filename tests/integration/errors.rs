@@ -39,6 +39,7 @@ fn error_messages() {
         "wrong-type.toml",
         "missing-service.toml",
         "many-mistakes.toml",
+        "ten-mistakes.toml",
     ] {
         let stderr = check(name);
         insta::assert_snapshot!(format!("error-{name}"), stderr);
@@ -68,6 +69,14 @@ fn errors_name_line_and_key() {
 fn all_mistakes_are_reported_at_once() {
     let e = check("many-mistakes.toml");
     assert!(e.matches("many-mistakes.toml:").count() >= 4, "{e}");
+}
+
+/// Ten different mistakes in a system file, each located, in one go.
+#[test]
+fn ten_mistakes_give_ten_located_errors() {
+    let e = check("ten-mistakes.toml");
+    assert_eq!(e.matches("ten-mistakes.toml:").count(), 10, "{e}");
+    assert_eq!(e.matches("did you mean").count(), 4, "{e}");
 }
 
 #[test]

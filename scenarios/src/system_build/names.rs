@@ -45,7 +45,7 @@ impl Builder<'_> {
 
 /// The candidate closest to `name`, if within an edit distance of 2 (ties
 /// go to the first candidate).
-pub(super) fn suggestion<'n>(
+pub(crate) fn suggestion<'n>(
     name: &str,
     candidates: impl Iterator<Item = &'n str>,
 ) -> Option<&'n str> {

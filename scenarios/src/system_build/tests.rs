@@ -1231,3 +1231,29 @@ fn traffic_spikes_need_a_factor_above_one_and_a_capacity_service() {
         "no service has them",
     );
 }
+
+#[test]
+fn an_entry_point_that_cannot_be_reached_is_an_error() {
+    // Drop the link between the regions and enter from the west, where no
+    // web instance runs.
+    let t = BASE
+        .replace(
+            "[[link]]\nname = \"east-west\"\nbetween = [\"east\", \"west\"]\n",
+            "",
+        )
+        .replace("from = \"east\"", "from = \"west\"");
+    check(
+        &t,
+        "\"west\"\n\n[cost]",
+        "entry.from",
+        "with nothing failed, the entry point is already down: `web`",
+    );
+    // With the link back, it builds.
+    assert!(
+        parse(
+            &BASE.replace("from = \"east\"", "from = \"west\""),
+            "s.toml"
+        )
+        .is_ok()
+    );
+}

@@ -1,0 +1,346 @@
+//! The result of `nines compare`: several designs run under common random
+//! numbers, side by side, and their paired differences from the first.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::run::{RunReport, fmt_num, percent};
+
+/// Everything `nines compare` reports, as written by `--json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompareReport {
+    /// The root seed every design ran with.
+    pub seed: u64,
+    /// The replications every design ran (the same for all).
+    pub replications: u64,
+    /// The simulated length of each replication, in hours (the same for all).
+    pub horizon_hours: f64,
+    /// The name each design goes by in `differences`, in command-line order:
+    /// its scenario name, or its path when two designs share a name.
+    pub names: Vec<String>,
+    /// Each design's results, as `nines run --json` writes them, in
+    /// command-line order.
+    pub designs: Vec<RunReport>,
+    /// Each design after the first against the first.
+    pub differences: Vec<Difference>,
+}
+
+/// One design against the baseline (the first design), replication by
+/// replication.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// The baseline's name.
+    pub baseline: String,
+    /// The design's name.
+    pub design: String,
+    /// Downtime of the design minus downtime of the baseline, minutes per
+    /// year.
+    pub downtime_minutes_per_year: PairedDifference,
+    /// Cost per year (infrastructure plus downtime) of the design minus
+    /// that of the baseline; absent unless both designs have costs.
+    pub cost_per_year: Option<PairedDifference>,
+    /// True when the downtime interval excludes zero.
+    pub significant: bool,
+    /// The verdict on downtime, in words.
+    pub verdict: String,
+    /// The verdict on cost, in words; absent without costs.
+    pub cost_verdict: Option<String>,
+    /// When downtime and cost both differ significantly: which design
+    /// dominates, or the trade-off and its price per minute of downtime
+    /// avoided.
+    pub overall: Option<String>,
+}
+
+/// The mean of per-replication differences with its 95% Student-t
+/// interval, and what pairing gained over independent runs.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairedDifference {
+    /// Mean difference (design minus baseline).
+    pub mean: f64,
+    /// Lower end of the 95% interval.
+    pub ci95_low: f64,
+    /// Upper end of the 95% interval.
+    pub ci95_high: f64,
+    /// Half the width of the 95% interval that independent runs with the
+    /// same spreads would give (Welch), from each design's own standard
+    /// error; absent when neither varies.
+    pub unpaired_ci95_half_width: Option<f64>,
+    /// The paired half-width over the unpaired one: below 1 when common
+    /// random numbers helped.
+    pub pairing_ratio: Option<f64>,
+}
+
+impl CompareReport {
+    /// The human summary printed by `nines compare`.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "compare       {} designs under common random numbers: seed {}, {} replications x {} h each",
+            self.designs.len(),
+            self.seed,
+            self.replications,
+            fmt_num(self.horizon_hours)
+        );
+        let _ = writeln!(
+            s,
+            "              replication r of every design draws the same random streams, so the designs"
+        );
+        let _ = writeln!(
+            s,
+            "              meet the same faults on what they share; differences are paired by replication"
+        );
+        s.push('\n');
+        s.push_str(&self.table());
+        for d in &self.differences {
+            s.push('\n');
+            d.write_text(&mut s, self.replications);
+        }
+        s
+    }
+
+    /// The side-by-side table: one column per design.
+    fn table(&self) -> String {
+        let mut rows: Vec<(&str, Vec<String>)> = vec![
+            ("availability", self.cells(availability)),
+            ("  95% CI", self.cells(availability_ci)),
+            ("nines", self.cells(nines)),
+            ("downtime min/yr", self.cells(downtime)),
+            ("  95% CI", self.cells(downtime_ci)),
+            ("incidents /yr", self.cells(incidents)),
+            ("MTTR", self.cells(mttr)),
+        ];
+        if self.designs.iter().any(|d| d.cost_per_year.is_some()) {
+            let cost = |f: fn(&crate::run::Cost) -> String| {
+                self.cells(move |d| d.cost_per_year.as_ref().map_or("-".into(), f))
+            };
+            rows.push(("cost /yr", cost(|c| format!("{:.0}", c.total.mean))));
+            rows.push((
+                "  infrastructure",
+                cost(|c| format!("{:.0}", c.infrastructure)),
+            ));
+            rows.push(("  downtime", cost(|c| format!("{:.0}", c.downtime.mean))));
+        }
+        if self.designs.iter().any(|d| d.data.is_some()) {
+            rows.push((
+                "writes lost /yr",
+                self.cells(|d| {
+                    d.data.as_ref().map_or("-".into(), |x| {
+                        format!("{:.2}", x.lost_writes_per_year.mean)
+                    })
+                }),
+            ));
+        }
+        rows.push(("trace hash", self.cells(|d| d.trace_hash.clone())));
+
+        let label_w = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+        let widths: Vec<usize> = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                rows.iter()
+                    .map(|(_, cells)| cells[i].chars().count())
+                    .chain([name.chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut s = String::new();
+        let line = |s: &mut String, label: &str, cells: &[String]| {
+            let mut l = format!("{label:<label_w$}");
+            for (cell, w) in cells.iter().zip(&widths) {
+                let _ = write!(l, "  {cell:>w$}");
+            }
+            let _ = writeln!(s, "{}", l.trim_end());
+        };
+        line(&mut s, "", &self.names);
+        for (label, cells) in &rows {
+            line(&mut s, label, cells);
+        }
+        s
+    }
+
+    fn cells(&self, f: impl Fn(&RunReport) -> String) -> Vec<String> {
+        self.designs.iter().map(f).collect()
+    }
+}
+
+fn availability(d: &RunReport) -> String {
+    let a = &d.availability;
+    if a.zero_downtime_observed {
+        format!(">= {}", percent(a.ci95_low))
+    } else {
+        percent(a.mean)
+    }
+}
+
+fn availability_ci(d: &RunReport) -> String {
+    let a = &d.availability;
+    if a.zero_downtime_observed {
+        "(none down)".into()
+    } else {
+        format!("[{}, {}]", percent(a.ci95_low), percent(a.ci95_high))
+    }
+}
+
+fn nines(d: &RunReport) -> String {
+    if d.availability.zero_downtime_observed {
+        format!(">= {:.2}", d.availability.nines)
+    } else {
+        format!("{:.2}", d.availability.nines)
+    }
+}
+
+fn downtime(d: &RunReport) -> String {
+    let x = &d.downtime_minutes_per_year;
+    if d.availability.zero_downtime_observed {
+        format!("< {:.3}", x.ci95_high)
+    } else {
+        format!("{:.1}", x.mean)
+    }
+}
+
+fn downtime_ci(d: &RunReport) -> String {
+    let x = &d.downtime_minutes_per_year;
+    if d.availability.zero_downtime_observed {
+        "(upper bound)".into()
+    } else {
+        format!("[{:.1}, {:.1}]", x.ci95_low, x.ci95_high)
+    }
+}
+
+fn incidents(d: &RunReport) -> String {
+    let x = &d.incidents_per_year;
+    if d.availability.zero_downtime_observed {
+        format!("< {:.4}", x.ci95_high)
+    } else {
+        format!("{:.3}", x.mean)
+    }
+}
+
+fn mttr(d: &RunReport) -> String {
+    match &d.mttr_hours {
+        Some(m) if m.mean < 1.0 => format!("{:.1} min", 60.0 * m.mean),
+        Some(m) => format!("{:.2} h", m.mean),
+        None => "-".into(),
+    }
+}
+
+impl Difference {
+    fn write_text(&self, s: &mut String, replications: u64) {
+        let d = &self.downtime_minutes_per_year;
+        let _ = writeln!(
+            s,
+            "{} vs {}: paired over {} replications ({} minus {})",
+            self.design, self.baseline, replications, self.design, self.baseline
+        );
+        let _ = writeln!(
+            s,
+            "  downtime    {:+.1} min/yr  95% CI [{:.1}, {:.1}]",
+            d.mean, d.ci95_low, d.ci95_high
+        );
+        let half = (d.ci95_high - d.ci95_low) / 2.0;
+        match (d.pairing_ratio, d.unpaired_ci95_half_width) {
+            (Some(_), Some(unpaired)) if half == 0.0 => {
+                let _ = writeln!(
+                    s,
+                    "  pairing     the difference is the same in every replication, so its interval has no width (independent runs would give +-{unpaired:.1} min/yr)"
+                );
+            }
+            (Some(ratio), Some(unpaired)) => {
+                let _ = writeln!(
+                    s,
+                    "  pairing     the interval is {ratio:.2} times as wide as independent runs would give (+-{half:.1} against +-{unpaired:.1} min/yr)"
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    s,
+                    "  pairing     no gain to measure: neither design's downtime varies between replications"
+                );
+            }
+        }
+        if let Some(c) = &self.cost_per_year {
+            let _ = writeln!(
+                s,
+                "  cost        {:+.0} /yr  95% CI [{:.0}, {:.0}]",
+                c.mean, c.ci95_low, c.ci95_high
+            );
+        }
+        let mut verdicts = vec![self.verdict.as_str()];
+        verdicts.extend(self.cost_verdict.as_deref());
+        verdicts.extend(self.overall.as_deref());
+        for (i, v) in verdicts.iter().enumerate() {
+            let head = if i == 0 {
+                "  verdict     "
+            } else {
+                "              "
+            };
+            let _ = writeln!(s, "{head}{v}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> CompareReport {
+        let a = crate::run::tests::sample();
+        let mut b = crate::run::tests::sample();
+        b.scenario = "other".into();
+        b.availability.zero_downtime_observed = true;
+        CompareReport {
+            seed: 1,
+            replications: 200,
+            horizon_hours: 8760.0,
+            names: vec!["cluster-2of3".into(), "other".into()],
+            designs: vec![a, b],
+            differences: vec![Difference {
+                baseline: "cluster-2of3".into(),
+                design: "other".into(),
+                downtime_minutes_per_year: PairedDifference {
+                    mean: -157.7,
+                    ci95_low: -200.0,
+                    ci95_high: -115.4,
+                    unpaired_ci95_half_width: Some(60.0),
+                    pairing_ratio: Some(42.3 / 60.0),
+                },
+                cost_per_year: None,
+                significant: true,
+                verdict: "other has less downtime than cluster-2of3: 157.7 min/yr (95% CI [115.4, 200.0])".into(),
+                cost_verdict: None,
+                overall: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn text_has_one_column_per_design_and_the_verdict() {
+        let t = report().to_text();
+        assert!(
+            t.contains("common random numbers: seed 1, 200 replications x 8760 h"),
+            "{t}"
+        );
+        assert!(t.contains("availability"), "{t}");
+        assert!(t.contains("99.97000%"), "{t}");
+        assert!(t.contains(">= 99.96000%"), "{t}");
+        assert!(
+            t.contains("  downtime    -157.7 min/yr  95% CI [-200.0, -115.4]"),
+            "{t}"
+        );
+        assert!(t.contains("0.70 times as wide"), "{t}");
+        assert!(t.contains("  verdict     other has less downtime"), "{t}");
+        assert!(!t.contains("cost /yr"), "{t}");
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let r = report();
+        let back: CompareReport =
+            serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+    }
+}

@@ -1,0 +1,333 @@
+//! The schema against the files nines reads: every built-in and documented
+//! example validates, typical mistakes do not, and every key is described.
+
+mod validate;
+
+use serde_json::Value;
+
+use super::{ELEMENTS, FORMATS, PARTIAL, json_schema};
+use crate::library::{self, BUILTINS};
+
+/// The schema, its vocabulary checked: what the tests validate against.
+fn validator() -> Value {
+    let schema = json_schema();
+    validate::check_vocabulary(&schema, &schema);
+    schema
+}
+
+/// The schema's complaints about `text`.
+fn problems(schema: &Value, text: &str) -> Vec<String> {
+    let instance: Value = toml::from_str(text).unwrap_or_else(|e| panic!("not TOML: {e}\n{text}"));
+    let mut out = Vec::new();
+    validate::check(schema, schema, &instance, "", &mut out);
+    out
+}
+
+/// Asserts that `text` validates.
+fn accepts(validator: &Value, text: &str, what: &str) {
+    let p = problems(validator, text);
+    assert!(p.is_empty(), "{what}: {p:#?}");
+}
+
+/// Asserts that `text` does not validate.
+fn rejects(validator: &Value, text: &str, what: &str) {
+    assert!(
+        !problems(validator, text).is_empty(),
+        "{what} passes the schema:\n{text}"
+    );
+}
+
+/// A built-in scenario's text with `from` replaced by `to` (once, at least).
+fn builtin_with(name: &str, from: &str, to: &str) -> String {
+    let source = library::find(name).expect("a built-in").source;
+    assert!(source.contains(from), "{name} has no `{from}`");
+    source.replacen(from, to, 1)
+}
+
+#[test]
+fn the_schema_is_a_draft_07_object() {
+    let schema = validator();
+    assert!(schema.is_object());
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["anyOf"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn it_names_every_top_level_key_of_each_format() {
+    let schema = json_schema();
+    let composition = ["extends", "template", "sweep"];
+    for (format, keys) in [
+        (
+            "KofNScenario",
+            &["scenario", "simulation", "component", "service"][..],
+        ),
+        (
+            "SystemScenario",
+            &[
+                "scenario",
+                "simulation",
+                "region",
+                "zone",
+                "link",
+                "service",
+                "entry",
+                "cost",
+                "team",
+                "fault",
+                "load",
+            ],
+        ),
+        (
+            "RequestScenario",
+            &[
+                "scenario",
+                "simulation",
+                "traffic",
+                "pool",
+                "client",
+                "dependency",
+            ],
+        ),
+    ] {
+        let props = schema["definitions"][format]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no properties for {format}"));
+        let mut expected: Vec<&str> = keys.iter().chain(&composition).copied().collect();
+        expected.sort_unstable();
+        let named: Vec<&str> = props.keys().map(String::as_str).collect();
+        assert_eq!(named, expected, "{format}");
+        assert_eq!(schema["definitions"][format]["additionalProperties"], false);
+    }
+}
+
+#[test]
+fn every_builtin_validates() {
+    let v = validator();
+    for b in BUILTINS {
+        accepts(&v, b.source, b.name);
+    }
+}
+
+/// The same blocks as `documented_examples_parse` in the crate root: a
+/// ```` ```toml ```` block is a whole scenario, a ```` ```toml fragment ````
+/// block is appended to the last whole one.
+#[test]
+fn documented_examples_validate() {
+    let v = validator();
+    for (doc, text) in [
+        ("scenarios/README.md", include_str!("../../README.md")),
+        ("README.md", include_str!("../../../README.md")),
+    ] {
+        let mut whole = None;
+        for block in text.split("```toml").skip(1) {
+            let (info, rest) = block.split_once('\n').expect("a block");
+            let body = rest.split("```").next().expect("a closed block");
+            match info.trim() {
+                "fragment" => {
+                    let base = whole.expect("a fragment after a whole example");
+                    accepts(&v, &format!("{base}\n{body}"), doc);
+                }
+                _ => {
+                    accepts(&v, body, doc);
+                    whole = Some(body);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn typical_mistakes_are_rejected() {
+    let v = validator();
+    for (name, from, to) in [
+        ("cluster-2of3", "min_up = 2", "min_upp = 2"),
+        ("cluster-2of3", "count = 3", "count = \"three\""),
+        ("cluster-2of3", "[scenario]", "[scenarioo]"),
+        (
+            "cluster-2of3",
+            "min_up = 2",
+            "min_up = 2\nwhile_down = \"sleep\"",
+        ),
+        ("multi-az", "kind = \"host-crash\"", "kind = \"host-crush\""),
+        ("multi-az", "region = \"us-east\"", "regoin = \"us-east\""),
+        ("multi-az", "crews = 2", "crews = \"two\""),
+        ("multi-az", "[entry]", "[entryy]"),
+        (
+            "multi-az",
+            "error_fraction = \"2%\"",
+            "error_fraction = \"2\"",
+        ),
+        ("multi-az", "targets = \"all\"", "targets = 3"),
+        (
+            "db-active-passive",
+            "replication = \"async\"",
+            "replication = \"asink\"",
+        ),
+        (
+            "retry-storm",
+            "dispatch = \"least-connections\"",
+            "dispatch = \"fastest\"",
+        ),
+        ("retry-storm", "[pool]", "[pool]\nspeed = 3"),
+    ] {
+        rejects(&v, &builtin_with(name, from, to), &format!("{name}: {to}"));
+    }
+    // A system without zones, and a k-of-n file with a system key.
+    let no_zones = "[scenario]\nname = \"x\"\n[[region]]\nname = \"r\"\n[[service]]\nname = \"s\"\ninstances = 1\nmin_healthy = 1\n[entry]\nservice = \"s\"\nfrom = \"r\"\n";
+    rejects(&v, no_zones, "a system without zones");
+    let mixed = format!(
+        "{}\n[[region]]\nname = \"r\"\n",
+        library::find("cluster-2of3").expect("a built-in").source
+    );
+    rejects(&v, &mixed, "a k-of-n file with a region");
+    let suspended = builtin_with(
+        "cluster-2of3",
+        "min_up = 2",
+        "min_up = 2\nwhile_down = \"suspend\"",
+    );
+    accepts(&v, &suspended, "while_down = suspend");
+}
+
+#[test]
+fn templates_sweeps_and_extends_validate() {
+    let v = validator();
+    let base = library::find("web-n-plus-1").expect("a built-in").source;
+    // Templates: an element naming one need not repeat its keys.
+    let templated = format!(
+        "{base}\n[template.small]\ninstances = 2\nmin_healthy = 1\n\n[[service]]\nname = \"queue\"\ntemplate = \"small\"\n\n[template.crash]\nkind = \"host-crash\"\nevery = \"exponential(mean = 2y)\"\nrepair = \"deterministic(5m)\"\n\n[[fault]]\nname = \"queue crash\"\ntemplate = \"crash\"\nservice = \"queue\"\n"
+    );
+    accepts(&v, &templated, "templates");
+    rejects(
+        &v,
+        &templated.replace("instances = 2\n", "instancez = 2\n"),
+        "a misspelt key in a template",
+    );
+    // A sweep: lists, ranges, dotted keys and variants.
+    let swept = format!(
+        "{base}\n[sweep]\nmode = \"zip\"\n\n[sweep.parameters]\n\"service.web.instances\" = {{ from = 3, to = 5 }}\n\"simulation.horizon\" = [\"1y\", \"2y\", \"3y\"]\nservice.web.min_healthy = [1, 2, 2]\n\n[[sweep.variant]]\nname = \"big\"\nset = {{ \"service.web.instances\" = 6 }}\n"
+    );
+    accepts(&v, &swept, "a sweep");
+    rejects(
+        &v,
+        &swept.replace("mode = \"zip\"", "mode = \"zipp\""),
+        "a bad mode",
+    );
+    rejects(&v, &swept.replace("to = 5 ", ""), "a range without `to`");
+    rejects(
+        &v,
+        &swept.replace("set = {", "sett = {"),
+        "a variant without `set`",
+    );
+    rejects(
+        &v,
+        &swept.replace("[sweep]\n", "[sweep]\npoints = 3\n"),
+        "an unknown sweep key",
+    );
+    // A variant: nothing required, elements merged by name or removed.
+    let variant = "extends = \"builtin:multi-az\"\n\n[scenario]\nname = \"multi-az-lean\"\n\n[[service]]\nname = \"web\"\ninstances = 10\n\n[[service]]\nname = \"recs\"\nremove = true\n\n[[fault]]\nkind = \"aging\"\nremove = true\n";
+    accepts(&v, variant, "a variant");
+    rejects(
+        &v,
+        &variant.replace("instances = 10", "instancez = 10"),
+        "a variant with a misspelt key",
+    );
+    rejects(
+        &v,
+        &format!("{base}\n[[region]]\nname = \"west\"\nremove = true\n"),
+        "`remove` in a file that extends nothing",
+    );
+    rejects(&v, "extends = 3\n", "a non-string `extends`");
+}
+
+/// Every key of every definition says what it means, on itself or on the
+/// definition it refers to.
+#[test]
+fn every_key_is_described() {
+    let schema = json_schema();
+    let defs = schema["definitions"].as_object().expect("definitions");
+    let described = |s: &Value| {
+        let target = s["$ref"]
+            .as_str()
+            .or_else(|| s["allOf"][0]["$ref"].as_str())
+            .and_then(|r| r.strip_prefix("#/definitions/"));
+        s["description"].is_string() || target.is_some_and(|t| defs[t]["description"].is_string())
+    };
+    let mut count = 0;
+    for (name, def) in defs {
+        assert!(described(def), "definition {name} has no description");
+        for (key, prop) in def["properties"].as_object().into_iter().flatten() {
+            assert!(described(prop), "{name}.{key} has no description");
+            count += 1;
+        }
+    }
+    assert!(count > 200, "only {count} keys");
+}
+
+/// Elements may name a template; partial elements may also be removed.
+#[test]
+fn elements_take_template_and_partial_ones_remove() {
+    let schema = json_schema();
+    for e in ELEMENTS {
+        let def = &schema["definitions"][e];
+        assert!(def["properties"]["template"].is_object(), "{e}");
+        assert!(def["properties"]["remove"].is_null(), "{e}");
+        assert!(def["required"].is_null(), "{e}: required moved into anyOf");
+        let partial = &schema["definitions"][format!("{PARTIAL}{e}")];
+        assert!(partial["properties"]["remove"].is_object(), "{e}");
+        assert!(partial["required"].is_null() && partial["anyOf"].is_null());
+    }
+    for f in FORMATS {
+        assert!(schema["definitions"][f]["required"].is_array(), "{f}");
+        assert!(schema["definitions"][format!("{PARTIAL}{f}")]["required"].is_null());
+    }
+}
+
+/// The named values the schema lists are the ones the builder accepts.
+#[test]
+fn listed_values_are_accepted_by_nines() {
+    let schema = json_schema();
+    let listed = |def: &str| -> Vec<String> {
+        schema["definitions"][def]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{def} lists no values"))
+            .iter()
+            .map(|v| v.as_str().expect("a string").to_string())
+            .collect()
+    };
+    let parses = |text: &str, what: &str| {
+        crate::parse(text, what).unwrap_or_else(|e| panic!("{what}: {e}"));
+    };
+    for d in listed("Dispatch") {
+        let text = builtin_with(
+            "retry-storm",
+            "dispatch = \"least-connections\"",
+            &format!("dispatch = \"{d}\""),
+        );
+        parses(&text, &d);
+    }
+    for p in listed("Placement") {
+        let text = builtin_with(
+            "web-n-plus-1",
+            "placement = \"spread\"",
+            &format!("placement = \"{p}\""),
+        );
+        parses(&text, &p);
+    }
+    for r in listed("Replication") {
+        let companion = match r.as_str() {
+            "async" => ", lag = \"exponential(mean = 1s)\"",
+            "batch" => ", ship_every = \"1m\"",
+            _ => "",
+        };
+        let text = builtin_with(
+            "db-sync-vs-async",
+            "replication = \"sync\"",
+            &format!("replication = \"{r}\"{companion}"),
+        );
+        parses(&text, &r);
+    }
+    assert_eq!(
+        listed("FaultKind").len(),
+        models::system::spec::FaultClass::ALL.len()
+    );
+}

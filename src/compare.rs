@@ -1,0 +1,275 @@
+//! `nines compare`: several designs under common random numbers, side by
+//! side, with the paired difference of each from the first.
+//!
+//! Every design runs with the same seed, replications and horizon, and
+//! replication `r` of each design is simulated in the same task. Random
+//! streams are keyed by `(seed, replication, entity, purpose)`, so
+//! replication `r` of every design meets the same faults on the components
+//! the designs share: the per-replication differences are far less noisy
+//! than the difference of two independent runs. Each design's results are
+//! exactly those `nines run` gives with the same settings.
+
+mod paired;
+mod verdict;
+
+use models::replicate::{Horizon, ReplicationResult, simulate};
+use models::spec::ModelSpec;
+use models::summary::Summary;
+use reports::{CompareReport, Difference, RunReport};
+use scenarios::{Scenario, SimulationSettings};
+
+use crate::cli::{CompareArgs, ScenarioArgs};
+use crate::fail::Failure;
+use crate::output::{Printed, print, write_json};
+use crate::run::{
+    apply_overrides, interrupted_note, interrupted_too_early, replication_availability,
+    run_interruptible,
+};
+use crate::summarize::run_report;
+
+/// `nines compare`.
+pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let mut designs = Vec::with_capacity(args.scenarios.len());
+    for scenario in &args.scenarios {
+        let mut design = crate::load::load(&ScenarioArgs {
+            scenario: scenario.clone(),
+            set: args.set.clone(),
+        })?;
+        apply_overrides(&mut design, &args.sim)?;
+        designs.push(design);
+    }
+    let names = names(&designs, &args.scenarios);
+    let common = common_settings(&mut designs, &names, &args)?;
+
+    let horizons: Vec<Horizon> = designs
+        .iter()
+        .map(|d| Horizon::new(d.simulation.horizon, d.simulation.warmup))
+        .collect();
+    let results = run_interruptible(
+        common.replications,
+        args.sim.threads,
+        names.clone(),
+        args.output.quiet,
+        |r| {
+            designs
+                .iter()
+                .zip(&horizons)
+                .map(|(d, &h)| simulate(&d.model, common.seed, r, h, None))
+                .collect::<Vec<_>>()
+        },
+        |one| one.iter().map(replication_availability).collect(),
+    )?;
+    let asked = common.replications;
+    let finished = results.len() as u64;
+    let interrupted = finished < asked;
+    if interrupted && finished < 2 {
+        return Err(interrupted_too_early(finished, asked));
+    }
+
+    let summaries = summaries(results, designs.len());
+    let mut reports = Vec::with_capacity(designs.len());
+    for (design, summary) in designs.iter_mut().zip(&summaries) {
+        design.simulation.replications = finished;
+        reports.push(run_report(design, common.seed, summary)?);
+    }
+    let differences = (1..designs.len())
+        .map(|i| difference(&names, &designs, &reports, &summaries, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let report = CompareReport {
+        seed: common.seed,
+        replications: finished,
+        horizon_hours: common.horizon.as_hours_f64(),
+        names,
+        designs: reports,
+        differences,
+    };
+
+    let json_to_stdout = args.output.json.as_deref() == Some("-");
+    if let Some(target) = &args.output.json {
+        let mut text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
+        text.push('\n');
+        if let Printed::PipeClosed = write_json(target, &text)? {
+            return Ok(());
+        }
+    }
+    if !args.output.quiet && !json_to_stdout {
+        let mut text = String::new();
+        if interrupted {
+            text.push_str(&interrupted_note(finished, asked));
+            text.push('\n');
+        }
+        text.push_str(&report.to_text());
+        text.push_str(&format!(
+            "\nreproduce     nines compare {} --seed {} --replications {} --horizon {}\n",
+            crate::load::command_line(&ScenarioArgs {
+                scenario: args.scenarios.join(" "),
+                set: args.set.clone(),
+            }),
+            common.seed,
+            finished,
+            common.horizon
+        ));
+        if let Printed::PipeClosed = print(&text)? {
+            return Ok(());
+        }
+    }
+    if interrupted {
+        return Err(Failure::interrupted(format!(
+            "interrupted: {finished} of {asked} replications of each design finished"
+        )));
+    }
+    Ok(())
+}
+
+/// The name each design goes by: its scenario name, else (when two designs
+/// share one) the path or name it was given as, else that with its position.
+fn names(designs: &[Scenario], args: &[String]) -> Vec<String> {
+    fn count(name: &str, all: &[String]) -> usize {
+        all.iter().filter(|n| *n == name).count()
+    }
+    let scenario_names: Vec<String> = designs.iter().map(|d| d.name.clone()).collect();
+    let given: Vec<String> = scenario_names
+        .iter()
+        .zip(args)
+        .map(|(name, arg)| {
+            if count(name, &scenario_names) > 1 {
+                arg.clone()
+            } else {
+                name.clone()
+            }
+        })
+        .collect();
+    given
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            if count(name, &given) > 1 {
+                format!("{name} #{}", i + 1)
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
+/// Gives every design the first design's seed, replications and horizon
+/// (the command line's, where given), says on standard error which of the
+/// designs' own settings this overrides, and returns the common settings.
+fn common_settings(
+    designs: &mut [Scenario],
+    names: &[String],
+    args: &CompareArgs,
+) -> Result<SimulationSettings, Failure> {
+    let common = designs[0].simulation;
+    let mut differing = Vec::new();
+    for (design, name) in designs.iter_mut().zip(names).skip(1) {
+        let own = design.simulation;
+        let mut what = Vec::new();
+        if own.seed != common.seed {
+            what.push(format!("seed {}", own.seed));
+        }
+        if own.replications != common.replications {
+            what.push(format!("{} replications", own.replications));
+        }
+        if own.horizon != common.horizon {
+            what.push(format!("horizon {}", own.horizon));
+        }
+        if !what.is_empty() {
+            differing.push(format!("{name}: {}", what.join(", ")));
+        }
+        if own.warmup >= common.horizon {
+            return Err(Failure::input(format!(
+                "{name}: its warm-up ({}) must be shorter than the common horizon ({}, from {})",
+                own.warmup, common.horizon, names[0]
+            )));
+        }
+        design.simulation = SimulationSettings {
+            warmup: own.warmup,
+            ..common
+        };
+    }
+    if !differing.is_empty() && !args.output.quiet {
+        eprintln!(
+            "note: the designs' own settings differ ({}); every design runs with those of {}: seed {}, {} replications, horizon {} (choose with --seed, --replications, --horizon)",
+            differing.join("; "),
+            names[0],
+            common.seed,
+            common.replications,
+            common.horizon
+        );
+    }
+    Ok(common)
+}
+
+/// Each design's summary, from results held replication by replication
+/// (replication `r` of every design at index `r`).
+fn summaries(results: Vec<Vec<ReplicationResult>>, designs: usize) -> Vec<Summary> {
+    let mut by_design: Vec<Vec<ReplicationResult>> = (0..designs)
+        .map(|_| Vec::with_capacity(results.len()))
+        .collect();
+    for one in results {
+        for (list, result) in by_design.iter_mut().zip(one) {
+            list.push(result);
+        }
+    }
+    by_design
+        .iter()
+        .map(|list| Summary::from_results(list))
+        .collect()
+}
+
+/// Cost per year of each replication (infrastructure plus its downtime at
+/// the design's price), for designs that have costs.
+fn cost_by_replication(
+    design: &Scenario,
+    report: &RunReport,
+    summary: &Summary,
+) -> Option<Vec<f64>> {
+    let cost = report.cost_per_year.as_ref()?;
+    let ModelSpec::System(spec) = &design.model else {
+        return None;
+    };
+    let per_minute = spec.downtime_cost_per_minute;
+    Some(
+        summary
+            .downtime_by_replication
+            .iter()
+            .map(|d| cost.infrastructure + d * per_minute)
+            .collect(),
+    )
+}
+
+/// Design `i` against design 0.
+fn difference(
+    names: &[String],
+    designs: &[Scenario],
+    reports: &[RunReport],
+    summaries: &[Summary],
+    i: usize,
+) -> Result<Difference, Failure> {
+    let too_few = || Failure::input("at least 2 replications are needed for an interval".into());
+    let (baseline, design) = (&names[0], &names[i]);
+    let downtime = paired::paired_difference(
+        &summaries[0].downtime_by_replication,
+        &summaries[i].downtime_by_replication,
+    )
+    .ok_or_else(too_few)?;
+    let cost = match (
+        cost_by_replication(&designs[0], &reports[0], &summaries[0]),
+        cost_by_replication(&designs[i], &reports[i], &summaries[i]),
+    ) {
+        (Some(a), Some(b)) => Some(paired::paired_difference(&a, &b).ok_or_else(too_few)?),
+        _ => None,
+    };
+    Ok(Difference {
+        baseline: baseline.clone(),
+        design: design.clone(),
+        significant: verdict::significant(&downtime),
+        verdict: verdict::downtime_verdict(baseline, design, &downtime),
+        cost_verdict: cost.map(|c| verdict::cost_verdict(baseline, design, &c)),
+        overall: cost.and_then(|c| verdict::overall(baseline, design, &downtime, &c)),
+        downtime_minutes_per_year: downtime,
+        cost_per_year: cost,
+    })
+}

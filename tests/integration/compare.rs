@@ -1,0 +1,194 @@
+//! `nines compare`: designs side by side under common random numbers, and
+//! the paired differences with their verdicts.
+
+use crate::support::{nines, nines_json};
+
+fn series(design: &serde_json::Value) -> Vec<f64> {
+    design["replication_downtime_minutes_per_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn pairing_narrows_the_interval_for_designs_that_share_components() {
+    // The same design with a fourth web server: both meet the same zone,
+    // rack, deploy and crash-bug faults, replication by replication.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("four.toml");
+    let base = include_str!("../../scenarios/library/web-n-plus-1.toml");
+    assert!(base.contains("instances = 3"));
+    std::fs::write(&path, base.replacen("instances = 3", "instances = 4", 1)).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let v = nines_json(&[
+        "compare",
+        "web-n-plus-1",
+        &path,
+        "--seed",
+        "3",
+        "--replications",
+        "100",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(v["seed"], 3);
+    assert_eq!(v["replications"], 100);
+    assert_eq!(v["horizon_hours"], 8760.0);
+    // Both are named web-n-plus-1 in their files: the second goes by its path.
+    assert_eq!(v["names"][0], "web-n-plus-1");
+    assert_eq!(v["names"][1], path.as_str());
+    let d = &v["differences"][0];
+    assert_eq!(d["baseline"], "web-n-plus-1");
+    assert_eq!(d["design"], path.as_str());
+    let dt = &d["downtime_minutes_per_year"];
+    let (mean, high) = (
+        dt["mean"].as_f64().unwrap(),
+        dt["ci95_high"].as_f64().unwrap(),
+    );
+    let paired_half = high - mean;
+    let unpaired_half = dt["unpaired_ci95_half_width"].as_f64().unwrap();
+    assert!(
+        paired_half < unpaired_half,
+        "paired +-{paired_half} should be narrower than unpaired +-{unpaired_half}"
+    );
+    let ratio = dt["pairing_ratio"].as_f64().unwrap();
+    assert!(
+        (ratio - paired_half / unpaired_half).abs() < 1e-9,
+        "{ratio}"
+    );
+    // The mean difference is the mean of the per-replication differences
+    // of the two designs' own series.
+    let (a, b) = (series(&v["designs"][0]), series(&v["designs"][1]));
+    assert_eq!(a.len(), 100);
+    let by_hand = b.iter().zip(&a).map(|(y, x)| y - x).sum::<f64>() / 100.0;
+    assert!((mean - by_hand).abs() < 1e-9, "{mean} {by_hand}");
+    // Each design's results are those of `nines run` with the same settings.
+    let alone = nines_json(&[
+        "run",
+        "web-n-plus-1",
+        "--seed",
+        "3",
+        "--replications",
+        "100",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(alone, v["designs"][0]);
+    assert!(d["cost_per_year"]["mean"].as_f64().is_some(), "{d}");
+}
+
+#[test]
+fn a_design_against_itself_differs_by_exactly_zero() {
+    let v = nines_json(&[
+        "compare",
+        "cluster-2of3",
+        "cluster-2of3",
+        "--replications",
+        "20",
+        "--json",
+        "-",
+    ]);
+    let d = &v["differences"][0];
+    for key in ["mean", "ci95_low", "ci95_high"] {
+        assert_eq!(d["downtime_minutes_per_year"][key], 0.0, "{key}: {d}");
+    }
+    assert_eq!(d["significant"], false);
+    assert!(
+        d["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("no significant difference in downtime"),
+        "{d}"
+    );
+    assert_eq!(d["cost_per_year"], serde_json::Value::Null);
+    assert_eq!(v["names"][0], "cluster-2of3 #1");
+    assert_eq!(v["names"][1], "cluster-2of3 #2");
+
+    let text = nines(&["compare", "cluster-2of3", "cluster-2of3", "-r", "20"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("no significant difference"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn multi_az_has_less_downtime_than_n_plus_1_in_one_zone() {
+    let run = nines(&[
+        "compare",
+        "web-n-plus-1",
+        "multi-az",
+        "--replications",
+        "50",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("multi-az has less downtime than web-n-plus-1: "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("common random numbers"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn settings_come_from_the_first_design_and_differences_are_noted() {
+    // retry-storm runs 20 replications of 10 minutes; cluster-2of3 200 of a year.
+    let run = nines(&[
+        "compare",
+        "cluster-2of3",
+        "single-server",
+        "--seed",
+        "2",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["replications"], 200);
+    assert_eq!(v["designs"][1]["seed"], 2);
+    assert_eq!(v["designs"][1]["replications"], 200);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("short.toml");
+    let base = include_str!("../../scenarios/library/cluster-2of3.toml");
+    std::fs::write(
+        &path,
+        base.replacen("replications = 200", "replications = 30", 1),
+    )
+    .unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let run = nines(&["compare", "cluster-2of3", &path, "--json", "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("note: the designs' own settings differ"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("30 replications"), "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["designs"][1]["replications"], 200);
+}
+
+#[test]
+fn a_small_compare_reads_as_expected() {
+    let run = nines(&[
+        "compare",
+        "single-server",
+        "web-n-plus-1",
+        "--seed",
+        "7",
+        "--replications",
+        "5",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("compare-single-server-web-n-plus-1", run.stdout);
+}
