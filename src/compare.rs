@@ -102,10 +102,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         text.push_str(&report.to_text());
         text.push_str(&format!(
             "\nreproduce     nines compare {} --seed {} --replications {} --horizon {}\n",
-            crate::load::command_line(&ScenarioArgs {
-                scenario: args.scenarios.join(" "),
-                set: args.set.clone(),
-            }),
+            command_line(&args),
             common.seed,
             finished,
             common.horizon
@@ -120,6 +117,21 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The designs and their `--set` flags as they would be typed again, for
+/// the "reproduce" line.
+fn command_line(args: &CompareArgs) -> String {
+    let mut words: Vec<String> = args
+        .scenarios
+        .iter()
+        .map(|s| crate::load::shell_quote(s))
+        .collect();
+    for set in &args.set {
+        words.push("--set".into());
+        words.push(crate::load::shell_quote(set));
+    }
+    words.join(" ")
 }
 
 /// The name each design goes by: its scenario name, else (when two designs

@@ -18,8 +18,10 @@ use serde::Serialize;
 use crate::cli::SweepArgs;
 use crate::fail::Failure;
 use crate::output::{Printed, print, write_atomically, write_json};
-use crate::run::{apply_overrides, simulate_all};
+use crate::run::{apply_overrides, replication_availability, run_interruptible};
 use crate::summarize::run_report;
+use models::replicate::{Horizon, simulate};
+use models::summary::Summary;
 
 /// One point's results, as `sweep.json` lists them.
 #[derive(Debug, Serialize)]
@@ -81,6 +83,7 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let points = build_points(&composed, &spec)?;
     let quiet = args.output.quiet;
     let mut results = Vec::with_capacity(points.len());
+    let mut interrupted = false;
     for (i, (point, mut scenario)) in points.into_iter().enumerate() {
         apply_overrides(&mut scenario, &args.sim)?;
         if !quiet && std::io::stderr().is_terminal() {
@@ -91,7 +94,23 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
                 point.label()
             ));
         }
-        let summary = simulate_all(&scenario, args.sim.threads)?;
+        let sim = scenario.simulation;
+        let horizon = Horizon::new(sim.horizon, sim.warmup);
+        let runs = run_interruptible(
+            sim.replications,
+            args.sim.threads,
+            Vec::new(),
+            quiet,
+            |r| simulate(&scenario.model, sim.seed, r, horizon, None),
+            |result| vec![replication_availability(result)],
+        )?;
+        if (runs.len() as u64) < sim.replications {
+            // Only whole points are reported: the one cut short is dropped.
+            interrupted = true;
+            break;
+        }
+        let summary = Summary::from_results(&runs);
+        drop(runs);
         let report = run_report(&scenario, scenario.simulation.seed, &summary)?;
         results.push(PointResult {
             point: coordinates(&point)?,
@@ -118,7 +137,24 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         return Ok(());
     }
     if !quiet && !json_to_stdout {
-        print(&table(&results, &spec, args.out.as_deref()))?;
+        let mut text = String::new();
+        if interrupted {
+            let _ = writeln!(
+                text,
+                "interrupted: {} of {} points finished; the point under way was dropped",
+                results.len(),
+                spec.len()
+            );
+        }
+        text.push_str(&table(&results, &spec, args.out.as_deref()));
+        print(&text)?;
+    }
+    if interrupted {
+        return Err(Failure::interrupted(format!(
+            "interrupted: {} of {} points finished",
+            results.len(),
+            spec.len()
+        )));
     }
     Ok(())
 }

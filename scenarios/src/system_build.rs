@@ -27,6 +27,7 @@ use models::system::spec::{
 };
 
 pub(crate) use self::names::suggestion;
+pub(crate) use self::services::parse_per;
 use self::topology::Kind;
 use crate::Scenario;
 use crate::check::Checker;

@@ -165,13 +165,15 @@ pub(crate) struct ServiceFile {
     /// reachable.
     #[schemars(with = "Option<i64>")]
     pub(crate) min_healthy: Option<Spanned<i64>>,
-    /// Up rule, with `load_rps`: requests per second one instance serves.
-    #[schemars(with = "Option<f64>")]
-    pub(crate) capacity_rps: Option<Spanned<f64>>,
-    /// Up rule, with `capacity_rps`: requests per second offered; up while
-    /// the healthy, reachable capacity covers it.
-    #[schemars(with = "Option<f64>")]
-    pub(crate) load_rps: Option<Spanned<f64>>,
+    /// Up rule, with `load_rps`: requests per second one instance serves
+    /// (a number, or a rate such as "30000/min").
+    #[schemars(with = "Option<Rate>")]
+    pub(crate) capacity_rps: Option<Spanned<Rate>>,
+    /// Up rule, with `capacity_rps`: requests per second offered (a number,
+    /// or a rate such as "7.2M/h"); up while the healthy, reachable capacity
+    /// covers it.
+    #[schemars(with = "Option<Rate>")]
+    pub(crate) load_rps: Option<Spanned<Rate>>,
     /// Up rule of a replicated store: the write and read quorums.
     #[schemars(with = "Option<QuorumFile>")]
     pub(crate) quorum: Option<Spanned<QuorumFile>>,
@@ -237,9 +239,10 @@ pub(crate) struct HealthCheckFile {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Data")]
 pub(crate) struct DataFile {
-    /// Acknowledged writes per second, 0 or more.
-    #[schemars(with = "f64")]
-    pub(crate) writes_per_s: Spanned<f64>,
+    /// Acknowledged writes per second, 0 or more (a number, or a rate such
+    /// as "500/s" or "1.8M/h").
+    #[schemars(with = "Rate")]
+    pub(crate) writes_per_s: Spanned<Rate>,
     /// How acknowledged writes reach the standbys (default "none");
     /// anything but "none" needs `failover`.
     #[schemars(with = "Option<ReplicationMode>")]
@@ -557,6 +560,44 @@ impl JsonSchema for Names {
                 { "type": "array", "items": { "type": "string" } }
             ],
             "examples": ["all", ["east-a", "east-b-r1"]]
+        })
+    }
+}
+
+/// A rate: a plain number, per second, or text `"amount/duration"` such
+/// as `"500/s"`, `"30000/min"` or `"1.8M/h"` (with `k` or `M` for
+/// thousands and millions).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Rate(pub(crate) Amount);
+
+impl Rate {
+    /// The rate per second, or what is wrong with the text.
+    pub(crate) fn per_second(&self) -> Result<f64, String> {
+        match &self.0 {
+            Amount::Number(x) => Ok(*x),
+            Amount::Text(t) => crate::system_build::parse_per(
+                t,
+                1.0 / 3600.0,
+                "a number (per second) or text such as \"500/s\" or \"30000/min\"",
+            ),
+        }
+    }
+}
+
+impl JsonSchema for Rate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A rate: a plain number, per second, or a string \"amount/duration\" such as \"500/s\", \"30000/min\" or \"1.8M/h\" (k and M for thousands and millions).",
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                { "type": "string" }
+            ],
+            "examples": [500, "500/s", "30000/min", "1.8M/h"]
         })
     }
 }

@@ -261,16 +261,25 @@ impl Builder<'_> {
     /// `ship_every`, or `none`), and its backups.
     fn data(&mut self, d: &Spanned<DataFile>, has_failover: bool) -> Option<DataSpec> {
         let file = d.get_ref();
-        let rate = *file.writes_per_s.get_ref();
         let mut ok = true;
-        if !(rate >= 0.0 && rate.is_finite()) {
-            self.c.error(
-                file.writes_per_s.span(),
-                "service.data.writes_per_s",
-                format!("{rate} is not a write rate; expected acknowledged writes per second, zero or more"),
-            );
-            ok = false;
-        }
+        let rate = match file.writes_per_s.get_ref().per_second() {
+            Ok(rate) if rate >= 0.0 && rate.is_finite() => rate,
+            Ok(rate) => {
+                self.c.error(
+                    file.writes_per_s.span(),
+                    "service.data.writes_per_s",
+                    format!("{rate} is not a write rate; expected acknowledged writes per second, zero or more"),
+                );
+                ok = false;
+                0.0
+            }
+            Err(e) => {
+                self.c
+                    .error(file.writes_per_s.span(), "service.data.writes_per_s", e);
+                ok = false;
+                0.0
+            }
+        };
         let mode = file
             .replication
             .as_ref()
@@ -446,7 +455,13 @@ impl Builder<'_> {
                 Some(UpRule::MinHealthy(v as u32))
             }
             (None, Some(cap)) => {
-                let per = *cap.get_ref();
+                let per = match cap.get_ref().per_second() {
+                    Ok(x) => x,
+                    Err(e) => {
+                        self.c.error(cap.span(), "service.capacity_rps", e);
+                        return None;
+                    }
+                };
                 let mut ok = true;
                 if !(per > 0.0 && per.is_finite()) {
                     self.c.error(
@@ -464,7 +479,13 @@ impl Builder<'_> {
                     );
                     return None;
                 };
-                let l = *load.get_ref();
+                let l = match load.get_ref().per_second() {
+                    Ok(x) => x,
+                    Err(e) => {
+                        self.c.error(load.span(), "service.load_rps", e);
+                        return None;
+                    }
+                };
                 if !(l >= 0.0 && l.is_finite()) {
                     self.c.error(
                         load.span(),
@@ -597,13 +618,33 @@ impl Builder<'_> {
 
 /// Parses `"0.12/h"`, `"90/30d"` or `"2.88/d"` as an amount per hour.
 fn parse_per_hour(text: &str) -> Result<f64, String> {
-    let expected = "expected a number (per hour) or text such as \"0.12/h\" or \"90/30d\"";
+    parse_per(
+        text,
+        1.0,
+        "a number (per hour) or text such as \"0.12/h\" or \"90/30d\"",
+    )
+}
+
+/// Parses `"amount/duration"` (`"500/s"`, `"1.8M/h"`, `"90/30d"`) as an
+/// amount per `unit_hours` hours; `k` and `M` after the amount mean
+/// thousands and millions. `expected` says what was expected, for errors.
+pub(crate) fn parse_per(text: &str, unit_hours: f64, expected: &str) -> Result<f64, String> {
+    let expected = format!("expected {expected}");
     let Some((amount, per)) = text.split_once('/') else {
         return Err(format!("`{text}` has no `/`; {expected}"));
     };
-    let amount: f64 = amount
+    let amount = amount.trim();
+    let (digits, scale) = match amount.strip_suffix('k') {
+        Some(d) => (d, 1e3),
+        None => match amount.strip_suffix('M') {
+            Some(d) => (d, 1e6),
+            None => (amount, 1.0),
+        },
+    };
+    let amount: f64 = digits
         .trim()
-        .parse()
+        .parse::<f64>()
+        .map(|x| x * scale)
         .map_err(|_| format!("malformed amount in `{text}`; {expected}"))?;
     let per = per.trim();
     let per = if per.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -617,7 +658,7 @@ fn parse_per_hour(text: &str) -> Result<f64, String> {
     if d.is_zero() {
         return Err(format!("`{text}` is per zero time; {expected}"));
     }
-    Ok(amount / d.as_hours_f64())
+    Ok(amount / d.as_hours_f64() * unit_hours)
 }
 
 /// The first dependency cycle, as `a -> b -> a`, with the span and key of

@@ -1257,3 +1257,33 @@ fn an_entry_point_that_cannot_be_reached_is_an_error() {
         .is_ok()
     );
 }
+
+#[test]
+fn rates_take_units() {
+    let t = BASE
+        .replace("capacity_rps = 100", "capacity_rps = \"6000/min\"")
+        .replace("load_rps = 150", "load_rps = \"540k/h\"");
+    let s = spec(&t);
+    assert_eq!(
+        s.services[1].up_rule,
+        UpRule::Capacity {
+            per_instance_rps: 100.0,
+            load_rps: 150.0
+        }
+    );
+    let t = BASE.replace("capacity_rps = 100", "capacity_rps = \"100 per second\"");
+    check(
+        &t,
+        "\"100 per second\"",
+        "service.capacity_rps",
+        "has no `/`",
+    );
+    let t = with_web(
+        "min_healthy = 1\nfailover = { duration = \"exp(mean = 1m)\" }\ndata = { writes_per_s = \"1.8M/h\" }",
+    );
+    let d = spec(&t).services[0].data.clone().unwrap();
+    assert!((d.writes_per_second - 500.0).abs() < 1e-9);
+    assert!((parse_per("2.88/d", 1.0, "x").unwrap() - 0.12).abs() < 1e-12);
+    assert!(parse_per("x/h", 1.0, "x").is_err());
+    assert!(parse_per("1/0s", 1.0, "x").is_err());
+}
