@@ -32,6 +32,11 @@ pub(crate) enum Command {
         after_help = "The points come from the scenario's [sweep] table, or from --sweep flags\n(which replace it). Several --sweep flags are crossed: every combination runs.\n\nExamples:\n  nines sweep lb-health-checks\n  nines sweep web-n-plus-1 --sweep service.web.instances=3,4,5,6\n  nines sweep multi-az --sweep service.web.instances=10..16:2 --json -"
     )]
     Sweep(SweepArgs),
+    /// Join the --out directories of a sharded sweep into the sweep's results.
+    #[command(
+        after_help = "The merged sweep.json and sweep.csv are byte for byte what the unsharded\nsweep writes.\n\nExamples:\n  nines sweep web-replicas-sweep --shard 1/3 --out part-1   (and 2/3, 3/3 elsewhere)\n  nines merge part-1 part-2 part-3 --out all"
+    )]
+    Merge(MergeArgs),
     /// Run several designs under common random numbers and compare them side by side.
     #[command(
         after_help = "Replication r of every design sees the same random streams wherever the\ndesigns share components, so the paired differences are precise. The verdict\nsays which design is better when the 95% interval of the difference excludes\nzero, and that the difference is not significant otherwise.\n\nExamples:\n  nines compare web-n-plus-1 multi-az\n  nines compare design.toml design-with-replica.toml --replications 1000\n  nines compare single-server web-n-plus-1 multi-az --json -"
@@ -129,6 +134,27 @@ pub(crate) struct RunArgs {
     /// The replication whose events `--trace` writes.
     #[arg(long, value_name = "K", default_value_t = 0, requires = "trace")]
     pub(crate) trace_replication: u64,
+    /// Add replications in batches until the 95% interval of the downtime is
+    /// this narrow: a half-width relative to the mean (5%) or absolute in
+    /// minutes per year (2min). Replaces --replications as the stopping rule.
+    #[arg(long, value_name = "TARGET", conflicts_with = "replications")]
+    pub(crate) precision: Option<String>,
+    /// With --precision: the most replications to run [default: 100000].
+    #[arg(long, value_name = "N", requires = "precision")]
+    pub(crate) max_replications: Option<u64>,
+    /// How to estimate: independent replications, or one long run cut into
+    /// batches (batch means, with an automatic batch size and warm-up cut).
+    #[arg(long, value_enum, default_value_t = Method::Replications)]
+    pub(crate) method: Method,
+}
+
+/// How `nines run` estimates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Method {
+    /// Independent replications, each from the start.
+    Replications,
+    /// One long run (replications x horizon), cut into batches.
+    BatchMeans,
 }
 
 #[derive(Debug, Args)]
@@ -144,9 +170,33 @@ pub(crate) struct SweepArgs {
     pub(crate) sim: SimOptions,
     #[command(flatten)]
     pub(crate) output: OutputOptions,
-    /// Also write sweep.json and sweep.csv into this directory.
+    /// Also write sweep.json and sweep.csv into this directory (and each
+    /// finished point as it finishes, for --resume).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
+    /// Give every point its own random streams instead of common random
+    /// numbers (differences between points are then not paired).
+    #[arg(long)]
+    pub(crate) independent: bool,
+    /// Run only shard I of N (every N-th point, from the I-th) into --out;
+    /// `nines merge` joins the shards' directories.
+    #[arg(long, value_name = "I/N", requires = "out")]
+    pub(crate) shard: Option<String>,
+    /// Keep the points already finished in --out and run only the rest.
+    #[arg(long, requires = "out")]
+    pub(crate) resume: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The --out directories of the shards of one sweep, in any order.
+    #[arg(value_name = "DIR", num_args = 1.., required = true)]
+    pub(crate) dirs: Vec<PathBuf>,
+    /// Where to write sweep.json and sweep.csv, as the unsharded sweep would.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::compare(args),
         Command::Replay(args) => replay::replay(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
         Command::Check(args) => check::check(args),
         Command::New(args) => new::new(args),
         Command::Scenarios(command) => catalog::scenarios(command),

@@ -1,35 +1,56 @@
-//! `nines sweep`: run every point of a sweep, one line per point, and mark
-//! the points on the cost-availability frontier.
+//! `nines sweep` and `nines merge`: run every point of a sweep, one line
+//! per point, with the cost-availability frontier marked.
 //!
-//! Every point runs with the same seed, so replication r of each point sees
-//! the same fault history on the components the points share (common
-//! random numbers). Points run one after another, each with its
-//! replications in parallel; results do not depend on the thread count.
+//! By default every point runs with the same seed, so replication r of each
+//! point sees the same fault history on the components the points share
+//! (common random numbers); `--independent` gives each point streams of its
+//! own. The work is every (point, replication) pair: points are taken a few
+//! at a time and all their pairs spread over the cores, so a sweep of many
+//! small points keeps every core busy. Each point's replications are merged
+//! in replication order, so results do not depend on the thread count or on
+//! which pair finished first. Memory holds the replications of the points
+//! in flight only: finished points are reduced to their summary.
+//!
+//! With `--out DIR`, each point is written to `DIR/points/` the moment it
+//! finishes; `--resume` keeps those and runs the rest, and `--shard I/N`
+//! runs every N-th point from the I-th into its own directory, for `nines
+//! merge` to join. Both give the bytes the whole sweep gives.
 
-use std::fmt::Write as _;
-use std::io::IsTerminal;
+mod output;
+mod store;
+
+use std::collections::BTreeMap;
 use std::path::Path;
 
+use models::replicate::{Horizon, ReplicationResult, simulate};
+use models::summary::Summary;
 use reports::run::RunReport;
+use scenarios::Scenario;
 use scenarios::compose::Composed;
 use scenarios::sweep::{SweepPoint, SweepSpec};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sim_core::hash::StableHasher;
+use sim_core::runner::run_replications_with;
 
-use crate::cli::SweepArgs;
+use self::store::Manifest;
+use crate::cli::{MergeArgs, SweepArgs};
 use crate::fail::Failure;
 use crate::output::{Printed, print, write_atomically, write_json};
-use crate::run::{apply_overrides, replication_availability, run_interruptible};
+use crate::progress::Progress;
+use crate::run::{apply_overrides, replication_availability};
 use crate::summarize::run_report;
-use models::replicate::{Horizon, simulate};
-use models::summary::Summary;
+
+/// Points whose replications run together: enough pairs to keep the cores
+/// busy, few enough that memory stays small. Results do not depend on it.
+const POINTS_IN_FLIGHT: usize = 8;
 
 /// One point's results, as `sweep.json` lists them.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct PointResult {
     /// The swept values: path to value.
     pub(crate) point: serde_json::Map<String, serde_json::Value>,
     /// The variant, for sweeps over named variants.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) variant: Option<String>,
     /// A short name for the point.
     pub(crate) label: String,
@@ -40,10 +61,7 @@ pub(crate) struct PointResult {
 }
 
 /// The sweep `args` asks for: `--sweep` flags, else the scenario's own.
-pub(crate) fn sweep_of(
-    composed: &Composed,
-    flags: &[String],
-) -> Result<Option<SweepSpec>, Failure> {
+pub(crate) fn sweep_of(composed: &Composed, flags: &[String]) -> Result<Option<SweepSpec>, Failure> {
     if flags.is_empty() {
         return Ok(composed.sweep().cloned());
     }
@@ -57,7 +75,7 @@ pub(crate) fn sweep_of(
 pub(crate) fn build_points(
     composed: &Composed,
     sweep: &SweepSpec,
-) -> Result<Vec<(SweepPoint, scenarios::Scenario)>, Failure> {
+) -> Result<Vec<(SweepPoint, Scenario)>, Failure> {
     sweep
         .points()
         .into_iter()
@@ -71,6 +89,58 @@ pub(crate) fn build_points(
         .collect()
 }
 
+/// `I/N` of `--shard`: 1 ≤ I ≤ N.
+fn parse_shard(text: &str) -> Result<(usize, usize), Failure> {
+    let bad = || {
+        Failure::input(format!(
+            "--shard {text}: expected I/N with 1 <= I <= N, such as 2/3"
+        ))
+    };
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// The seed of point `index`: the root seed (common random numbers), or
+/// one derived from it and the index (`--independent`).
+fn point_seed(seed: u64, index: usize, independent: bool) -> u64 {
+    if !independent {
+        return seed;
+    }
+    let mut h = StableHasher::new();
+    h.write_str("nines/sweep-point-seed/v1");
+    h.write_u64(seed);
+    h.write_u64(index as u64);
+    h.finish()
+}
+
+/// A digest of everything that decides a sweep's results.
+fn sweep_key(composed: &Composed, points: &[(SweepPoint, Scenario)], independent: bool) -> Result<String, Failure> {
+    let mut h = StableHasher::new();
+    h.write_str("nines/sweep/v1");
+    h.write_str(env!("CARGO_PKG_VERSION"));
+    h.write_u64(u64::from(independent));
+    for (p, s) in points {
+        let text = composed
+            .at_point(p)
+            .map_err(|e| Failure::input(e.to_string()))?
+            .text();
+        h.write_str(&text);
+        let sim = s.simulation;
+        h.write_u64(sim.seed);
+        h.write_u64(sim.replications);
+        h.write_u64(sim.horizon.as_micros());
+        h.write_u64(sim.warmup.as_micros());
+    }
+    Ok(sim_core::hash::hex(h.finish()))
+}
+
 /// `nines sweep`.
 pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let composed = crate::load::load_composed(&args.scenario)?;
@@ -80,83 +150,242 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
             args.scenario.scenario
         )));
     };
-    let points = build_points(&composed, &spec)?;
-    let quiet = args.output.quiet;
-    let mut results = Vec::with_capacity(points.len());
-    let mut interrupted = false;
-    for (i, (point, mut scenario)) in points.into_iter().enumerate() {
-        apply_overrides(&mut scenario, &args.sim)?;
-        if !quiet && std::io::stderr().is_terminal() {
-            crate::progress::notice(&format!(
-                "point {} of {}: {}",
-                i + 1,
-                spec.len(),
-                point.label()
-            ));
-        }
-        let sim = scenario.simulation;
-        let horizon = Horizon::new(sim.horizon, sim.warmup);
-        let runs = run_interruptible(
-            sim.replications,
-            args.sim.threads,
-            Vec::new(),
-            quiet,
-            |r| simulate(&scenario.model, sim.seed, r, horizon, None),
-            |result| vec![replication_availability(result)],
-        )?;
-        if (runs.len() as u64) < sim.replications {
-            // Only whole points are reported: the one cut short is dropped.
-            interrupted = true;
-            break;
-        }
-        let summary = Summary::from_results(&runs);
-        drop(runs);
-        let report = run_report(&scenario, scenario.simulation.seed, &summary)?;
-        results.push(PointResult {
-            point: coordinates(&point)?,
-            variant: point.variant.clone(),
-            label: point.label(),
-            summary: report,
-            pareto: false,
-        });
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let mut points = build_points(&composed, &spec)?;
+    for (i, (_, scenario)) in points.iter_mut().enumerate() {
+        apply_overrides(scenario, &args.sim)?;
+        scenario.simulation.seed = point_seed(scenario.simulation.seed, i, args.independent);
     }
-    mark_pareto(&mut results);
+    let first = points.first().map(|(_, s)| s.simulation);
+    let manifest = Manifest {
+        key: sweep_key(&composed, &points, args.independent)?,
+        points: points.len(),
+        replications: first.map_or(0, |s| s.replications),
+        seed: args
+            .sim
+            .seed
+            .or(first.map(|s| s.seed))
+            .unwrap_or(scenarios::DEFAULT_SEED),
+        independent: args.independent,
+        parameters: spec.parameters.iter().map(|p| p.path.clone()).collect(),
+        variants: !spec.variants.is_empty(),
+        shard,
+    };
+    let mine: Vec<usize> = (0..points.len())
+        .filter(|i| shard.is_none_or(|(k, n)| i % n == k - 1))
+        .collect();
+    let mut done = match &args.out {
+        Some(dir) => store::open(dir, &manifest, args.resume)?,
+        None => BTreeMap::new(),
+    };
+    done.retain(|i, _| mine.contains(i));
+    let todo: Vec<usize> = mine.iter().copied().filter(|i| !done.contains_key(i)).collect();
+    let quiet = args.output.quiet;
+    if args.resume && !quiet && !done.is_empty() {
+        crate::progress::notice(&format!(
+            "resuming: {} of {} points already finished",
+            done.len(),
+            mine.len()
+        ));
+    }
+    let interrupted = run_points(&points, &todo, &args, &manifest, &mut done)?;
+    if shard.is_some() {
+        // A shard's points are in its directory; `nines merge` writes the rest.
+        if !quiet {
+            print(&format!(
+                "shard         {} of {}: {} of {} points finished in {}\n",
+                shard.map_or(1, |s| s.0),
+                shard.map_or(1, |s| s.1),
+                done.len(),
+                mine.len(),
+                args.out.as_deref().map_or(String::new(), |d| d.display().to_string())
+            ))?;
+        }
+        return interrupted_failure(interrupted, done.len(), mine.len());
+    }
+    let mut results: Vec<PointResult> = done.into_values().collect();
+    let finished = results.len();
+    finish(&mut results, &manifest, args.out.as_deref(), &args.output, interrupted)?;
+    interrupted_failure(interrupted, finished, manifest.points)
+}
+
+fn interrupted_failure(interrupted: bool, finished: usize, total: usize) -> Result<(), Failure> {
+    if interrupted {
+        Err(Failure::interrupted(format!(
+            "interrupted: {finished} of {total} points finished; run again with --resume to finish the rest"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs the points `todo`, a few at a time, every (point, replication)
+/// pair in parallel; saves each finished point. Returns whether Ctrl-C cut
+/// the sweep short (the points finished before it are kept).
+fn run_points(
+    points: &[(SweepPoint, Scenario)],
+    todo: &[usize],
+    args: &SweepArgs,
+    manifest: &Manifest,
+    done: &mut BTreeMap<usize, PointResult>,
+) -> Result<bool, Failure> {
+    let total: u64 = todo
+        .iter()
+        .map(|&i| points[i].1.simulation.replications)
+        .sum();
+    let progress = Progress::new(total, Vec::new(), args.output.quiet);
+    let stop = crate::interrupt::stop_flag();
+    for chunk in todo.chunks(POINTS_IN_FLIGHT) {
+        // The pairs of this chunk, point by point, replications in order.
+        let pairs: Vec<(usize, u64)> = chunk
+            .iter()
+            .flat_map(|&i| (0..points[i].1.simulation.replications).map(move |r| (i, r)))
+            .collect();
+        let results: Vec<ReplicationResult> = run_replications_with(
+            pairs.len() as u64,
+            args.sim.threads,
+            stop,
+            |k| {
+                let (i, r) = pairs[k as usize];
+                let sim = points[i].1.simulation;
+                simulate(
+                    &points[i].1.model,
+                    sim.seed,
+                    r,
+                    Horizon::new(sim.horizon, sim.warmup),
+                    None,
+                )
+            },
+            |_, result| {
+                if progress.is_drawn() {
+                    progress.observe(&[replication_availability(result)]);
+                }
+            },
+        )
+        .map_err(|e| Failure::internal(e.to_string()))?;
+        let mut rest = results.as_slice();
+        for &i in chunk {
+            let (point, scenario) = &points[i];
+            let n = scenario.simulation.replications as usize;
+            if rest.len() < n {
+                // Cut short by Ctrl-C: this point and the rest are dropped.
+                progress.finish();
+                return Ok(true);
+            }
+            let (mine, after) = rest.split_at(n);
+            rest = after;
+            let summary = Summary::from_results(mine);
+            let result = PointResult {
+                point: coordinates(point)?,
+                variant: point.variant.clone(),
+                label: point.label(),
+                summary: run_report(scenario, scenario.simulation.seed, &summary)?,
+                pareto: false,
+            };
+            if let Some(dir) = &args.out {
+                store::save(dir, &manifest.key, i, &result)?;
+            }
+            done.insert(i, result);
+        }
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            progress.finish();
+            return Ok(todo.iter().any(|i| !done.contains_key(i)));
+        }
+    }
+    progress.finish();
+    Ok(false)
+}
+
+/// Marks the frontier and writes the results: `sweep.json` and
+/// `sweep.csv` in `out`, JSON to `--json`, the table to standard output.
+fn finish(
+    results: &mut [PointResult],
+    manifest: &Manifest,
+    out: Option<&Path>,
+    output: &crate::cli::OutputOptions,
+    interrupted: bool,
+) -> Result<(), Failure> {
+    output::mark_pareto(results);
     let json = serde_json::to_string_pretty(&results)
         .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?
         + "\n";
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
+    if let Some(dir) = out
+        && !interrupted
+    {
         write_atomically(&dir.join("sweep.json"), json.as_bytes())?;
-        write_atomically(&dir.join("sweep.csv"), csv(&results, &spec).as_bytes())?;
+        write_atomically(&dir.join("sweep.csv"), output::csv(results, manifest).as_bytes())?;
     }
-    let json_to_stdout = args.output.json.as_deref() == Some("-");
-    if let Some(target) = &args.output.json
+    let json_to_stdout = output.json.as_deref() == Some("-");
+    if let Some(target) = &output.json
         && let Printed::PipeClosed = write_json(target, &json)?
     {
         return Ok(());
     }
-    if !quiet && !json_to_stdout {
+    if !output.quiet && !json_to_stdout {
         let mut text = String::new();
         if interrupted {
-            let _ = writeln!(
-                text,
-                "interrupted: {} of {} points finished; the point under way was dropped",
+            text.push_str(&format!(
+                "interrupted: {} of {} points finished (the finished ones are kept{}); the frontier below is among them only\n",
                 results.len(),
-                spec.len()
-            );
+                manifest.points,
+                if out.is_some() { "; --resume finishes the rest" } else { "" }
+            ));
         }
-        text.push_str(&table(&results, &spec, args.out.as_deref()));
+        text.push_str(&output::table(results, manifest, if interrupted { None } else { out }));
         print(&text)?;
     }
-    if interrupted {
-        return Err(Failure::interrupted(format!(
-            "interrupted: {} of {} points finished",
-            results.len(),
-            spec.len()
+    Ok(())
+}
+
+/// `nines merge`: the shards' points joined, as the whole sweep writes
+/// them.
+pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let mut manifest: Option<Manifest> = None;
+    let mut results: BTreeMap<usize, PointResult> = BTreeMap::new();
+    for dir in &args.dirs {
+        let Some(m) = store::read_manifest(dir)? else {
+            return Err(Failure::input(format!(
+                "{}: no manifest.json; expected the --out directory of a sweep or of one of its shards",
+                dir.display()
+            )));
+        };
+        if let Some(first) = &manifest
+            && (first.key != m.key || first.points != m.points)
+        {
+            return Err(Failure::input(format!(
+                "{}: a shard of another sweep (different scenario, seed, replications or horizon)",
+                dir.display()
+            )));
+        }
+        for (i, r) in store::read_points(dir, &m.key)? {
+            results.insert(i, r);
+        }
+        manifest.get_or_insert(m);
+    }
+    let Some(mut manifest) = manifest else {
+        return Err(Failure::input("no directories to merge".into()));
+    };
+    let missing: Vec<String> = (0..manifest.points)
+        .filter(|i| !results.contains_key(i))
+        .map(|i| i.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::input(format!(
+            "{} of {} points are missing (points {}); run the shards that hold them (with --resume if they were cut short)",
+            missing.len(),
+            manifest.points,
+            if missing.len() > 10 {
+                format!("{}, ...", missing[..10].join(", "))
+            } else {
+                missing.join(", ")
+            }
         )));
     }
-    Ok(())
+    manifest.shard = None;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| Failure::input(format!("{}: cannot create: {e}", args.out.display())))?;
+    let mut results: Vec<PointResult> = results.into_values().collect();
+    finish(&mut results, &manifest, Some(&args.out), &args.output, false)
 }
 
 /// The point's swept values as JSON, keyed by path.
@@ -172,146 +401,22 @@ fn coordinates(point: &SweepPoint) -> Result<serde_json::Map<String, serde_json:
     Ok(map)
 }
 
-/// The cost a point is judged by: its total cost per year when the model
-/// has costs, else nothing (then only availability counts).
-fn cost(r: &RunReport) -> f64 {
-    r.cost_per_year.as_ref().map_or(0.0, |c| c.total.mean)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Marks the points no other point dominates (at most as costly and at
-/// least as available, and better in one of the two).
-fn mark_pareto(results: &mut [PointResult]) {
-    let figures: Vec<(f64, f64)> = results
-        .iter()
-        .map(|r| (cost(&r.summary), r.summary.availability.mean))
-        .collect();
-    for (i, r) in results.iter_mut().enumerate() {
-        let (c, a) = figures[i];
-        r.pareto = !figures
-            .iter()
-            .any(|&(c2, a2)| c2 <= c && a2 >= a && (c2 < c || a2 > a));
+    #[test]
+    fn shards_are_one_based_fractions() {
+        assert_eq!(parse_shard("2/3").unwrap(), (2, 3));
+        assert!(parse_shard("0/3").is_err());
+        assert!(parse_shard("4/3").is_err());
+        assert!(parse_shard("a/b").is_err());
     }
-}
 
-/// One line per point: its values, availability, downtime, cost, frontier.
-fn table(results: &[PointResult], spec: &SweepSpec, out: Option<&Path>) -> String {
-    let width = results
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "sweep         {} points, {} replications each, seed {} (common random numbers across points)",
-        spec.len(),
-        results.first().map_or(0, |r| r.summary.replications),
-        results.first().map_or(0, |r| r.summary.seed),
-    );
-    let _ = writeln!(
-        s,
-        "  {:width$}  {:>28}  {:>22}  {:>12}  frontier",
-        "point", "availability (95% CI)", "downtime min/yr", "cost/yr"
-    );
-    for r in results {
-        let a = &r.summary.availability;
-        let d = &r.summary.downtime_minutes_per_year;
-        let availability = format!(
-            "{:.5}% [{:.5}, {:.5}]",
-            100.0 * a.mean,
-            100.0 * a.ci95_low,
-            100.0 * a.ci95_high
-        );
-        let downtime = format!("{:.1} [{:.1}, {:.1}]", d.mean, d.ci95_low, d.ci95_high);
-        let cost = r
-            .summary
-            .cost_per_year
-            .as_ref()
-            .map_or_else(|| "-".to_string(), |c| format!("{:.0}", c.total.mean));
-        let _ = writeln!(
-            s,
-            "  {:width$}  {availability:>28}  {downtime:>22}  {cost:>12}  {}",
-            r.label,
-            if r.pareto { "*" } else { "" }
-        );
-    }
-    let _ = writeln!(
-        s,
-        "* on the cost-availability frontier: no other point is both cheaper and more available"
-    );
-    if let Some(dir) = out {
-        let _ = writeln!(
-            s,
-            "written       {}/sweep.json, {}/sweep.csv",
-            dir.display(),
-            dir.display()
-        );
-    }
-    s
-}
-
-/// A tidy table: one row per point and measure.
-fn csv(results: &[PointResult], spec: &SweepSpec) -> String {
-    let mut s = String::from("point,label");
-    if !spec.variants.is_empty() {
-        s.push_str(",variant");
-    }
-    for p in &spec.parameters {
-        s.push(',');
-        s.push_str(&csv_field(&p.path));
-    }
-    s.push_str(",measure,mean,ci95_low,ci95_high,pareto\n");
-    for (i, r) in results.iter().enumerate() {
-        let mut prefix = format!("{i},{}", csv_field(&r.label));
-        if !spec.variants.is_empty() {
-            prefix.push(',');
-            prefix.push_str(&csv_field(r.variant.as_deref().unwrap_or("")));
-        }
-        for p in &spec.parameters {
-            let v = r.point.get(&p.path).map_or(String::new(), |v| match v {
-                serde_json::Value::String(t) => t.clone(),
-                other => other.to_string(),
-            });
-            prefix.push(',');
-            prefix.push_str(&csv_field(&v));
-        }
-        let a = &r.summary.availability;
-        let mut rows = vec![
-            ("availability", a.mean, a.ci95_low, a.ci95_high),
-            (
-                "downtime_minutes_per_year",
-                r.summary.downtime_minutes_per_year.mean,
-                r.summary.downtime_minutes_per_year.ci95_low,
-                r.summary.downtime_minutes_per_year.ci95_high,
-            ),
-            (
-                "incidents_per_year",
-                r.summary.incidents_per_year.mean,
-                r.summary.incidents_per_year.ci95_low,
-                r.summary.incidents_per_year.ci95_high,
-            ),
-        ];
-        if let Some(c) = &r.summary.cost_per_year {
-            rows.push((
-                "cost_per_year",
-                c.total.mean,
-                c.total.ci95_low,
-                c.total.ci95_high,
-            ));
-        }
-        for (name, mean, low, high) in rows {
-            let _ = writeln!(s, "{prefix},{name},{mean},{low},{high},{}", r.pareto);
-        }
-    }
-    s
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a newline.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
+    #[test]
+    fn independent_points_get_their_own_seed() {
+        assert_eq!(point_seed(7, 3, false), 7);
+        assert_ne!(point_seed(7, 3, true), point_seed(7, 4, true));
+        assert_eq!(point_seed(7, 3, true), point_seed(7, 3, true));
     }
 }

@@ -87,6 +87,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/web-n-plus-1.toml"),
     },
     Builtin {
+        name: "web-replicas-sweep",
+        source: include_str!("../library/web-replicas-sweep.toml"),
+    },
+    Builtin {
         name: "zone-partition",
         source: include_str!("../library/zone-partition.toml"),
     },
