@@ -177,8 +177,9 @@ fn sweep_lines(summary: &CheckSummary) -> Vec<String> {
         count(sweep.points, "point"),
         dims.join("; ")
     ));
+    // Numbered from 0, as in sweep.json, sweep.csv and the point files.
     for (i, label) in sweep.labels.iter().enumerate().take(12) {
-        lines.push(format!("  {:>4}  {label}", i + 1));
+        lines.push(format!("  {i:>4}  {label}"));
     }
     if sweep.labels.len() > 12 {
         lines.push(format!("  ...   {} more", sweep.labels.len() - 12));

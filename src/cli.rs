@@ -24,7 +24,7 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Simulate a scenario and print its availability with confidence intervals.
     #[command(
-        after_help = "Examples:\n  nines run cluster-2of3\n  nines run cluster-2of3 --seed 7 --replications 1000 --horizon 5y\n  nines run multi-az --set service.web.instances=15\n  nines run design.toml --json - | jq .availability\n  nines run cluster-2of3 --trace rep0.jsonl --trace-replication 0"
+        after_help = "Examples:\n  nines run cluster-2of3\n  nines run cluster-2of3 --seed 7 --replications 1000 --horizon 5y\n  nines run multi-az --set service.web.instances=15\n  nines run design.toml --json - | jq .availability\n  nines run cluster-2of3 --trace rep0.jsonl --trace-replication 0\n  nines run cluster-2of3 --precision 5%\n  nines run multi-az --precision 10min --max-replications 20000\n  nines run cluster-2of3 --method batch-means --replications 1000"
     )]
     Run(RunArgs),
     /// Run every point of a sweep and print one line per point.
@@ -142,18 +142,22 @@ pub(crate) struct RunArgs {
     /// With --precision: the most replications to run [default: 100000].
     #[arg(long, value_name = "N", requires = "precision")]
     pub(crate) max_replications: Option<u64>,
-    /// How to estimate: independent replications, or one long run cut into
-    /// batches (batch means, with an automatic batch size and warm-up cut).
+    /// How to estimate: independent replications, or batch means over one
+    /// long run of replications x horizon (batch size and warm-up cut chosen
+    /// automatically).
     #[arg(long, value_enum, default_value_t = Method::Replications)]
     pub(crate) method: Method,
 }
 
 /// How `nines run` estimates.
+///
+/// The variants carry plain comments: a doc comment would become help for
+/// each value and switch `nines run --help` to clap's long layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Method {
-    /// Independent replications, each from the start.
+    // Independent replications, each from the start.
     Replications,
-    /// One long run (replications x horizon), cut into batches.
+    // One long run (replications x horizon), cut into batches.
     BatchMeans,
 }
 

@@ -56,3 +56,17 @@ pub(crate) fn write_json(target: &str, text: &str) -> Result<Printed, Failure> {
         write_atomically(Path::new(target), text.as_bytes()).map(|()| Printed::Done)
     }
 }
+
+/// The longest run whose trace nines writes: a trace holds every event, so
+/// a 1000-year trace of a large system would fill a disk.
+pub(crate) const MAX_TRACE_HORIZON_YEARS: u64 = 100;
+
+/// Refuses a trace of a run longer than [`MAX_TRACE_HORIZON_YEARS`].
+pub(crate) fn check_trace_horizon(horizon: sim_core::time::SimDuration) -> Result<(), Failure> {
+    if horizon > sim_core::time::SimDuration::from_years(MAX_TRACE_HORIZON_YEARS) {
+        return Err(Failure::input(format!(
+            "--trace of a {horizon} run: a trace holds every event, and runs longer than {MAX_TRACE_HORIZON_YEARS}y are refused; trace a shorter --horizon (the replication's first years are the same events)"
+        )));
+    }
+    Ok(())
+}

@@ -45,12 +45,18 @@ impl Progress {
     /// given to [`Progress::observe`]: none for a single run, one per design
     /// for a comparison.
     pub(crate) fn new(total: u64, labels: Vec<String>, quiet: bool) -> Self {
+        Progress::counting(total, "replications", labels, quiet)
+    }
+
+    /// Like [`Progress::new`], counting `unit` (such as "windows" of one
+    /// long run) instead of replications.
+    pub(crate) fn counting(total: u64, unit: &str, labels: Vec<String>, quiet: bool) -> Self {
         let draw = !quiet && std::io::stderr().is_terminal();
         let bar = draw.then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template(
-                "[{bar:24}] {pos}/{len} replications, {elapsed} elapsed, {eta} left  {msg}",
-            )
+            let style = ProgressStyle::with_template(&format!(
+                "[{{bar:24}}] {{pos}}/{{len}} {unit}, {{elapsed}} elapsed, {{eta}} left  {{msg}}"
+            ))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
             bar.set_style(style);
@@ -69,6 +75,14 @@ impl Progress {
                 sums: vec![0.0; series],
                 shown: None,
             }),
+        }
+    }
+
+    /// Raises the total to `total`, for a run that adds replications in
+    /// batches (`--precision`): the bar goes on from where it is.
+    pub(crate) fn set_total(&self, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
         }
     }
 

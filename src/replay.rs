@@ -31,6 +31,7 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
     let result = match &args.trace {
         None => simulate(&scenario.model, sim.seed, args.replication, horizon, None),
         Some(path) => {
+            crate::output::check_trace_horizon(sim.horizon)?;
             let file = std::fs::File::create(path).map_err(|e| {
                 Failure::input(format!("{}: cannot create the trace: {e}", path.display()))
             })?;

@@ -1,22 +1,30 @@
 //! `nines run`: simulate a scenario's replications and report.
+//!
+//! `precision` adds replications in batches until a target is met
+//! (`--precision`); `batch_means` runs one long replication instead
+//! (`--method batch-means`).
+
+mod batch_means;
+mod precision;
 
 use std::io::BufWriter;
 
 use models::replicate::{Horizon, ReplicationResult, simulate};
 use models::summary::Summary;
+use reports::RunReport;
 use scenarios::Scenario;
 use sim_core::runner::{run_replications, run_replications_with};
 use sim_core::time::SimDuration;
 use sim_core::trace::JsonLinesTrace;
 
-use crate::cli::{RunArgs, SimOptions};
+use crate::cli::{Method, RunArgs, SimOptions};
 use crate::fail::Failure;
 use crate::output::{Printed, print, write_json};
 use crate::progress::Progress;
 use crate::summarize::run_report;
 
 /// The most replications one run may ask for.
-const MAX_REPLICATIONS: u64 = 10_000_000;
+pub(crate) const MAX_REPLICATIONS: u64 = 10_000_000;
 
 /// Applies the command line's `--seed`, `--replications` and `--horizon` to
 /// the scenario's own settings.
@@ -125,8 +133,17 @@ pub(crate) fn interrupted_too_early(finished: u64, asked: u64) -> Failure {
 
 /// `nines run`.
 pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
+    if args.method == Method::BatchMeans {
+        return batch_means::run(args);
+    }
+    if args.precision.is_some() {
+        return precision::run(args);
+    }
     let mut scenario = crate::load::load(&args.scenario)?;
     apply_overrides(&mut scenario, &args.sim)?;
+    if args.trace.is_some() {
+        crate::output::check_trace_horizon(scenario.simulation.horizon)?;
+    }
     if args.trace_replication >= scenario.simulation.replications {
         return Err(Failure::input(format!(
             "--trace-replication {}: the run has replications 0 to {}",
@@ -167,19 +184,40 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             write_trace(&scenario, args.trace_replication, path, &summary)?;
         }
     }
+    let note = interrupted.then(|| interrupted_note(finished, asked));
+    if let Printed::PipeClosed = emit(&args, &scenario, &report, note.as_deref())? {
+        return Ok(());
+    }
+    if interrupted {
+        return Err(Failure::interrupted(format!(
+            "interrupted: {finished} of {asked} replications finished"
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the report of a run of `scenario`: as JSON where `--json` says,
+/// and as text (after `note`, if any, and followed by the command that
+/// reproduces it) unless `--quiet` or the JSON goes to standard output.
+pub(crate) fn emit(
+    args: &RunArgs,
+    scenario: &Scenario,
+    report: &RunReport,
+    note: Option<&str>,
+) -> Result<Printed, Failure> {
     let json_to_stdout = args.output.json.as_deref() == Some("-");
     if let Some(target) = &args.output.json {
-        let mut text = serde_json::to_string_pretty(&report)
+        let mut text = serde_json::to_string_pretty(report)
             .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
         text.push('\n');
         if let Printed::PipeClosed = write_json(target, &text)? {
-            return Ok(());
+            return Ok(Printed::PipeClosed);
         }
     }
     if !args.output.quiet && !json_to_stdout {
         let mut text = String::new();
-        if interrupted {
-            text.push_str(&interrupted_note(finished, asked));
+        if let Some(note) = note {
+            text.push_str(note);
             text.push('\n');
         }
         text.push_str(&report.to_text());
@@ -190,21 +228,14 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             scenario.simulation.replications,
             scenario.simulation.horizon
         ));
-        if let Printed::PipeClosed = print(&text)? {
-            return Ok(());
-        }
+        return print(&text);
     }
-    if interrupted {
-        return Err(Failure::interrupted(format!(
-            "interrupted: {finished} of {asked} replications finished"
-        )));
-    }
-    Ok(())
+    Ok(Printed::Done)
 }
 
 /// Re-runs one replication alone with a trace writer, and checks that it
 /// reproduces the digest it had inside the parallel run.
-fn write_trace(
+pub(crate) fn write_trace(
     scenario: &Scenario,
     replication: u64,
     path: &std::path::Path,

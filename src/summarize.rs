@@ -154,6 +154,7 @@ pub(crate) fn run_report(
         origin: scenario.origin.clone(),
         seed,
         replications: s.replications,
+        stopping: None,
         horizon_hours: scenario.simulation.horizon.as_hours_f64(),
         warmup_hours: scenario.simulation.warmup.as_hours_f64(),
         availability,

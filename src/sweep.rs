@@ -24,6 +24,7 @@ use std::path::Path;
 
 use models::replicate::{Horizon, ReplicationResult, simulate};
 use models::summary::Summary;
+use rayon::prelude::*;
 use reports::run::RunReport;
 use scenarios::Scenario;
 use scenarios::compose::Composed;
@@ -61,7 +62,10 @@ pub(crate) struct PointResult {
 }
 
 /// The sweep `args` asks for: `--sweep` flags, else the scenario's own.
-pub(crate) fn sweep_of(composed: &Composed, flags: &[String]) -> Result<Option<SweepSpec>, Failure> {
+pub(crate) fn sweep_of(
+    composed: &Composed,
+    flags: &[String],
+) -> Result<Option<SweepSpec>, Failure> {
     if flags.is_empty() {
         return Ok(composed.sweep().cloned());
     }
@@ -78,7 +82,7 @@ pub(crate) fn build_points(
 ) -> Result<Vec<(SweepPoint, Scenario)>, Failure> {
     sweep
         .points()
-        .into_iter()
+        .into_par_iter()
         .map(|p| {
             let scenario = composed
                 .at_point(&p)
@@ -121,17 +125,27 @@ fn point_seed(seed: u64, index: usize, independent: bool) -> u64 {
 }
 
 /// A digest of everything that decides a sweep's results.
-fn sweep_key(composed: &Composed, points: &[(SweepPoint, Scenario)], independent: bool) -> Result<String, Failure> {
+fn sweep_key(
+    composed: &Composed,
+    points: &[(SweepPoint, Scenario)],
+    independent: bool,
+) -> Result<String, Failure> {
+    // Composing each point's text is the slow part: in parallel, in order.
+    let texts: Vec<String> = points
+        .par_iter()
+        .map(|(p, _)| {
+            composed
+                .at_point(p)
+                .map(|c| c.text())
+                .map_err(|e| Failure::input(e.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
     let mut h = StableHasher::new();
     h.write_str("nines/sweep/v1");
     h.write_str(env!("CARGO_PKG_VERSION"));
     h.write_u64(u64::from(independent));
-    for (p, s) in points {
-        let text = composed
-            .at_point(p)
-            .map_err(|e| Failure::input(e.to_string()))?
-            .text();
-        h.write_str(&text);
+    for ((_, s), text) in points.iter().zip(&texts) {
+        h.write_str(text);
         let sim = s.simulation;
         h.write_u64(sim.seed);
         h.write_u64(sim.replications);
@@ -179,7 +193,11 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         None => BTreeMap::new(),
     };
     done.retain(|i, _| mine.contains(i));
-    let todo: Vec<usize> = mine.iter().copied().filter(|i| !done.contains_key(i)).collect();
+    let todo: Vec<usize> = mine
+        .iter()
+        .copied()
+        .filter(|i| !done.contains_key(i))
+        .collect();
     let quiet = args.output.quiet;
     if args.resume && !quiet && !done.is_empty() {
         crate::progress::notice(&format!(
@@ -198,14 +216,22 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
                 shard.map_or(1, |s| s.1),
                 done.len(),
                 mine.len(),
-                args.out.as_deref().map_or(String::new(), |d| d.display().to_string())
+                args.out
+                    .as_deref()
+                    .map_or(String::new(), |d| d.display().to_string())
             ))?;
         }
         return interrupted_failure(interrupted, done.len(), mine.len());
     }
     let mut results: Vec<PointResult> = done.into_values().collect();
     let finished = results.len();
-    finish(&mut results, &manifest, args.out.as_deref(), &args.output, interrupted)?;
+    finish(
+        &mut results,
+        &manifest,
+        args.out.as_deref(),
+        &args.output,
+        interrupted,
+    )?;
     interrupted_failure(interrupted, finished, manifest.points)
 }
 
@@ -313,7 +339,10 @@ fn finish(
         && !interrupted
     {
         write_atomically(&dir.join("sweep.json"), json.as_bytes())?;
-        write_atomically(&dir.join("sweep.csv"), output::csv(results, manifest).as_bytes())?;
+        write_atomically(
+            &dir.join("sweep.csv"),
+            output::csv(results, manifest).as_bytes(),
+        )?;
     }
     let json_to_stdout = output.json.as_deref() == Some("-");
     if let Some(target) = &output.json
@@ -331,7 +360,11 @@ fn finish(
                 if out.is_some() { "; --resume finishes the rest" } else { "" }
             ));
         }
-        text.push_str(&output::table(results, manifest, if interrupted { None } else { out }));
+        text.push_str(&output::table(
+            results,
+            manifest,
+            if interrupted { None } else { out },
+        ));
         print(&text)?;
     }
     Ok(())
@@ -385,7 +418,13 @@ pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure::input(format!("{}: cannot create: {e}", args.out.display())))?;
     let mut results: Vec<PointResult> = results.into_values().collect();
-    finish(&mut results, &manifest, Some(&args.out), &args.output, false)
+    finish(
+        &mut results,
+        &manifest,
+        Some(&args.out),
+        &args.output,
+        false,
+    )
 }
 
 /// The point's swept values as JSON, keyed by path.

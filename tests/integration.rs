@@ -11,6 +11,8 @@ mod compare;
 mod compose;
 #[path = "integration/determinism.rs"]
 mod determinism;
+#[path = "integration/docs.rs"]
+mod docs;
 #[path = "integration/errors.rs"]
 mod errors;
 #[path = "integration/everyday.rs"]
@@ -21,6 +23,8 @@ mod faults;
 mod help;
 #[path = "integration/interrupt.rs"]
 mod interrupt;
+#[path = "integration/precision.rs"]
+mod precision;
 #[path = "integration/rankings.rs"]
 mod rankings;
 #[path = "integration/replay.rs"]
@@ -29,5 +33,7 @@ mod replay;
 mod requests;
 #[path = "integration/streams.rs"]
 mod streams;
+#[path = "integration/sweeps.rs"]
+mod sweeps;
 #[path = "integration/validation.rs"]
 mod validation;

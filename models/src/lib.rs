@@ -5,7 +5,8 @@
 //! it reacts to its own events and never sees a scenario file, a thread or a
 //! clock. The scenario layer above builds a spec such as
 //! [`KofNSpec`](kofn::KofNSpec), and [`replicate::simulate`] runs one
-//! replication of it.
+//! replication of it; [`windows::simulate_windows`] runs one long
+//! replication and reads it window by window (for batch means).
 //!
 //! ```
 //! use models::kofn::{ComponentSpec, Crews, KofNSpec, WhileDown};
@@ -37,3 +38,4 @@ pub mod request;
 pub mod spec;
 pub mod summary;
 pub mod system;
+pub mod windows;

@@ -150,6 +150,18 @@ impl ServiceMeasures {
         self.downtime.as_hours_f64()
     }
 
+    /// Downtime in the measured span from the warm-up to `now`, for reading
+    /// a run that is paused at `now` (see `Simulation::advance`): what
+    /// [`ServiceMeasures::finish`] at `now` would add, without closing
+    /// anything. `now` must not be earlier than the last change; before
+    /// the warm-up it is zero.
+    pub fn downtime_until(&self, now: SimTime) -> SimDuration {
+        if self.up {
+            return self.downtime;
+        }
+        self.downtime + now.saturating_since(self.last_change.max(self.warmup))
+    }
+
     /// The fraction of the measured span the service was up.
     pub fn availability(&self) -> f64 {
         if self.observed.is_zero() {
@@ -238,6 +250,20 @@ mod tests {
         assert_eq!(m.incidents(), 1);
         assert_eq!(m.observed_hours(), 20.0);
         assert!((m.availability() - 0.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn downtime_until_reads_without_closing() {
+        let mut m = ServiceMeasures::new(h(10), true);
+        m.set_up(h(5), false);
+        assert_eq!(m.downtime_until(h(8)), SimDuration::ZERO);
+        assert_eq!(m.downtime_until(h(12)), SimDuration::from_hours(2));
+        m.set_up(h(15), true);
+        assert_eq!(m.downtime_until(h(20)), SimDuration::from_hours(5));
+        m.set_up(h(20), false);
+        assert_eq!(m.downtime_until(h(23)), SimDuration::from_hours(8));
+        m.finish(h(23));
+        assert_eq!(m.downtime_hours(), 8.0);
     }
 
     #[test]

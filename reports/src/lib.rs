@@ -5,11 +5,14 @@
 //! crate knows nothing of the engine or the models: the binary fills these
 //! types from what the models measured.
 
+pub mod batch_means;
 pub mod compare;
 pub mod replay;
 pub mod run;
+pub mod stopping;
 pub mod validation;
 
+pub use batch_means::BatchMeansReport;
 pub use compare::{CompareReport, Difference, PairedDifference};
 pub use replay::ReplayReport;
 
@@ -17,4 +20,5 @@ pub use run::{
     Attribution, Availability, Cost, DataLoss, ErrorShare, Interval, Latency, OutageBin,
     RequestsReport, RunReport, ServiceLine, Spread,
 };
+pub use stopping::Stopping;
 pub use validation::{ValidationRow, validation_table};

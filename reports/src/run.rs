@@ -206,6 +206,10 @@ pub struct RunReport {
     pub seed: u64,
     /// The number of replications the estimates rest on.
     pub replications: u64,
+    /// With `--precision`: what stopped adding replications, and how
+    /// precise the downtime estimate got; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<crate::Stopping>,
     /// The simulated length of each replication, in hours.
     pub horizon_hours: f64,
     /// The unmeasured initial span of each replication, in hours.
@@ -301,6 +305,9 @@ impl RunReport {
             },
             self.seed
         );
+        if let Some(stopping) = &self.stopping {
+            s.push_str(&stopping.to_text());
+        }
         if self.requests.is_some() {
             // Request level: availability is the share of requests served
             // in time; there are no outages to count.
@@ -581,6 +588,7 @@ pub(crate) mod tests {
             origin: "builtin:cluster-2of3".into(),
             seed: 1,
             replications: 200,
+            stopping: None,
             horizon_hours: 8760.0,
             warmup_hours: 0.0,
             availability: Availability {

@@ -191,14 +191,25 @@ impl<M: Model> Simulation<M> {
     /// Runs every event strictly before `horizon`, then calls
     /// [`Model::finish`] at the horizon.
     pub fn run_until(&mut self, horizon: SimTime) -> RunOutcome {
+        self.advance(horizon);
+        self.finish(horizon)
+    }
+
+    /// Runs every event strictly before `until` and pauses there, without
+    /// [`Model::finish`]: the model can be read as it stands at `until`
+    /// (nothing changes between its last event and `until`), and a later
+    /// `advance` or [`Simulation::run_until`] continues as if the run had
+    /// never paused, with the same events and the same trace hash. Returns
+    /// the number of events processed so far.
+    pub fn advance(&mut self, until: SimTime) -> u64 {
         self.start();
-        while let Some((time, event)) = self.scheduler.queue.pop_before(horizon) {
+        while let Some((time, event)) = self.scheduler.queue.pop_before(until) {
             self.scheduler.now = time;
             self.trace
                 .record(time.as_micros(), event.kind_code(), event.entity());
             self.model.handle(event, &mut self.scheduler);
         }
-        self.finish(horizon)
+        self.trace.events()
     }
 
     /// Like [`Simulation::run_until`], handing every processed event to
@@ -332,5 +343,18 @@ mod tests {
         assert_eq!(first.events, 1);
         let second = sim.run_until(SimTime::from_micros(6));
         assert_eq!(second.events, 3);
+    }
+
+    #[test]
+    fn advancing_in_steps_is_the_same_run() {
+        let mut whole = Simulation::new(Recorder::default());
+        let plain = whole.run_until(SimTime::from_micros(100));
+        let mut steps = Simulation::new(Recorder::default());
+        assert_eq!(steps.advance(SimTime::from_micros(5)), 1);
+        assert_eq!(steps.model().seen, vec![(3, Ev::Ping(3))]);
+        assert_eq!(steps.advance(SimTime::from_micros(5)), 1);
+        assert_eq!(steps.advance(SimTime::from_micros(50)), 3);
+        assert_eq!(steps.run_until(SimTime::from_micros(100)), plain);
+        assert_eq!(steps.model().seen, whole.model().seen);
     }
 }

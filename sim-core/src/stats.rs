@@ -13,6 +13,10 @@
 //! * [`quantile`] and [`Quantiles`]: percentiles across replications. These
 //!   store the values, which is fine because there is one value per
 //!   replication (thousands at most), never one per event.
+//! * [`batch`]: batch means over one long run, with the MSER-5 warm-up cut
+//!   and batch sizes chosen by the lag-1 autocorrelation of batch means.
+//! * [`precision`]: sequential stopping, a fixed schedule of batches of
+//!   replications and a target on the interval's half-width.
 //!
 //! ```
 //! use sim_core::stats::{Estimate, Welford, CONFIDENCE_95};
@@ -25,6 +29,9 @@
 //! assert!(e.ci_low < e.mean && e.mean < e.ci_high);
 //! assert_eq!(e.n, 5);
 //! ```
+
+pub mod batch;
+pub mod precision;
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Gamma, Normal, StudentsT};

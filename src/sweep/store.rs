@@ -94,7 +94,12 @@ pub(crate) fn open(
 }
 
 /// Writes one finished point.
-pub(crate) fn save(dir: &Path, key: &str, index: usize, result: &PointResult) -> Result<(), Failure> {
+pub(crate) fn save(
+    dir: &Path,
+    key: &str,
+    index: usize,
+    result: &PointResult,
+) -> Result<(), Failure> {
     let stored = StoredPoint {
         index,
         key: key.to_string(),

@@ -1,0 +1,233 @@
+//! Sweeps: thread-count independence, shards that merge into exactly the
+//! unsharded output, resuming after a kill, and the variance that common
+//! random numbers remove.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{nines, nines_json};
+
+const SWEEP: &[&str] = &[
+    "sweep",
+    "web-replicas-sweep",
+    "--replications",
+    "12",
+    "--seed",
+    "5",
+    "-q",
+];
+
+fn sweep_into(dir: &Path, extra: &[&str]) {
+    let d = dir.to_string_lossy().into_owned();
+    let mut args: Vec<&str> = SWEEP.to_vec();
+    args.extend_from_slice(&["--out", &d]);
+    args.extend_from_slice(extra);
+    let run = nines(&args);
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
+}
+
+#[test]
+fn results_do_not_depend_on_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    sweep_into(&one, &["--threads", "1"]);
+    sweep_into(&two, &["--threads", "2"]);
+    assert_eq!(read(&one, "sweep.json"), read(&two, "sweep.json"));
+    assert_eq!(read(&one, "sweep.csv"), read(&two, "sweep.csv"));
+}
+
+#[test]
+fn shards_merge_into_the_unsharded_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    sweep_into(&whole, &[]);
+    for n in [1usize, 2, 3, 7] {
+        let mut dirs = Vec::new();
+        for i in 1..=n {
+            let dir = tmp.path().join(format!("n{n}-s{i}"));
+            sweep_into(&dir, &["--shard", &format!("{i}/{n}")]);
+            assert!(
+                !dir.join("sweep.json").exists(),
+                "a shard writes no sweep.json"
+            );
+            dirs.push(dir.to_string_lossy().into_owned());
+        }
+        let merged = tmp.path().join(format!("merged-{n}"));
+        let m = merged.to_string_lossy().into_owned();
+        let mut args = vec!["merge"];
+        args.extend(dirs.iter().map(String::as_str).rev());
+        args.extend_from_slice(&["--out", &m, "-q"]);
+        let run = nines(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            read(&whole, "sweep.json"),
+            read(&merged, "sweep.json"),
+            "N = {n}"
+        );
+        assert_eq!(
+            read(&whole, "sweep.csv"),
+            read(&merged, "sweep.csv"),
+            "N = {n}"
+        );
+    }
+    // A missing shard is named, not papered over.
+    let m = tmp.path().join("partial").to_string_lossy().into_owned();
+    let s1 = tmp.path().join("n3-s1").to_string_lossy().into_owned();
+    let run = nines(&["merge", &s1, "--out", &m]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("10 of 15 points are missing"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A sweep killed midway keeps its finished points; `--resume` runs the
+/// rest, and the result is the uninterrupted one, byte for byte.
+#[test]
+fn a_killed_sweep_resumes_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    let args = [
+        "sweep",
+        "web-replicas-sweep",
+        "--replications",
+        "400",
+        "--seed",
+        "9",
+        "-q",
+        "--threads",
+        "1",
+    ];
+    let w = whole.to_string_lossy().into_owned();
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend_from_slice(&["--out", &w]);
+    assert_eq!(nines(&full).code, 0);
+    let cut = tmp.path().join("cut");
+    let c = cut.to_string_lossy().into_owned();
+    let mut part: Vec<&str> = args.to_vec();
+    part.extend_from_slice(&["--out", &c]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nines"))
+        .args(&part)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL: no chance to clean up) once a few points are saved.
+    let start = Instant::now();
+    loop {
+        let saved = std::fs::read_dir(cut.join("points")).map_or(0, |d| d.count());
+        if saved >= 3 || start.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let saved = std::fs::read_dir(cut.join("points")).unwrap().count();
+    assert!(saved >= 1, "points are saved as they finish");
+    let mut resume = part.clone();
+    resume.push("--resume");
+    let run = nines(&resume);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(&whole, "sweep.json"),
+        read(&cut, "sweep.json"),
+        "{saved} points kept"
+    );
+    assert_eq!(read(&whole, "sweep.csv"), read(&cut, "sweep.csv"));
+    // Resuming another sweep into the same directory is refused.
+    let mut other = resume.clone();
+    other[5] = "10";
+    let run = nines(&other);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("holds results of another sweep"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Common random numbers: the paired difference between two close designs
+/// (4 vs 5 web servers over 2 zones, which differ only when a fifth server
+/// matters) is far more precise than with independent streams.
+#[test]
+fn common_random_numbers_narrow_the_difference() {
+    let half_width = |independent: bool| {
+        let mut args = vec![
+            "sweep",
+            "web-n-plus-1",
+            "--sweep",
+            "service.web.instances=3,4",
+            "--replications",
+            "200",
+            "--json",
+            "-",
+        ];
+        if independent {
+            args.push("--independent");
+        }
+        let v = nines_json(&args);
+        let series = |i: usize| -> Vec<f64> {
+            v[i]["summary"]["replication_downtime_minutes_per_year"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let (a, b) = (series(0), series(1));
+        let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+        let n = d.len() as f64;
+        let mean = d.iter().sum::<f64>() / n;
+        let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        1.97 * (var / n).sqrt()
+    };
+    let paired = half_width(false);
+    let independent = half_width(true);
+    assert!(
+        independent > 3.0 * paired,
+        "paired half-width {paired:.2} vs independent {independent:.2} min/yr"
+    );
+}
+
+#[test]
+fn a_trace_of_a_thousand_years_is_refused_up_front() {
+    for args in [
+        vec![
+            "run",
+            "cluster-2of3",
+            "--horizon",
+            "1000y",
+            "--trace",
+            "/tmp/never.jsonl",
+        ],
+        vec![
+            "replay",
+            "cluster-2of3",
+            "--replication",
+            "0",
+            "--horizon",
+            "1000y",
+            "--trace",
+            "/tmp/never.jsonl",
+        ],
+    ] {
+        let run = nines(&args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains("runs longer than 100y are refused"),
+            "{}",
+            run.stderr
+        );
+    }
+}
