@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::run::{Availability, Interval, fmt_num, percent};
+use crate::run::{Availability, Interval, fmt_num};
 
 /// Everything `nines run --method batch-means` reports, as written by
 /// `--json`.
@@ -110,44 +110,7 @@ impl BatchMeansReport {
                 " (still correlated at the fewest batches: the interval is likely too narrow; run longer)"
             }
         );
-        if a.zero_downtime_observed {
-            let _ = writeln!(
-                s,
-                "availability  >= {} at 95% (no downtime observed)",
-                percent(a.ci95_low)
-            );
-            let _ = writeln!(s, "nines         >= {:.2}", a.nines);
-            let _ = writeln!(
-                s,
-                "downtime      < {:.3} min/yr at 95% (none observed; assumes outages last {} h, the slowest mean repair)",
-                d.ci95_high,
-                fmt_num(self.assumed_outage_hours.unwrap_or(0.0))
-            );
-            let _ = writeln!(
-                s,
-                "incidents     < {:.4} /yr at 95% (none observed)",
-                i.ci95_high
-            );
-        } else {
-            let _ = writeln!(
-                s,
-                "availability  {}  95% CI [{}, {}]",
-                percent(a.mean),
-                percent(a.ci95_low),
-                percent(a.ci95_high)
-            );
-            let _ = writeln!(s, "nines         {:.2}", a.nines);
-            let _ = writeln!(
-                s,
-                "downtime      {:.1} min/yr  95% CI [{:.1}, {:.1}]",
-                d.mean, d.ci95_low, d.ci95_high
-            );
-            let _ = writeln!(
-                s,
-                "incidents     {:.3} /yr  95% CI [{:.3}, {:.3}]",
-                i.mean, i.ci95_low, i.ci95_high
-            );
-        }
+        crate::run::write_headline(&mut s, a, d, i, self.assumed_outage_hours, "");
         let _ = writeln!(s, "events        {}", self.events);
         let _ = writeln!(s, "trace hash    {}", self.trace_hash);
         s

@@ -329,42 +329,16 @@ impl RunReport {
                 let _ = writeln!(s, "nines         {:.2}", a.nines);
             }
         } else if a.zero_downtime_observed {
-            let _ = writeln!(
-                s,
-                "availability  >= {} at 95% (no downtime observed in any replication)",
-                percent(a.ci95_low)
-            );
-            let _ = writeln!(s, "nines         >= {:.2}", a.nines);
-            let _ = writeln!(
-                s,
-                "downtime      < {:.3} min/yr at 95% (none observed; assumes outages last {} h, the slowest mean repair)",
-                d.ci95_high,
-                fmt_num(self.assumed_outage_hours.unwrap_or(0.0))
-            );
-            let _ = writeln!(
-                s,
-                "incidents     < {:.4} /yr at 95% (none observed)",
-                i.ci95_high
+            write_headline(
+                &mut s,
+                a,
+                d,
+                i,
+                self.assumed_outage_hours,
+                "in any replication",
             );
         } else {
-            let _ = writeln!(
-                s,
-                "availability  {}  95% CI [{}, {}]",
-                percent(a.mean),
-                percent(a.ci95_low),
-                percent(a.ci95_high)
-            );
-            let _ = writeln!(s, "nines         {:.2}", a.nines);
-            let _ = writeln!(
-                s,
-                "downtime      {:.1} min/yr  95% CI [{:.1}, {:.1}]",
-                d.mean, d.ci95_low, d.ci95_high
-            );
-            let _ = writeln!(
-                s,
-                "incidents     {:.3} /yr  95% CI [{:.3}, {:.3}]",
-                i.mean, i.ci95_low, i.ci95_high
-            );
+            write_headline(&mut s, a, d, i, None, "");
             if let (Some(m), Some(b)) = (&self.mttr_hours, self.mtbf_hours) {
                 let _ = writeln!(
                     s,
@@ -575,6 +549,64 @@ pub(crate) fn fmt_num(x: f64) -> String {
         format!("{}", x as i64)
     } else {
         format!("{x:.3}")
+    }
+}
+
+/// The availability, nines, downtime and incidents lines of a text
+/// summary. With no downtime observed they are one-sided 95% bounds
+/// (`where_none` says where none was seen, `assumed_outage_hours` what the
+/// downtime bound assumes).
+pub(crate) fn write_headline(
+    s: &mut String,
+    a: &Availability,
+    d: &Interval,
+    i: &Interval,
+    assumed_outage_hours: Option<f64>,
+    where_none: &str,
+) {
+    use std::fmt::Write as _;
+    if a.zero_downtime_observed {
+        let seen = if where_none.is_empty() {
+            "no downtime observed".to_string()
+        } else {
+            format!("no downtime observed {where_none}")
+        };
+        let _ = writeln!(
+            s,
+            "availability  >= {} at 95% ({seen})",
+            percent(a.ci95_low)
+        );
+        let _ = writeln!(s, "nines         >= {:.2}", a.nines);
+        let _ = writeln!(
+            s,
+            "downtime      < {:.3} min/yr at 95% (none observed; assumes outages last {} h, the slowest mean repair)",
+            d.ci95_high,
+            fmt_num(assumed_outage_hours.unwrap_or(0.0))
+        );
+        let _ = writeln!(
+            s,
+            "incidents     < {:.4} /yr at 95% (none observed)",
+            i.ci95_high
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "availability  {}  95% CI [{}, {}]",
+            percent(a.mean),
+            percent(a.ci95_low),
+            percent(a.ci95_high)
+        );
+        let _ = writeln!(s, "nines         {:.2}", a.nines);
+        let _ = writeln!(
+            s,
+            "downtime      {:.1} min/yr  95% CI [{:.1}, {:.1}]",
+            d.mean, d.ci95_low, d.ci95_high
+        );
+        let _ = writeln!(
+            s,
+            "incidents     {:.3} /yr  95% CI [{:.3}, {:.3}]",
+            i.mean, i.ci95_low, i.ci95_high
+        );
     }
 }
 
