@@ -20,7 +20,7 @@ use scenarios::{Scenario, SimulationSettings};
 
 use crate::cli::{CompareArgs, ScenarioArgs};
 use crate::fail::Failure;
-use crate::output::{Printed, print, write_json};
+use crate::output::Printed;
 use crate::run::{
     apply_overrides, interrupted_note, interrupted_too_early, replication_availability,
     run_interruptible,
@@ -84,16 +84,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         differences,
     };
 
-    let json_to_stdout = args.output.json.as_deref() == Some("-");
-    if let Some(target) = &args.output.json {
-        let mut text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
-        text.push('\n');
-        if let Printed::PipeClosed = write_json(target, &text)? {
-            return Ok(());
-        }
-    }
-    if !args.output.quiet && !json_to_stdout {
+    let printed = crate::output::emit(&args.output, &report, || {
         let mut text = String::new();
         if interrupted {
             text.push_str(&interrupted_note(finished, asked));
@@ -107,9 +98,10 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
             finished,
             common.horizon
         ));
-        if let Printed::PipeClosed = print(&text)? {
-            return Ok(());
-        }
+        text
+    })?;
+    if let Printed::PipeClosed = printed {
+        return Ok(());
     }
     if interrupted {
         return Err(Failure::interrupted(format!(

@@ -70,3 +70,24 @@ pub(crate) fn check_trace_horizon(horizon: sim_core::time::SimDuration) -> Resul
     }
     Ok(())
 }
+
+/// Writes `value` as pretty JSON where `--json` says, then, unless
+/// `--quiet` or the JSON went to standard output, the text `text` makes.
+pub(crate) fn emit<T: serde::Serialize>(
+    output: &crate::cli::OutputOptions,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> Result<Printed, Failure> {
+    if let Some(target) = &output.json {
+        let mut json = serde_json::to_string_pretty(value)
+            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
+        json.push('\n');
+        if let Printed::PipeClosed = write_json(target, &json)? {
+            return Ok(Printed::PipeClosed);
+        }
+    }
+    if output.quiet || output.json.as_deref() == Some("-") {
+        return Ok(Printed::Done);
+    }
+    print(&text())
+}

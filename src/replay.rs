@@ -11,7 +11,6 @@ use sim_core::trace::JsonLinesTrace;
 
 use crate::cli::{ReplayArgs, SimOptions};
 use crate::fail::Failure;
-use crate::output::{Printed, print, write_json};
 use crate::run::{apply_overrides, replication_availability};
 
 /// `nines replay`.
@@ -64,16 +63,7 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
         trace: args.trace.as_ref().map(|p| p.display().to_string()),
     };
 
-    let json_to_stdout = args.output.json.as_deref() == Some("-");
-    if let Some(target) = &args.output.json {
-        let mut text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
-        text.push('\n');
-        if let Printed::PipeClosed = write_json(target, &text)? {
-            return Ok(());
-        }
-    }
-    if !args.output.quiet && !json_to_stdout {
+    crate::output::emit(&args.output, &report, || {
         let mut text = report.to_text();
         text.push_str(&format!(
             "reproduce     nines replay {} --seed {} --replication {} --horizon {}\n",
@@ -82,8 +72,8 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
             args.replication,
             sim.horizon
         ));
-        print(&text)?;
-    }
+        text
+    })?;
     Ok(())
 }
 

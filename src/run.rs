@@ -19,7 +19,7 @@ use sim_core::trace::JsonLinesTrace;
 
 use crate::cli::{Method, RunArgs, SimOptions};
 use crate::fail::Failure;
-use crate::output::{Printed, print, write_json};
+use crate::output::Printed;
 use crate::progress::Progress;
 use crate::summarize::run_report;
 
@@ -205,16 +205,7 @@ pub(crate) fn emit(
     report: &RunReport,
     note: Option<&str>,
 ) -> Result<Printed, Failure> {
-    let json_to_stdout = args.output.json.as_deref() == Some("-");
-    if let Some(target) = &args.output.json {
-        let mut text = serde_json::to_string_pretty(report)
-            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
-        text.push('\n');
-        if let Printed::PipeClosed = write_json(target, &text)? {
-            return Ok(Printed::PipeClosed);
-        }
-    }
-    if !args.output.quiet && !json_to_stdout {
+    crate::output::emit(&args.output, report, || {
         let mut text = String::new();
         if let Some(note) = note {
             text.push_str(note);
@@ -228,9 +219,8 @@ pub(crate) fn emit(
             scenario.simulation.replications,
             scenario.simulation.horizon
         ));
-        return print(&text);
-    }
-    Ok(Printed::Done)
+        text
+    })
 }
 
 /// Re-runs one replication alone with a trace writer, and checks that it

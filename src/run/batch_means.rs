@@ -24,7 +24,6 @@ use sim_core::time::{HOURS_PER_YEAR, SimDuration};
 
 use crate::cli::RunArgs;
 use crate::fail::Failure;
-use crate::output::{Printed, print, write_json};
 use crate::progress::Progress;
 use crate::run::apply_overrides;
 
@@ -232,16 +231,8 @@ fn report(
 /// Writes the report as JSON where `--json` says, and as text unless
 /// `--quiet` or the JSON goes to standard output.
 fn emit(args: &RunArgs, scenario: &Scenario, report: &BatchMeansReport) -> Result<(), Failure> {
-    if let Some(target) = &args.output.json {
-        let mut text = serde_json::to_string_pretty(report)
-            .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;
-        text.push('\n');
-        if let Printed::PipeClosed = write_json(target, &text)? {
-            return Ok(());
-        }
-    }
-    if !args.output.quiet && args.output.json.as_deref() != Some("-") {
-        let sim = scenario.simulation;
+    let sim = scenario.simulation;
+    crate::output::emit(&args.output, report, || {
         let mut text = report.to_text();
         text.push_str(&format!(
             "reproduce     nines run {} --method batch-means --seed {} --replications {} --horizon {}\n",
@@ -250,7 +241,7 @@ fn emit(args: &RunArgs, scenario: &Scenario, report: &BatchMeansReport) -> Resul
             sim.replications,
             sim.horizon
         ));
-        print(&text)?;
-    }
+        text
+    })?;
     Ok(())
 }
