@@ -82,7 +82,12 @@ fn new_writes_a_renamed_copy_and_refuses_to_overwrite() {
 
 #[test]
 fn check_summarises_one_builtin_of_each_format() {
-    for name in ["cluster-2of3", "multi-az", "retry-storm", "web-replicas-sweep"] {
+    for name in [
+        "cluster-2of3",
+        "multi-az",
+        "retry-storm",
+        "web-replicas-sweep",
+    ] {
         let run = nines(&["check", name]);
         assert_eq!(run.code, 0, "{name}: {}", run.stderr);
         insta::assert_snapshot!(format!("check-{name}"), run.stdout);

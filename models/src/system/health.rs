@@ -266,6 +266,41 @@ fn share(ppm: u64) -> f64 {
     (ppm.min(1_000_000)) as f64 / 1e6
 }
 
+/// Working memory of [`Evaluator::evaluate_into`], kept between
+/// evaluations so that they allocate nothing once warm. Its contents mean
+/// nothing outside an evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    /// Reachability: per graph node, whether it is up.
+    passable: Vec<bool>,
+    /// Reachability: per graph node, whether the search has seen it.
+    seen: Vec<bool>,
+    /// Reachability: the search's queue of graph nodes.
+    queue: Vec<usize>,
+    /// `up[s * zones + zone]`: service `s` up as seen from `zone`.
+    up: Vec<bool>,
+    /// `degraded_from[s * zones + zone]`: up but degraded, from `zone`.
+    degraded_from: Vec<bool>,
+    /// `success[s * zones + zone]`: the share of its requests `s` serves.
+    success: Vec<f64>,
+    /// `writes_from[s * zones + zone]`: a write quorum, from `zone`.
+    writes_from: Vec<bool>,
+    /// `reads_from[s * zones + zone]`: a read quorum, from `zone`.
+    reads_from: Vec<bool>,
+    /// Per instance of the service at hand: degraded.
+    inst_degraded: Vec<bool>,
+    /// Per instance of the service at hand: the share it serves.
+    inst_success: Vec<f64>,
+    /// Per instance of the service at hand: sent traffic while effective.
+    serving: Vec<bool>,
+}
+
+/// Sets `v` to `n` copies of `x`, keeping its allocation.
+fn refill<T: Copy>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
 /// The fixed structure of a system, precomputed for fast evaluation.
 #[derive(Debug)]
 pub struct Evaluator {
@@ -375,22 +410,35 @@ impl Evaluator {
         }
     }
 
-    /// `reach[x * zones + y]`: whether zone `x` reaches zone `y`; with
-    /// `avoid_lossy`, only over links that lose nothing.
-    fn reachability(&self, c: &Counters, avoid_lossy: bool) -> Vec<bool> {
+    /// Fills `reach[x * zones + y]`: whether zone `x` reaches zone `y`;
+    /// with `avoid_lossy`, only over links that lose nothing. `passable`,
+    /// `seen` and `queue` are working buffers.
+    fn reachability(
+        &self,
+        c: &Counters,
+        avoid_lossy: bool,
+        reach: &mut Vec<bool>,
+        scratch: &mut Scratch,
+    ) {
         let n = self.graph.node_count();
-        let passable: Vec<bool> = (0..n)
-            .map(|i| {
-                if i < self.zones {
-                    self.zone_up(c, i)
-                } else {
-                    c.region[i - self.zones] == 0
-                }
-            })
-            .collect();
-        let mut reach = vec![false; self.zones * self.zones];
-        let mut seen = vec![false; n];
-        let mut queue = Vec::with_capacity(n);
+        let Scratch {
+            passable,
+            seen,
+            queue,
+            ..
+        } = scratch;
+        passable.clear();
+        passable.extend((0..n).map(|i| {
+            if i < self.zones {
+                self.zone_up(c, i)
+            } else {
+                c.region[i - self.zones] == 0
+            }
+        }));
+        reach.clear();
+        reach.resize(self.zones * self.zones, false);
+        seen.clear();
+        seen.resize(n, false);
         for x in 0..self.zones {
             if !passable[x] {
                 continue;
@@ -433,19 +481,40 @@ impl Evaluator {
                 }
             }
         }
-        reach
     }
 
     /// Evaluates which services are up, from where, and the entry point.
+    ///
+    /// A convenience for one-off evaluations; a simulation evaluates over
+    /// and over with [`Evaluator::evaluate_into`], which reuses buffers.
     pub fn evaluate(&self, spec: &SystemSpec, c: &Counters) -> Status {
+        let mut status = Status::default();
+        self.evaluate_into(spec, c, &mut status, &mut Scratch::default());
+        status
+    }
+
+    /// Evaluates which services are up, from where, and the entry point,
+    /// into `out` (every field overwritten, its buffers reused), with
+    /// `scratch` as working memory. The result is the same as
+    /// [`Evaluator::evaluate`]'s, bit for bit.
+    pub fn evaluate_into(
+        &self,
+        spec: &SystemSpec,
+        c: &Counters,
+        out: &mut Status,
+        scratch: &mut Scratch,
+    ) {
         let z = self.zones;
-        let reach = self.reachability(c, false);
+        self.reachability(c, false, &mut out.zone_reach, scratch);
         let lossy = c.degraded_link.iter().any(|&d| d > 0);
-        let clean = if lossy {
-            self.reachability(c, true)
+        if lossy {
+            self.reachability(c, true, &mut out.zone_clean, scratch);
         } else {
-            reach.clone()
-        };
+            out.zone_clean.clear();
+            out.zone_clean.extend_from_slice(&out.zone_reach);
+        }
+        let reach = &out.zone_reach;
+        let clean = &out.zone_clean;
         // Requests that must cross a lossy link lose its (worst) fraction.
         let worst_loss = c.degraded_link.iter().copied().max().map_or(0.0, share);
         let path_ok = |x: usize, y: usize| {
@@ -457,19 +526,34 @@ impl Evaluator {
         };
         let services = spec.services.len();
         let load_factor = c.load_factor();
+        let Scratch {
+            up,
+            degraded_from,
+            success,
+            writes_from,
+            reads_from,
+            inst_degraded,
+            inst_success,
+            serving,
+            ..
+        } = scratch;
         // up[s * z + zone]: service s up as seen from zone.
-        let mut up = vec![false; services * z];
-        let mut degraded_from = vec![false; services * z];
+        refill(up, services * z, false);
+        refill(degraded_from, services * z, false);
         // success[s * z + zone]: the share of its requests s serves, from zone.
-        let mut success = vec![0.0; services * z];
-        let mut effective_all: Vec<Vec<bool>> = vec![Vec::new(); services];
-        let mut writes_from = vec![false; services * z];
-        let mut reads_from = vec![false; services * z];
+        refill(success, services * z, 0.0);
+        refill(writes_from, services * z, false);
+        refill(reads_from, services * z, false);
+        let effective_all = &mut out.effective;
+        effective_all.truncate(services);
+        effective_all.resize_with(services, Vec::new);
         for &s in &self.order {
             let svc = &spec.services[s];
-            let mut effective = vec![false; svc.instances.len()];
-            let mut inst_degraded = vec![false; svc.instances.len()];
-            let mut inst_success = vec![0.0; svc.instances.len()];
+            let n = svc.instances.len();
+            let effective = &mut effective_all[s];
+            refill(effective, n, false);
+            refill(inst_degraded, n, false);
+            refill(inst_success, n, 0.0);
             for (i, e) in effective.iter_mut().enumerate() {
                 let iz = self.instance_zone[s][i];
                 let host = self.instance_host[s][i];
@@ -494,27 +578,24 @@ impl Evaluator {
                 }
             }
             // An active-passive service serves from its active instance only,
-            // and from none while it fails over.
-            let serving: Vec<bool> = match svc.failover {
-                None => effective.clone(),
-                Some(_) => (0..effective.len())
-                    .map(|i| {
-                        effective[i]
-                            && !c.switching[s]
-                            && (c.active[s] == Some(i) || c.split[s] == Some(i))
-                    })
-                    .collect(),
-            };
-            // Behind health checks, traffic goes to the instances in
-            // rotation, dead or alive; the dead ones fail their share.
+            // and from none while it fails over. Behind health checks,
+            // traffic goes to the instances in rotation, dead or alive; the
+            // dead ones fail their share.
             let checked = svc.health_check.is_some();
-            let serving: Vec<bool> = if checked {
-                (0..serving.len())
-                    .map(|i| serving[i] && c.in_rotation[s][i])
-                    .collect()
-            } else {
-                serving
-            };
+            serving.clear();
+            serving.extend(effective.iter().enumerate().map(|(i, &e)| {
+                let on_duty = match svc.failover {
+                    None => e,
+                    Some(_) => {
+                        e && !c.switching[s] && (c.active[s] == Some(i) || c.split[s] == Some(i))
+                    }
+                };
+                if checked {
+                    on_duty && c.in_rotation[s][i]
+                } else {
+                    on_duty
+                }
+            }));
             for from in 0..z {
                 let mut count = 0u32;
                 let mut blackholed = 0u32;
@@ -563,51 +644,37 @@ impl Evaluator {
                     _ => 0.0,
                 };
             }
-            effective_all[s] = effective;
         }
-        let seen_up = |s: usize| {
-            self.entry_zones
-                .iter()
-                .any(|&ez| self.zone_up(c, ez) && up[s * z + ez])
-        };
-        let service_up: Vec<bool> = (0..services).map(seen_up).collect();
         let seen = |flags: &[bool], s: usize| {
             self.entry_zones
                 .iter()
                 .any(|&ez| self.zone_up(c, ez) && flags[s * z + ez])
         };
-        let quorum: Vec<Option<(bool, bool)>> = (0..services)
-            .map(|s| match spec.services[s].up_rule {
-                UpRule::Quorum { .. } => Some((seen(&reads_from, s), seen(&writes_from, s))),
+        out.service_up.clear();
+        out.service_up.extend((0..services).map(|s| seen(up, s)));
+        out.quorum.clear();
+        out.quorum
+            .extend((0..services).map(|s| match spec.services[s].up_rule {
+                UpRule::Quorum { .. } => Some((seen(reads_from, s), seen(writes_from, s))),
                 _ => None,
-            })
-            .collect();
-        let entry_up = service_up[self.entry_service];
+            }));
+        let entry_up = out.service_up[self.entry_service];
         let e = self.entry_service;
-        let entry_degraded = entry_up
+        out.entry_up = entry_up;
+        out.entry_degraded = entry_up
             && (self
                 .entry_zones
                 .iter()
                 .any(|&ez| self.zone_up(c, ez) && up[e * z + ez] && degraded_from[e * z + ez])
                 || lossy);
         // Clients are steered to the entry zone that serves them best.
-        let served = self
+        out.served = self
             .entry_zones
             .iter()
             .filter(|&&ez| self.zone_up(c, ez))
             .map(|&ez| success[e * z + ez])
             .fold(0.0, f64::max);
-        Status {
-            entry_up,
-            entry_degraded,
-            service_up,
-            served,
-            effective: effective_all,
-            quorum,
-            zone_reach: reach,
-            zone_clean: clean,
-            worst_link_loss: worst_loss,
-        }
+        out.worst_link_loss = worst_loss;
     }
 
     /// The share of messages from instance `i` to instance `j` of service

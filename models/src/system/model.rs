@@ -38,7 +38,7 @@ use sim_core::queue::EventId;
 use sim_core::rng::RngStream;
 use sim_core::time::{SimDuration, SimTime};
 
-use super::health::{Counters, Evaluator, Status};
+use super::health::{Counters, Evaluator, Scratch, Status};
 use super::spec::{Effect, Element, FaultClass, Occurrence, Replication, SystemSpec};
 use crate::measure::ServiceMeasures;
 
@@ -276,7 +276,15 @@ pub struct SystemModel<'a> {
     activations: Vec<Option<Activation>>,
     free: Vec<u32>,
     counters: Counters,
+    /// The evaluation the measures follow.
     status: Status,
+    /// A working evaluation, for questions asked between changes (which
+    /// instances are effective, would the entry be up without a fault).
+    probe: Status,
+    /// The evaluator's working memory.
+    scratch: Scratch,
+    /// Working list of activation ids for attribution.
+    attr_ids: Vec<u32>,
     teams: Vec<Team>,
     warmup: SimTime,
     last: SimTime,
@@ -446,6 +454,9 @@ impl<'a> SystemModel<'a> {
             loss_events: 0,
             worst_rpo_hours: 0.0,
             last_repaired: None,
+            probe: Status::default(),
+            scratch: Scratch::default(),
+            attr_ids: Vec::new(),
             check_rngs: spec
                 .services
                 .iter()
@@ -803,7 +814,10 @@ impl<'a> SystemModel<'a> {
         }
         // Each pass changes at least one service's state; a few suffice.
         for _ in 0..=2 * self.spec.services.len() {
-            let status = self.eval.evaluate(self.spec, &self.counters);
+            self.probe();
+            // Taken out while the services are settled, which needs
+            // `&mut self`; put back below to keep its buffers.
+            let status = std::mem::take(&mut self.probe);
             let mut changed = false;
             for svc in 0..self.spec.services.len() {
                 let Some(spec) = &self.spec.services[svc].failover else {
@@ -869,6 +883,7 @@ impl<'a> SystemModel<'a> {
                     }
                 }
             }
+            self.probe = status;
             if !changed {
                 return;
             }
@@ -1050,7 +1065,8 @@ impl<'a> SystemModel<'a> {
             return;
         };
         let now = s.now();
-        let status = self.eval.evaluate(self.spec, &self.counters);
+        self.probe();
+        let status = &self.probe;
         let Some(a) = self.counters.active(svc) else {
             return;
         };
@@ -1058,7 +1074,7 @@ impl<'a> SystemModel<'a> {
         if self.counters.switching(svc)
             || !eff[a]
             || !eff[b]
-            || !self.eval.instances_reach(&status, svc, a, b)
+            || !self.eval.instances_reach(status, svc, a, b)
         {
             return;
         }
@@ -1120,11 +1136,12 @@ impl<'a> SystemModel<'a> {
         let Some((_, b)) = self.failovers[svc].as_mut().and_then(|f| f.suspect.take()) else {
             return;
         };
-        let status = self.eval.evaluate(self.spec, &self.counters);
+        self.probe();
+        let status = &self.probe;
         let Some(a) = self.counters.active(svc) else {
             return;
         };
-        if !status.effective[svc][b] || self.eval.instances_reach(&status, svc, a, b) {
+        if !status.effective[svc][b] || self.eval.instances_reach(status, svc, a, b) {
             return;
         }
         let fencing = self.spec.services[svc]
@@ -1203,8 +1220,8 @@ impl<'a> SystemModel<'a> {
         if let Some(f) = self.failovers[svc].as_mut() {
             f.timer = None;
         }
-        let status = self.eval.evaluate(self.spec, &self.counters);
-        let eff = &status.effective[svc];
+        self.probe();
+        let eff = &self.probe.effective[svc];
         let target = self.failovers[svc].as_mut().and_then(|f| f.target.take());
         let next = target
             .filter(|&t| eff[t])
@@ -1294,16 +1311,12 @@ impl<'a> SystemModel<'a> {
     /// The fault whose removal alone would bring back instance `i` of
     /// `svc`, if any: the cause charged for the failover it triggers.
     fn cause_of_instance_loss(&mut self, svc: usize, i: usize) -> Option<usize> {
-        let active: Vec<(u32, Held)> = self
-            .activations
-            .iter()
-            .enumerate()
-            .filter_map(|(id, a)| a.as_ref().map(|a| (id as u32, a.held.clone())))
-            .collect();
-        for (id, held) in active {
-            self.remove(&held, id);
-            let back = self.eval.evaluate(self.spec, &self.counters).effective[svc][i];
-            self.apply(&held, id);
+        for id in 0..self.activations.len() as u32 {
+            if self.activations[id as usize].is_none() {
+                continue;
+            }
+            self.probe_without(id);
+            let back = self.probe.effective[svc][i];
             if back {
                 let p = self.activations[id as usize].as_ref()?.process;
                 return Some(self.processes[p as usize].fault);
@@ -1326,7 +1339,8 @@ impl<'a> SystemModel<'a> {
         {
             return;
         }
-        let status = self.eval.evaluate(self.spec, &self.counters);
+        self.probe();
+        let status = &self.probe;
         for svc in 0..self.spec.services.len() {
             let Some(check) = self.spec.services[svc].health_check else {
                 continue;
@@ -1370,11 +1384,43 @@ impl<'a> SystemModel<'a> {
 
     // ------------------------------------------------------------- measures
 
+    /// Evaluates the current counters into `self.probe`.
+    fn probe(&mut self) {
+        self.eval.evaluate_into(
+            self.spec,
+            &self.counters,
+            &mut self.probe,
+            &mut self.scratch,
+        );
+    }
+
+    /// Evaluates into `self.probe` as if active fault `id` were over:
+    /// removes its effect, evaluates, and applies it again.
+    fn probe_without(&mut self, id: u32) {
+        // Taken out of its slot while removed, instead of cloned; nothing
+        // reads it meanwhile but `remove` and `apply`.
+        let slot = self.activations[id as usize]
+            .as_mut()
+            .expect("an active fault");
+        let held = std::mem::replace(&mut slot.held, Held::Surge(0));
+        self.remove(&held, id);
+        self.probe();
+        self.apply(&held, id);
+        if let Some(slot) = self.activations[id as usize].as_mut() {
+            slot.held = held;
+        }
+    }
+
     /// Accumulates the span since the last change, then takes the new state.
     fn update(&mut self, now: SimTime) {
         self.accumulate(now);
         self.last = now;
-        self.status = self.eval.evaluate(self.spec, &self.counters);
+        self.eval.evaluate_into(
+            self.spec,
+            &self.counters,
+            &mut self.status,
+            &mut self.scratch,
+        );
         self.entry.set_up(now, self.status.entry_up);
         for (m, &up) in self.services.iter_mut().zip(&self.status.service_up) {
             m.set_up(now, up);
@@ -1413,36 +1459,42 @@ impl<'a> SystemModel<'a> {
     /// Splits the current downtime among the active faults (see the module
     /// documentation for the rule).
     fn attribute(&mut self) -> Vec<(usize, f64)> {
-        let active: Vec<(u32, Held)> = self
-            .activations
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| a.as_ref().map(|a| (i as u32, a.held.clone())))
-            .filter(|(_, h)| !matches!(h, Held::Degrade(..)))
-            .collect();
+        let mut active = std::mem::take(&mut self.attr_ids);
+        active.clear();
+        active.extend(
+            self.activations
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| a.as_ref().map(|a| (i as u32, &a.held)))
+                .filter(|(_, h)| !matches!(h, Held::Degrade(..)))
+                .map(|(i, _)| i),
+        );
         let mut necessary = Vec::new();
-        for (id, held) in &active {
-            self.remove(held, *id);
-            let up = self.eval.evaluate(self.spec, &self.counters).entry_up;
-            self.apply(held, *id);
-            if up {
-                necessary.push(*id);
+        for &id in &active {
+            self.probe_without(id);
+            if self.probe.entry_up {
+                necessary.push(id);
             }
         }
         let chosen: Vec<u32> = if necessary.is_empty() {
             active
                 .iter()
-                .filter(|(_, h)| self.touches_entry(h))
-                .map(|(id, _)| *id)
+                .copied()
+                .filter(|&id| {
+                    self.activations[id as usize]
+                        .as_ref()
+                        .is_some_and(|a| self.touches_entry(&a.held))
+                })
                 .collect()
         } else {
             necessary
         };
         let chosen = if chosen.is_empty() {
-            active.iter().map(|(id, _)| *id).collect()
+            active.clone()
         } else {
             chosen
         };
+        self.attr_ids = active;
         let mut causes: Vec<usize> = chosen
             .into_iter()
             .filter_map(|id| self.activations[id as usize].as_ref())
