@@ -61,15 +61,7 @@ pub(crate) fn run_report(
         let u_hi = (d_hi / minutes_per_year).min(1.0);
         let u_hi99 = (d_hi99 / minutes_per_year).min(1.0);
         (
-            Availability {
-                mean: 1.0,
-                ci95_low: clamp(1.0 - u_hi),
-                ci95_high: 1.0,
-                ci99_low: clamp(1.0 - u_hi99),
-                ci99_high: 1.0,
-                nines: -(u_hi.max(f64::MIN_POSITIVE)).log10(),
-                zero_downtime_observed: true,
-            },
+            crate::summarize::zero_downtime_availability(u_hi, u_hi99),
             Interval {
                 mean: 0.0,
                 ci95_low: 0.0,
@@ -345,4 +337,19 @@ fn requests_report(
         utilisation: rs.utilisation.mean(),
         breaker_openings_per_replication: rs.breaker_opened as f64 / replications.max(1) as f64,
     })
+}
+
+/// Availability when no downtime was observed: a one-sided bound from the
+/// upper bounds `u_hi` (95%) and `u_hi99` (99%) on unavailability, with
+/// the nines as a lower bound.
+pub(crate) fn zero_downtime_availability(u_hi: f64, u_hi99: f64) -> Availability {
+    Availability {
+        mean: 1.0,
+        ci95_low: (1.0 - u_hi).clamp(0.0, 1.0),
+        ci95_high: 1.0,
+        ci99_low: (1.0 - u_hi99).clamp(0.0, 1.0),
+        ci99_high: 1.0,
+        nines: -(u_hi.max(f64::MIN_POSITIVE)).log10(),
+        zero_downtime_observed: true,
+    }
 }

@@ -154,15 +154,7 @@ fn report(
         let u_hi = (rate95 * typical / HOURS_PER_YEAR).min(1.0);
         let u_hi99 = (rate99 * typical / HOURS_PER_YEAR).min(1.0);
         (
-            Availability {
-                mean: 1.0,
-                ci95_low: clamp(1.0 - u_hi),
-                ci95_high: 1.0,
-                ci99_low: clamp(1.0 - u_hi99),
-                ci99_high: 1.0,
-                nines: -(u_hi.max(f64::MIN_POSITIVE)).log10(),
-                zero_downtime_observed: true,
-            },
+            crate::summarize::zero_downtime_availability(u_hi, u_hi99),
             Interval {
                 mean: 0.0,
                 ci95_low: 0.0,
