@@ -42,6 +42,11 @@ pub(crate) enum Command {
         after_help = "Replication r of every design sees the same random streams wherever the\ndesigns share components, so the paired differences are precise. The verdict\nsays which design is better when the 95% interval of the difference excludes\nzero, and that the difference is not significant otherwise.\n\nExamples:\n  nines compare web-n-plus-1 multi-az\n  nines compare design.toml design-with-replica.toml --replications 1000\n  nines compare single-server web-n-plus-1 multi-az --json -"
     )]
     Compare(CompareArgs),
+    /// Render a report from saved results, without running anything
+    #[command(
+        after_help = "The report is the one `--report DIR` writes: report.html (one self-contained\npage, plots inline, nothing fetched), report.md with its plots as SVG files,\nresults.json and results.csv. Rendering the same results again gives the same\nfiles, byte for byte.\n\nExamples:\n  nines run multi-az --report multi-az-report\n  nines report multi-az-report/results.json --out again\n  nines sweep web-replicas-sweep --out sw && nines report sw/sweep.json --out sw-report"
+    )]
+    Report(ReportArgs),
     /// Re-run one replication alone, bit for bit, and optionally write its trace.
     #[command(
         after_help = "The replication's trace hash equals the one listed under \"replication_hashes\"\nby `nines run --json` with the same seed.\n\nExamples:\n  nines replay split-brain --seed 1 --replication 17 --trace rep17.jsonl\n  nines replay design.toml --seed 3 --replication 0 --json -"
@@ -147,6 +152,11 @@ pub(crate) struct RunArgs {
     /// automatically).
     #[arg(long, value_enum, default_value_t = Method::Replications)]
     pub(crate) method: Method,
+    /// Also write a report into DIR: report.html (self-contained), report.md
+    /// with its SVG plots, results.json (which `nines report` renders again)
+    /// and results.csv.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report: Option<PathBuf>,
 }
 
 /// How `nines run` estimates.
@@ -189,6 +199,26 @@ pub(crate) struct SweepArgs {
     /// Keep the points already finished in --out and run only the rest.
     #[arg(long, requires = "out")]
     pub(crate) resume: bool,
+    /// Also write a report into DIR: report.html (self-contained), report.md
+    /// with its SVG plots, results.json (which `nines report` renders again)
+    /// and results.csv.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    pub(crate) report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// A results.json written by --report, a sweep.json written by `nines
+    /// sweep --out`, or the JSON of `nines run --json`.
+    #[arg(value_name = "RESULTS")]
+    pub(crate) results: PathBuf,
+    /// The directory to write report.html, report.md, its plots,
+    /// results.json and results.csv into.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
 }
 
 #[derive(Debug, Args)]

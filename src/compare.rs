@@ -9,7 +9,7 @@
 //! than the difference of two independent runs. Each design's results are
 //! exactly those `nines run` gives with the same settings.
 
-mod paired;
+pub(crate) mod paired;
 mod verdict;
 
 use models::replicate::{Horizon, ReplicationResult, simulate};

@@ -13,6 +13,7 @@ mod new;
 mod output;
 mod progress;
 mod replay;
+mod report;
 mod run;
 mod schema;
 mod summarize;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Report(args) => report::report(args),
         Command::Replay(args) => replay::replay(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),

@@ -134,6 +134,12 @@ pub(crate) fn interrupted_too_early(finished: u64, asked: u64) -> Failure {
 /// `nines run`.
 pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     if args.method == Method::BatchMeans {
+        if args.report.is_some() {
+            return Err(Failure::input(
+                "--report needs --method replications: batch means have no replication-years to show"
+                    .into(),
+            ));
+        }
         return batch_means::run(args);
     }
     if args.precision.is_some() {
@@ -184,6 +190,9 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             write_trace(&scenario, args.trace_replication, path, &summary)?;
         }
     }
+    if let Some(dir) = &args.report {
+        write_report(dir, &args, &scenario, &report, interrupted)?;
+    }
     let note = interrupted.then(|| interrupted_note(finished, asked));
     if let Printed::PipeClosed = emit(&args, &scenario, &report, note.as_deref())? {
         return Ok(());
@@ -194,6 +203,38 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The command that reproduces a run of `scenario` as `args` asked for it.
+pub(crate) fn reproduce_command(args: &RunArgs, scenario: &Scenario) -> String {
+    format!(
+        "nines run {} --seed {} --replications {} --horizon {}",
+        crate::load::command_line(&args.scenario),
+        scenario.simulation.seed,
+        scenario.simulation.replications,
+        scenario.simulation.horizon
+    )
+}
+
+/// Writes the `--report` directory of a run (not of an interrupted one,
+/// whose figures are a prefix; a notice says so).
+pub(crate) fn write_report(
+    dir: &std::path::Path,
+    args: &RunArgs,
+    scenario: &Scenario,
+    report: &RunReport,
+    interrupted: bool,
+) -> Result<(), Failure> {
+    if interrupted {
+        crate::progress::notice(&format!(
+            "{}: no report written, the run was interrupted",
+            dir.display()
+        ));
+        return Ok(());
+    }
+    let results =
+        crate::report::run_results(scenario, report.clone(), reproduce_command(args, scenario));
+    crate::report::write(dir, &results)
 }
 
 /// Writes the report of a run of `scenario`: as JSON where `--json` says,
@@ -213,12 +254,12 @@ pub(crate) fn emit(
         }
         text.push_str(&report.to_text());
         text.push_str(&format!(
-            "reproduce     nines run {} --seed {} --replications {} --horizon {}\n",
-            crate::load::command_line(&args.scenario),
-            scenario.simulation.seed,
-            scenario.simulation.replications,
-            scenario.simulation.horizon
+            "reproduce     {}\n",
+            reproduce_command(args, scenario)
         ));
+        if let Some(dir) = &args.report {
+            text.push_str(&crate::report::written(dir));
+        }
         text
     })
 }

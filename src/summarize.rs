@@ -221,6 +221,7 @@ fn system_lines(
         attribution.push(Attribution {
             cause: fault.name.clone(),
             class: fault.class.name().to_string(),
+            domain: Some(failure_domain(&fault.effect).to_string()),
             downtime_minutes_per_year: e.mean,
             ci95_low: e.ci_low.max(0.0),
             ci95_high: e.ci_high,
@@ -351,5 +352,20 @@ pub(crate) fn zero_downtime_availability(u_hi: f64, u_hi99: f64) -> Availability
         ci99_high: 1.0,
         nines: -(u_hi.max(f64::MIN_POSITIVE)).log10(),
         zero_downtime_observed: true,
+    }
+}
+
+/// The failure domain a fault strikes, as reports group downtime: the
+/// kind of element its effect holds.
+fn failure_domain(effect: &models::system::spec::Effect) -> &'static str {
+    use models::system::spec::Effect;
+    match effect {
+        Effect::Down(es) | Effect::Shock(es) | Effect::Degrade { targets: es, .. } => {
+            // A fault over mixed elements is named by its first.
+            es.first().map_or("service", |e| e.kind_name())
+        }
+        Effect::Partition { .. } => "network",
+        Effect::Rollout { .. } => "service",
+        Effect::Surge { .. } => "load",
     }
 }

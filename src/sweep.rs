@@ -25,11 +25,9 @@ use std::path::Path;
 use models::replicate::{Horizon, ReplicationResult, simulate};
 use models::summary::Summary;
 use rayon::prelude::*;
-use reports::run::RunReport;
 use scenarios::Scenario;
 use scenarios::compose::Composed;
 use scenarios::sweep::{SweepPoint, SweepSpec};
-use serde::{Deserialize, Serialize};
 use sim_core::hash::StableHasher;
 use sim_core::runner::run_replications_with;
 
@@ -46,20 +44,7 @@ use crate::summarize::run_report;
 const POINTS_IN_FLIGHT: usize = 8;
 
 /// One point's results, as `sweep.json` lists them.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct PointResult {
-    /// The swept values: path to value.
-    pub(crate) point: serde_json::Map<String, serde_json::Value>,
-    /// The variant, for sweeps over named variants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) variant: Option<String>,
-    /// A short name for the point.
-    pub(crate) label: String,
-    /// The `nines run --json` object of the point.
-    pub(crate) summary: RunReport,
-    /// Whether no other point is both cheaper and more available.
-    pub(crate) pareto: bool,
-}
+pub(crate) type PointResult = reports::results::SweepPoint;
 
 /// The sweep `args` asks for: `--sweep` flags, else the scenario's own.
 pub(crate) fn sweep_of(
@@ -232,7 +217,62 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         &args.output,
         interrupted,
     )?;
+    if let Some(dir) = &args.report
+        && let Some((_, base)) = points.first()
+    {
+        if interrupted {
+            crate::progress::notice(&format!(
+                "{}: no report written, the sweep was interrupted",
+                dir.display()
+            ));
+        } else {
+            write_report(dir, &args, base, &manifest, results)?;
+        }
+    }
     interrupted_failure(interrupted, finished, manifest.points)
+}
+
+/// Writes the `--report` directory of a finished sweep.
+fn write_report(
+    dir: &Path,
+    args: &SweepArgs,
+    base: &Scenario,
+    manifest: &Manifest,
+    results: Vec<PointResult>,
+) -> Result<(), Failure> {
+    let mut command = format!("nines sweep {}", crate::load::command_line(&args.scenario));
+    for flag in &args.sweep {
+        command.push_str(" --sweep ");
+        command.push_str(&crate::load::shell_quote(flag));
+    }
+    command.push_str(&format!(
+        " --seed {} --replications {}",
+        manifest.seed, manifest.replications
+    ));
+    if let Some(h) = &args.sim.horizon {
+        command.push_str(&format!(" --horizon {h}"));
+    }
+    if manifest.independent {
+        command.push_str(" --independent");
+    }
+    let report = crate::report::sweep_results(
+        base,
+        results,
+        crate::report::SweepShape {
+            parameters: manifest.parameters.clone(),
+            variants: manifest.variants,
+            independent: manifest.independent,
+            seed: manifest.seed,
+            replications: manifest.replications,
+        },
+        command,
+    );
+    crate::report::write(dir, &report)?;
+    let json_to_stdout = args.output.json.as_deref() == Some("-");
+    if !args.output.quiet && !json_to_stdout {
+        print(&crate::report::written(dir))?;
+    }
+    Ok(())
 }
 
 fn interrupted_failure(interrupted: bool, finished: usize, total: usize) -> Result<(), Failure> {

@@ -29,6 +29,8 @@ mod precision;
 mod rankings;
 #[path = "integration/replay.rs"]
 mod replay;
+#[path = "integration/reports.rs"]
+mod reports;
 #[path = "integration/requests.rs"]
 mod requests;
 #[path = "integration/streams.rs"]

@@ -38,4 +38,5 @@ pub mod request;
 pub mod spec;
 pub mod summary;
 pub mod system;
+pub mod timeline;
 pub mod windows;

@@ -7,7 +7,11 @@
 
 pub mod batch_means;
 pub mod compare;
+pub mod document;
+pub mod plot;
 pub mod replay;
+pub mod report;
+pub mod results;
 pub mod run;
 pub mod stopping;
 pub mod validation;

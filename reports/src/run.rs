@@ -59,6 +59,10 @@ pub struct Attribution {
     pub cause: String,
     /// Its class (`host-crash`, `zone-outage`, ...).
     pub class: String,
+    /// The failure domain it strikes: `host`, `rack`, `zone`, `region`,
+    /// `link`, `network`, `service`, `instance` or `load`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
     /// Mean downtime per year charged to it, minutes.
     pub downtime_minutes_per_year: f64,
     /// 95% interval of that figure.

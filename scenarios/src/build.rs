@@ -22,6 +22,7 @@ pub(crate) fn build(
 ) -> Result<Scenario, ScenarioError> {
     let mut c = Checker::new(source);
     let (name, settings) = c.header(&file.scenario, &file.simulation);
+    let slo = c.slo(&file.scenario);
 
     let mut components = Vec::new();
     let mut total: i64 = 0;
@@ -135,6 +136,7 @@ pub(crate) fn build(
         description: file.scenario.description.trim().to_string(),
         origin: origin.to_string(),
         simulation,
+        slo,
         model: ModelSpec::KofN(spec),
     })
 }

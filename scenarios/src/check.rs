@@ -106,6 +106,23 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Checks `scenario.slo`: a share strictly between 0 and 1, written as a
+    /// number or a percentage.
+    pub(crate) fn slo(&mut self, meta: &ScenarioMeta) -> Option<f64> {
+        let v = meta.slo.as_ref()?;
+        match v.get_ref().value() {
+            Some(x) if x > 0.0 && x < 1.0 => Some(x),
+            _ => {
+                self.error(
+                    v.span(),
+                    "scenario.slo",
+                    "expected an availability target strictly between 0 and 100%, such as \"99.95%\" or 0.9995".into(),
+                );
+                None
+            }
+        }
+    }
+
     /// Checks `[scenario]` and `[simulation]`: the scenario's name, and how
     /// to run it (`None` if a diagnostic was left).
     pub(crate) fn header(

@@ -37,6 +37,11 @@ pub(crate) struct ScenarioMeta {
     /// One line on what the scenario models.
     #[serde(default)]
     pub(crate) description: String,
+    /// The availability target the service is held to, as a percentage
+    /// (`"99.95%"`) or a share (`0.9995`): reports show the error budget it
+    /// allows and how much of it the design is projected to burn.
+    #[schemars(with = "Option<crate::system_file::Fraction>")]
+    pub(crate) slo: Option<Spanned<crate::system_file::Fraction>>,
 }
 
 /// `[simulation]`: how to run it, each overridable on the command line.

@@ -122,6 +122,9 @@ pub struct Scenario {
     pub origin: String,
     /// How to run it.
     pub simulation: SimulationSettings,
+    /// The availability target (a share in (0, 1)), if the scenario sets
+    /// `scenario.slo`.
+    pub slo: Option<f64>,
     /// What it simulates.
     pub model: ModelSpec,
 }

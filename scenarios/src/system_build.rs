@@ -94,6 +94,7 @@ pub(crate) fn build(
 ) -> Result<Scenario, ScenarioError> {
     let mut c = Checker::new(source);
     let (name, settings) = c.header(&file.scenario, &file.simulation);
+    let slo = c.slo(&file.scenario);
     let mut b = Builder {
         c,
         places: BTreeMap::new(),
@@ -195,6 +196,7 @@ pub(crate) fn build(
         description: file.scenario.description.trim().to_string(),
         origin: origin.to_string(),
         simulation,
+        slo,
         model: ModelSpec::System(Box::new(spec)),
     })
 }

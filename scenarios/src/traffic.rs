@@ -247,6 +247,7 @@ pub(crate) fn build(
 ) -> Result<Scenario, ScenarioError> {
     let mut c = Checker::new(source);
     let (name, settings) = c.header(&file.scenario, &file.simulation);
+    let slo = c.slo(&file.scenario);
     let arrivals = arrivals(&mut c, &file.traffic);
     let instances = pool(&mut c, &file.pool);
     let dispatch = dispatch(&mut c, &file.pool);
@@ -291,6 +292,7 @@ pub(crate) fn build(
         description: file.scenario.description.trim().to_string(),
         origin: origin.to_string(),
         simulation,
+        slo,
         model: ModelSpec::Requests(Box::new(spec)),
     })
 }

@@ -232,6 +232,27 @@ impl<M: Model> Simulation<M> {
         self.finish(horizon)
     }
 
+    /// Like [`Simulation::run_until`], calling `observe(&model, now)` after
+    /// every processed event (observers read; they cannot change the run,
+    /// and the trace hash is the same as without them). The model is not
+    /// shown before the first event: read [`Simulation::model`] first for
+    /// the state at time zero.
+    pub fn run_observed(
+        &mut self,
+        horizon: SimTime,
+        observe: &mut dyn FnMut(&M, SimTime),
+    ) -> RunOutcome {
+        self.start();
+        while let Some((time, event)) = self.scheduler.queue.pop_before(horizon) {
+            self.scheduler.now = time;
+            self.trace
+                .record(time.as_micros(), event.kind_code(), event.entity());
+            self.model.handle(event, &mut self.scheduler);
+            observe(&self.model, time);
+        }
+        self.finish(horizon)
+    }
+
     /// Runs to `horizon`, handing every event to `trace` if one is given:
     /// [`Simulation::run_traced`] or [`Simulation::run_until`].
     pub fn run(&mut self, horizon: SimTime, trace: Option<&mut dyn TraceSink>) -> RunOutcome {
@@ -334,6 +355,21 @@ mod tests {
         let traced = b.run_traced(SimTime::from_micros(100), &mut sink);
         assert_eq!(plain, traced);
         assert_eq!(sink.0, vec!["3 ping 3", "5 ping 2", "5 ping 1"]);
+    }
+
+    #[test]
+    fn observed_and_plain_runs_agree() {
+        let mut a = Simulation::new(Recorder::default());
+        let plain = a.run_until(SimTime::from_micros(100));
+        let mut b = Simulation::new(Recorder::default());
+        let mut seen = Vec::new();
+        let observed = b.run_observed(SimTime::from_micros(100), &mut |m, now| {
+            seen.push((now.as_micros(), m.seen.len()));
+        });
+        assert_eq!(plain, observed);
+        assert_eq!(a.model().seen, b.model().seen);
+        // Called once after each event, with the model as it left it.
+        assert_eq!(seen, vec![(3, 1), (5, 2), (5, 3)]);
     }
 
     #[test]

@@ -241,6 +241,9 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             write_trace(&scenario, args.trace_replication, path, &summary)?;
         }
     }
+    if let Some(dir) = &args.report {
+        super::write_report(dir, &args, &scenario, &report, interrupted)?;
+    }
     let note = interrupted.then(|| interrupted_note(finished, asked));
     if let Printed::PipeClosed = emit(&args, &scenario, &report, note.as_deref())? {
         return Ok(());

@@ -244,6 +244,34 @@ struct HealthTiming {
 /// No deadline or timeout.
 const NEVER: u64 = u64::MAX;
 
+/// What ended during the last event, for an observer (see
+/// [`RequestModel::watch_endings`]). Counts every request, warm-up
+/// included.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endings {
+    responses_us: Vec<u64>,
+    failed: u64,
+}
+
+impl Endings {
+    /// The response times of the requests completed during the last event
+    /// (served or late), in microseconds, in completion order.
+    pub fn responses_us(&self) -> &[u64] {
+        &self.responses_us
+    }
+
+    /// The requests that ended in failure during the last event, for any
+    /// cause (completions after their deadline included).
+    pub fn failed(&self) -> u64 {
+        self.failed
+    }
+
+    fn clear(&mut self) {
+        self.responses_us.clear();
+        self.failed = 0;
+    }
+}
+
 /// The request-level model of one replication; see the
 /// [module documentation](super).
 #[derive(Debug)]
@@ -294,6 +322,8 @@ pub struct RequestModel {
     busy: u64,
     last_us: u64,
     measures: RequestMeasures,
+    /// What ended during the current event, when an observer asked for it.
+    endings: Option<Box<Endings>>,
 }
 
 impl RequestModel {
@@ -444,6 +474,7 @@ impl RequestModel {
             total_in_system: 0,
             busy: 0,
             last_us: 0,
+            endings: None,
         })
     }
 
@@ -471,6 +502,36 @@ impl RequestModel {
     /// Requests in flight now (waiting, in service or backing off).
     pub fn requests_in_flight(&self) -> usize {
         self.requests.len() - self.free.len()
+    }
+
+    /// Whether each instance is up now, by index (the balancer's view may
+    /// lag behind under health checks).
+    pub fn instances_up(&self) -> &[bool] {
+        &self.alive
+    }
+
+    /// Whether the pool's dependency is up now; `None` without one.
+    pub fn dependency_up(&self) -> Option<bool> {
+        self.dependency.as_ref().map(DependencyProcess::is_up)
+    }
+
+    /// Whether the pool's dependency is soft (answered around with a
+    /// fallback); `None` without one.
+    pub fn dependency_soft(&self) -> Option<bool> {
+        self.dependency.as_ref().map(DependencyProcess::is_soft)
+    }
+
+    /// From now on, keeps what ends during each event (response times and
+    /// failures, warm-up included) for [`RequestModel::endings`]. Reading
+    /// them changes neither the events nor any measure.
+    pub fn watch_endings(&mut self) {
+        self.endings.get_or_insert_with(Box::default);
+    }
+
+    /// What ended during the last event, if [`RequestModel::watch_endings`]
+    /// was called.
+    pub fn endings(&self) -> Option<&Endings> {
+        self.endings.as_deref()
     }
 
     /// Adds the time since the last change to the time integrals.
@@ -709,6 +770,11 @@ impl RequestModel {
             self.breaker_result(true, now);
         }
         let first = self.requests[e.req as usize].first_us;
+        if let Some(o) = &mut self.endings {
+            let response_us = now - first;
+            o.responses_us.push(response_us);
+            o.failed += u64::from(response_us > self.deadline_us);
+        }
         if first >= self.warmup_us {
             let response_us = now - first;
             let m = &mut self.measures;
@@ -936,6 +1002,9 @@ impl RequestModel {
         if self.requests[r as usize].first_us >= self.warmup_us {
             self.measures.failed[cause as usize] += 1;
         }
+        if let Some(o) = &mut self.endings {
+            o.failed += 1;
+        }
         self.release(r);
     }
 
@@ -1033,6 +1102,9 @@ impl Model for RequestModel {
 
     #[inline]
     fn handle(&mut self, event: RequestEvent, s: &mut Scheduler<RequestEvent>) {
+        if let Some(o) = &mut self.endings {
+            o.clear();
+        }
         match event {
             RequestEvent::Arrival => self.on_arrival(s),
             RequestEvent::Departure(server) => self.on_departure(server, s),

@@ -523,6 +523,28 @@ impl<'a> SystemModel<'a> {
         self.activations.iter().filter(|a| a.is_some()).count()
     }
 
+    /// The down, degraded, failover and rotation counters as they stand
+    /// (for observers: which services are failing over, say).
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Every activation holding its effect now, as `(fault index, target)`,
+    /// in activation-slot order: the target is the element it takes down
+    /// or degrades (a shock's member for a common-cause shock), `None` for
+    /// a partition, a bad rollout or a traffic surge (one per fault). A
+    /// fault may appear more than once (overlapping activations).
+    pub fn active_fault_targets(&self) -> impl Iterator<Item = (usize, Option<Element>)> + '_ {
+        self.activations.iter().flatten().map(|a| {
+            let fault = self.processes[a.process as usize].fault;
+            let target = match a.held {
+                Held::Down(e) | Held::Degrade(e, _) => Some(e),
+                Held::Partition | Held::Rollout(_) | Held::Surge(_) => None,
+            };
+            (fault, target)
+        })
+    }
+
     // ---------------------------------------------------------- occurrences
 
     fn schedule_next(&mut self, p: u32, s: &mut Scheduler<SystemEvent>) {

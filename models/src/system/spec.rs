@@ -272,6 +272,22 @@ pub enum Element {
     Instance(usize, usize),
 }
 
+impl Element {
+    /// The kind of element, as reports name failure domains: `host`,
+    /// `rack`, `zone`, `region`, `link`, `service` or `instance`.
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            Element::Host(_) => "host",
+            Element::Rack(_) => "rack",
+            Element::Zone(_) => "zone",
+            Element::Region(_) => "region",
+            Element::Link(_) => "link",
+            Element::Service(_) => "service",
+            Element::Instance(..) => "instance",
+        }
+    }
+}
+
 /// What kind of fault, as users and reports name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FaultClass {

@@ -1,0 +1,353 @@
+//! The cost–availability plane: designs by cost per year and
+//! unavailability, with the Pareto frontier joined and labelled.
+
+use plotters::style::Color as _;
+use plotters::style::RGBColor;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::frame::{self, Area, Axis, Drawn, INK, MUTED, Margins, NOTE_PX, TICK_PX, font, solid};
+use super::{colour, fit, format_percent, text_width, usable};
+
+/// A design on the cost–availability plane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Design {
+    /// The design's name.
+    pub label: String,
+    /// The design's palette index: it is drawn in [`colour`](super::colour)`(colour)`.
+    pub colour: usize,
+    /// Its cost per year, in the units of the x axis.
+    pub cost: f64,
+    /// Its estimated unavailability, 1 − A.
+    pub unavailability: f64,
+    /// The low end of the unavailability's 95% interval.
+    pub low: f64,
+    /// The high end of the unavailability's 95% interval.
+    pub high: f64,
+    /// Whether it is on the Pareto frontier (no other design is both
+    /// cheaper and more available).
+    pub pareto: bool,
+}
+
+/// The colour of the frontier's step line.
+const FRONTIER: RGBColor = RGBColor(0x33, 0x33, 0x33);
+/// The height of the legend below the x axis, in pixels.
+const LEGEND_PX: u32 = 30;
+/// The height of the line of a note below the legend, in pixels.
+const NOTE_ROW_PX: u32 = 16;
+/// The widest a frontier label may be, in pixels.
+const MAX_LABEL_PX: f64 = 170.0;
+
+/// The label of an unavailability tick: a percentage, with the number of
+/// nines of availability at powers of ten ("0.1% (3 nines)").
+fn unavailability_tick(u: f64) -> String {
+    let percent = format_percent(u);
+    if u < 1.0 && frame::is_power_of_ten(u) {
+        let nines = -u.log10().round() as i64;
+        let word = if nines == 1 { "nine" } else { "nines" };
+        format!("{percent} ({nines} {word})")
+    } else {
+        percent
+    }
+}
+
+/// Scatter of cost per year (x, `x_label`) against unavailability (y, log
+/// scale, labelled "unavailability (1 − A), log scale", ticks as
+/// percentages with their nines), interval whiskers on y, the Pareto
+/// frontier (designs with pareto = true, sorted by cost) joined by a step
+/// line and each labelled with its label; a legend names the "Pareto
+/// frontier". Points off the frontier are drawn smaller and lighter.
+/// Designs whose cost or unavailability is not finite are left out;
+/// unavailabilities at or below zero are clamped to a tenth of the
+/// smallest positive one, and above one to one.
+pub fn pareto_scatter(title: &str, x_label: &str, designs: &[Design]) -> String {
+    let shown: Vec<&Design> = designs
+        .iter()
+        .filter(|d| usable(d.cost) && usable(d.unavailability))
+        .collect();
+    if shown.is_empty() {
+        return frame::message(title, "no data");
+    }
+    let positive = shown
+        .iter()
+        .flat_map(|d| [d.unavailability, d.low, d.high])
+        .filter(|v| usable(*v) && *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let floor = if positive.is_finite() {
+        (positive / 10.0).max(1e-300)
+    } else {
+        1e-6
+    };
+    let clamped = shown.iter().any(|d| d.unavailability <= 0.0);
+    let note = clamped.then(|| {
+        format!(
+            "an unavailability ≤ 0 is drawn at {}",
+            format_percent(floor)
+        )
+    });
+    frame::render(title, 440, |area| {
+        draw_scatter(area, title, x_label, &shown, floor, note.as_deref())
+    })
+}
+
+/// A design in pixels: where its point and whisker are.
+struct Placed<'a> {
+    design: &'a Design,
+    at: (i32, i32),
+    whisker: Option<((i32, i32), (i32, i32))>,
+}
+
+fn draw_scatter<'a>(
+    area: &Area<'_>,
+    title: &str,
+    x_label: &str,
+    designs: &[&'a Design],
+    floor: f64,
+    note: Option<&str>,
+) -> Drawn {
+    let clamp = |v: f64| if v > floor { v.min(1.0) } else { floor };
+    let ends = |d: &Design| -> Option<(f64, f64)> {
+        (usable(d.low) && usable(d.high))
+            .then(|| (clamp(d.low.min(d.high)), clamp(d.low.max(d.high))))
+    };
+    let ys = designs.iter().flat_map(|d| {
+        let (low, high) = ends(d).unwrap_or((clamp(d.unavailability), clamp(d.unavailability)));
+        [clamp(d.unavailability), low, high]
+    });
+    let (y_lo, y_hi) = frame::extent(ys).unwrap_or((floor, 1.0));
+    let y_axis = frame::log(y_lo, y_hi);
+    let (c_lo, c_hi) = frame::extent(designs.iter().map(|d| d.cost)).unwrap_or((0.0, 1.0));
+    let x_axis = frame::linear(c_lo, c_hi, 7);
+    let (range_lo, range_hi) = if c_hi > c_lo {
+        let pad = (c_hi - c_lo) * 0.07;
+        (c_lo - pad, c_hi + pad)
+    } else {
+        (x_axis.lo, x_axis.hi)
+    };
+    let x_ticks: Vec<f64> = x_axis
+        .ticks
+        .iter()
+        .copied()
+        .filter(|t| c_lo < 0.0 || *t >= 0.0)
+        .collect();
+    let x_tick = frame::tick_labeller(x_axis.hi.abs().max(x_axis.lo.abs()), x_axis.step);
+    let y_tick = |v: f64| unavailability_tick(10f64.powf(v));
+    let margins = Margins {
+        y_labels: 128,
+        bottom: 6 + LEGEND_PX + if note.is_some() { NOTE_ROW_PX } else { 0 },
+        ..Margins::default()
+    };
+    let pad = (y_axis.hi - y_axis.lo) * 0.04;
+    let x = Axis {
+        range: (range_lo, range_hi),
+        ticks: x_ticks,
+        label: &x_tick,
+        desc: x_label.to_owned(),
+        grid: true,
+    };
+    let y = Axis {
+        range: (y_axis.lo - pad, y_axis.hi + pad),
+        ticks: y_axis.ticks.iter().map(|t| t.log10()).collect(),
+        label: &y_tick,
+        desc: "unavailability (1 − A), log scale".to_owned(),
+        grid: true,
+    };
+    let plot = frame::frame(area, title, margins, &x, &y)?;
+
+    let place = |d: &'a Design| {
+        let at = plot.at(d.cost, clamp(d.unavailability).log10());
+        let whisker = ends(d)
+            .map(|(low, high)| (plot.at(d.cost, low.log10()), plot.at(d.cost, high.log10())));
+        Placed {
+            design: d,
+            at,
+            whisker,
+        }
+    };
+    let (mut frontier, others): (Vec<&Design>, Vec<&Design>) =
+        designs.iter().copied().partition(|d| d.pareto);
+    frontier.sort_by(|a, b| {
+        a.cost
+            .total_cmp(&b.cost)
+            .then(b.unavailability.total_cmp(&a.unavailability))
+    });
+    let frontier: Vec<Placed<'a>> = frontier.into_iter().map(place).collect();
+    let others: Vec<Placed<'a>> = others.into_iter().map(place).collect();
+
+    for p in &others {
+        let c = colour(p.design.colour).mix(0.4);
+        if let Some((a, b)) = p.whisker {
+            frame::polyline(area, vec![a, b], c, 1)?;
+        }
+        frame::dot(area, p.at, 3, colour(p.design.colour).mix(0.5), None)?;
+    }
+    if frontier.len() > 1 {
+        let mut step = vec![frontier[0].at];
+        for pair in frontier.windows(2) {
+            step.push((pair[1].at.0, pair[0].at.1));
+            step.push(pair[1].at);
+        }
+        frame::polyline(area, step, solid(FRONTIER), 2)?;
+    }
+    for p in &frontier {
+        let c = solid(colour(p.design.colour));
+        if let Some((a, b)) = p.whisker {
+            frame::polyline(area, vec![a, b], c, 2)?;
+            frame::polyline(area, vec![(a.0 - 4, a.1), (a.0 + 4, a.1)], c, 2)?;
+            frame::polyline(area, vec![(b.0 - 4, b.1), (b.0 + 4, b.1)], c, 2)?;
+        }
+    }
+    for p in &frontier {
+        frame::dot(
+            area,
+            p.at,
+            5,
+            solid(colour(p.design.colour)),
+            Some(solid(INK)),
+        )?;
+    }
+    label_frontier(area, &plot, &frontier)?;
+    if let Some(note) = note {
+        frame::bottom_note(area, plot.left, note)?;
+    }
+    let legend_bottom = if note.is_some() { NOTE_ROW_PX } else { 0 };
+    draw_legend(area, &plot, legend_bottom)
+}
+
+/// A box of pixels: left, top, right, bottom.
+type Box = (i32, i32, i32, i32);
+
+fn overlaps(a: Box, b: Box) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Labels each frontier design beside its point, trying places around it
+/// until one is inside the plot and clear of other labels and points.
+fn label_frontier(area: &Area<'_>, plot: &frame::Plot, frontier: &[Placed<'_>]) -> Drawn {
+    let style = font(TICK_PX, INK);
+    let inside = (
+        frame::pixel(plot.left) + 2,
+        frame::pixel(plot.top) + 2,
+        frame::pixel(plot.right) - 2,
+        frame::pixel(plot.bottom) - 2,
+    );
+    let points: Vec<Box> = frontier
+        .iter()
+        .map(|p| (p.at.0 - 6, p.at.1 - 6, p.at.0 + 6, p.at.1 + 6))
+        .collect();
+    let mut taken: Vec<Box> = Vec::new();
+    let h = (TICK_PX * 1.25).ceil() as i32;
+    for p in frontier {
+        let text = fit(&p.design.label, TICK_PX, MAX_LABEL_PX);
+        let w = text_width(&text, TICK_PX).ceil() as i32;
+        let (x, y) = p.at;
+        let candidates = [
+            (
+                x + 8,
+                y - 4,
+                HPos::Left,
+                VPos::Bottom,
+                (x + 8, y - 4 - h, x + 8 + w, y - 4),
+            ),
+            (
+                x + 8,
+                y + 4,
+                HPos::Left,
+                VPos::Top,
+                (x + 8, y + 4, x + 8 + w, y + 4 + h),
+            ),
+            (
+                x - 8,
+                y - 4,
+                HPos::Right,
+                VPos::Bottom,
+                (x - 8 - w, y - 4 - h, x - 8, y - 4),
+            ),
+            (
+                x - 8,
+                y + 4,
+                HPos::Right,
+                VPos::Top,
+                (x - 8 - w, y + 4, x - 8, y + 4 + h),
+            ),
+            (
+                x,
+                y - 9,
+                HPos::Center,
+                VPos::Bottom,
+                (x - w / 2, y - 9 - h, x + w / 2, y - 9),
+            ),
+            (
+                x,
+                y + 9,
+                HPos::Center,
+                VPos::Top,
+                (x - w / 2, y + 9, x + w / 2, y + 9 + h),
+            ),
+        ];
+        let fits =
+            |b: Box| b.0 >= inside.0 && b.1 >= inside.1 && b.2 <= inside.2 && b.3 <= inside.3;
+        let clear = |b: Box| !taken.iter().chain(&points).any(|t| overlaps(*t, b));
+        let chosen = candidates
+            .iter()
+            .find(|c| fits(c.4) && clear(c.4))
+            .or_else(|| candidates.iter().find(|c| fits(c.4)))
+            .unwrap_or(&candidates[0]);
+        taken.push(chosen.4);
+        frame::text(
+            area,
+            &text,
+            (chosen.0, chosen.1),
+            &style,
+            chosen.2,
+            chosen.3,
+        )?;
+    }
+    Ok(())
+}
+
+/// The legend below the plot: the frontier's line, a frontier design, a
+/// dominated design, and an interval.
+fn draw_legend(area: &Area<'_>, plot: &frame::Plot, below: u32) -> Drawn {
+    let (_, height) = area.dim_in_pixel();
+    let y = height as i32 - 6 - below as i32 - LEGEND_PX as i32 / 2;
+    let style = font(NOTE_PX, INK);
+    let mut x = frame::pixel(plot.left);
+    frame::polyline(
+        area,
+        vec![
+            (x, y + 5),
+            (x + 11, y + 5),
+            (x + 11, y - 5),
+            (x + 22, y - 5),
+        ],
+        solid(FRONTIER),
+        2,
+    )?;
+    x += 28;
+    let entries = [
+        ("Pareto frontier", None),
+        ("design on the frontier", Some((5, solid(colour(0))))),
+        ("dominated design", Some((3, colour(0).mix(0.5)))),
+    ];
+    for (name, marker) in entries {
+        if let Some((radius, c)) = marker {
+            let outline = (radius == 5).then(|| solid(INK));
+            frame::dot(area, (x + 6, y), radius, c, outline)?;
+            x += 16;
+        }
+        frame::text(area, name, (x, y), &style, HPos::Left, VPos::Center)?;
+        x += text_width(name, NOTE_PX) as i32 + 20;
+    }
+    frame::polyline(area, vec![(x + 6, y - 7), (x + 6, y + 7)], solid(MUTED), 2)?;
+    frame::polyline(area, vec![(x + 2, y - 7), (x + 10, y - 7)], solid(MUTED), 2)?;
+    frame::polyline(area, vec![(x + 2, y + 7), (x + 10, y + 7)], solid(MUTED), 2)?;
+    frame::text(
+        area,
+        "95% interval",
+        (x + 16, y),
+        &style,
+        HPos::Left,
+        VPos::Center,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,462 @@
+//! The report of a sweep: the cost–availability frontier, availability
+//! against each swept parameter, a heat map over two, and the designs
+//! ranked with their differences from the best.
+
+use crate::document::{Block, Document, Section, Table};
+use crate::plot;
+use crate::results::{Results, SweepPoint, SweepResults, judged_cost};
+
+use super::format::{MINUTES_PER_YEAR, availability, num};
+
+/// The most series one plot of a parameter shows.
+const MAX_SERIES: usize = 10;
+
+/// One axis of a sweep: a parameter or the variants.
+struct Dimension {
+    name: String,
+    /// The point's value along this axis.
+    values: Vec<String>,
+    /// The distinct values, in sweep order.
+    levels: Vec<String>,
+    /// Whether every value is a number.
+    numeric: bool,
+}
+
+fn dimensions(sweep: &SweepResults) -> Vec<Dimension> {
+    let mut dims = Vec::new();
+    if sweep.variants {
+        let values: Vec<String> = sweep
+            .points
+            .iter()
+            .map(|p| p.variant.clone().unwrap_or_default())
+            .collect();
+        dims.push(dimension("variant".into(), values));
+    }
+    for name in &sweep.parameters {
+        let values: Vec<String> = sweep
+            .points
+            .iter()
+            .map(|p| p.value(name).unwrap_or_default())
+            .collect();
+        dims.push(dimension(name.clone(), values));
+    }
+    // Axes along which nothing varies say nothing.
+    dims.retain(|d| d.levels.len() > 1);
+    dims
+}
+
+fn dimension(name: String, values: Vec<String>) -> Dimension {
+    let mut levels: Vec<String> = Vec::new();
+    for v in &values {
+        if !levels.contains(v) {
+            levels.push(v.clone());
+        }
+    }
+    let numeric = values.iter().all(|v| v.parse::<f64>().is_ok());
+    Dimension {
+        name,
+        values,
+        levels,
+        numeric,
+    }
+}
+
+/// The document of a sweep.
+pub(super) fn document(results: &Results, sweep: &SweepResults) -> Document {
+    let dims = dimensions(sweep);
+    // A design's colour: its level along the first non-numeric axis (the
+    // variants), else its index, so each design keeps one colour in every
+    // plot.
+    let colour_axis = dims.iter().position(|d| !d.numeric);
+    let colour = |i: usize| match colour_axis {
+        Some(a) => dims[a]
+            .levels
+            .iter()
+            .position(|l| *l == dims[a].values[i])
+            .unwrap_or(0),
+        None => i,
+    };
+    let mut sections = vec![summary(results, sweep, &dims)];
+    sections.push(frontier(sweep, &colour));
+    if let Some(s) = parameters(sweep, &dims) {
+        sections.push(s);
+    }
+    if dims.len() == 2 {
+        sections.push(heat(sweep, &dims));
+    }
+    sections.push(ranking(sweep, results.design.slo));
+    sections.push(super::run::reproduce(results));
+    Document {
+        title: format!("{}: sweep report", results.design.scenario),
+        subtitle: results.design.description.clone(),
+        sections,
+    }
+}
+
+fn summary(results: &Results, sweep: &SweepResults, dims: &[Dimension]) -> Section {
+    let mut s = Section::new("Summary");
+    let n = sweep.points.len();
+    if let Some(best) = sweep.points.iter().max_by(|a, b| {
+        a.summary
+            .availability
+            .mean
+            .total_cmp(&b.summary.availability.mean)
+    }) {
+        let (a, _) = availability(&best.summary.availability);
+        s.callout(format!(
+            "{n} designs. The most available is {} at {a}, {} min of downtime a year.",
+            best.label,
+            num(best.summary.downtime_minutes_per_year.mean)
+        ));
+    }
+    let frontier: Vec<&str> = by_cost(sweep)
+        .into_iter()
+        .filter(|p| p.pareto)
+        .map(|p| p.label.as_str())
+        .collect();
+    s.text(format!(
+        "On the Pareto frontier (no other design is both cheaper and more available), from cheapest: {}.",
+        frontier.join(", ")
+    ));
+    if let Some(slo) = results.design.slo {
+        let allowed = (1.0 - slo) * MINUTES_PER_YEAR;
+        let slo_text = super::format::target(slo);
+        let meets = by_cost(sweep)
+            .into_iter()
+            .find(|p| p.summary.downtime_minutes_per_year.ci95_high <= allowed);
+        s.callout(match meets {
+            Some(p) => format!(
+                "The cheapest design that meets the {slo_text} target (its whole 95% interval within the {} min/yr budget) is {}.",
+                num(allowed),
+                p.label
+            ),
+            None => format!(
+                "No design meets the {slo_text} target with confidence (its whole 95% interval within the {} min/yr budget).",
+                num(allowed)
+            ),
+        });
+    }
+    let mut facts = vec![
+        (
+            "scenario".into(),
+            format!("{} ({})", results.design.scenario, results.design.origin),
+        ),
+        ("designs".into(), n.to_string()),
+    ];
+    for d in dims {
+        facts.push((format!("swept: {}", d.name), d.levels.join(", ")));
+    }
+    facts.push((
+        "replications per design".into(),
+        sweep.replications.to_string(),
+    ));
+    facts.push(("seed".into(), sweep.seed.to_string()));
+    facts.push((
+        "random numbers".into(),
+        if sweep.independent {
+            "independent streams per design".into()
+        } else {
+            "common random numbers: every design meets the same faults, so differences are paired"
+                .into()
+        },
+    ));
+    s.blocks.push(Block::Facts(facts));
+    s
+}
+
+/// The points by total cost, cheapest first (ties in sweep order).
+fn by_cost(sweep: &SweepResults) -> Vec<&SweepPoint> {
+    let mut points: Vec<&SweepPoint> = sweep.points.iter().collect();
+    points.sort_by(|a, b| judged_cost(&a.summary).total_cmp(&judged_cost(&b.summary)));
+    points
+}
+
+/// Unavailability and its interval as a log scale can show them: a design
+/// with no downtime seen is drawn at its 95% bound, and an interval that
+/// reaches zero is cut at a tenth of the estimate.
+fn unavailability(p: &SweepPoint) -> (f64, f64, f64) {
+    let a = &p.summary.availability;
+    let floor = 1e-12;
+    if a.zero_downtime_observed {
+        let bound = (1.0 - a.ci95_low).max(floor);
+        (bound, bound, bound)
+    } else {
+        let u = (1.0 - a.mean).max(floor);
+        (
+            u,
+            (1.0 - a.ci95_high).max(u / 10.0),
+            (1.0 - a.ci95_low).max(u),
+        )
+    }
+}
+
+/// What the log-scale plots leave out, said once under each.
+const LOG_NOTE: &str = " Designs with no downtime seen are drawn at their 95% upper bound; intervals that reach zero are cut at a tenth of the estimate.";
+
+fn frontier(sweep: &SweepResults, colour: &dyn Fn(usize) -> usize) -> Section {
+    let mut s = Section::new("Availability versus cost");
+    let has_cost = sweep
+        .points
+        .iter()
+        .any(|p| p.summary.cost_per_year.is_some());
+    let designs: Vec<plot::Design> = sweep
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (u, low, high) = unavailability(p);
+            plot::Design {
+                label: p.label.clone(),
+                colour: colour(i),
+                cost: judged_cost(&p.summary),
+                unavailability: u,
+                low,
+                high,
+                pareto: p.pareto,
+            }
+        })
+        .collect();
+    s.figure(
+        "pareto.svg",
+        format!("Each design's total cost per year against its unavailability (lower is better, log scale), 95% intervals as whiskers; the Pareto frontier joins the designs no other beats on both.{LOG_NOTE}"),
+        plot::pareto_scatter(
+            "Availability versus cost: the Pareto frontier",
+            if has_cost {
+                "total cost per year (infrastructure + downtime)"
+            } else {
+                "cost per year (the scenario sets no costs)"
+            },
+            &designs,
+        ),
+    );
+    s
+}
+
+fn parameters(sweep: &SweepResults, dims: &[Dimension]) -> Option<Section> {
+    let numeric: Vec<usize> = (0..dims.len()).filter(|&d| dims[d].numeric).collect();
+    if numeric.is_empty() {
+        return None;
+    }
+    let mut s = Section::new("Availability versus each parameter");
+    s.text("Unavailability (1 − availability, log scale) with its 95% interval as a band; one line per combination of the other swept values.");
+    for &d in &numeric {
+        let dim = &dims[d];
+        // Series: the combination of every other axis's value.
+        let mut keys: Vec<String> = Vec::new();
+        let key_of = |i: usize| -> String {
+            dims.iter()
+                .enumerate()
+                .filter(|&(o, _)| o != d)
+                .map(|(_, o)| format!("{} = {}", short(&o.name), o.values[i]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for i in 0..sweep.points.len() {
+            let k = key_of(i);
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        let shown = keys.len().min(MAX_SERIES);
+        let series: Vec<plot::Series> = keys[..shown]
+            .iter()
+            .enumerate()
+            .map(|(c, k)| plot::Series {
+                name: if k.is_empty() {
+                    "all".into()
+                } else {
+                    k.clone()
+                },
+                colour: c,
+                points: (0..sweep.points.len())
+                    .filter(|&i| key_of(i) == *k)
+                    .filter_map(|i| {
+                        let x = dim.values[i].parse::<f64>().ok()?;
+                        let (u, low, high) = unavailability(&sweep.points[i]);
+                        Some((x, u, low, high))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let file = format!("by-{}.svg", file_name(&dim.name));
+        let mut caption = format!("Unavailability against {}.{LOG_NOTE}", dim.name);
+        if keys.len() > shown {
+            caption.push_str(&format!(
+                " The first {shown} of {} lines are drawn.",
+                keys.len()
+            ));
+        }
+        s.figure(
+            &file,
+            caption,
+            plot::lines_with_bands(
+                &format!("Unavailability versus {}", short(&dim.name)),
+                &dim.name,
+                "unavailability (1 − A), log scale",
+                &series,
+                true,
+            ),
+        );
+    }
+    Some(s)
+}
+
+fn heat(sweep: &SweepResults, dims: &[Dimension]) -> Section {
+    // Columns along the numeric axis when there is one.
+    let (cx, cy) = if !dims[0].numeric && dims[1].numeric {
+        (1, 0)
+    } else {
+        (0, 1)
+    };
+    let (x, y) = (&dims[cx], &dims[cy]);
+    let mut values = vec![vec![None; x.levels.len()]; y.levels.len()];
+    for (i, p) in sweep.points.iter().enumerate() {
+        let col = x.levels.iter().position(|l| *l == x.values[i]);
+        let row = y.levels.iter().position(|l| *l == y.values[i]);
+        if let (Some(c), Some(r)) = (col, row) {
+            values[r][c] = Some(p.summary.downtime_minutes_per_year.mean);
+        }
+    }
+    let mut s = Section::new("Downtime over both parameters");
+    s.figure(
+        "heat-map.svg",
+        format!(
+            "Mean downtime per year for each pair of {} and {} (darker is worse).",
+            x.name, y.name
+        ),
+        plot::heat_map(
+            "Downtime per year (min)",
+            &x.name,
+            &y.name,
+            &x.levels,
+            &y.levels,
+            &values,
+            "downtime (min/yr)",
+            false,
+            &num,
+        ),
+    );
+    s
+}
+
+fn ranking(sweep: &SweepResults, slo: Option<f64>) -> Section {
+    let mut s = Section::new("Designs ranked");
+    s.text(if sweep.independent {
+        "Most available first. The difference is each design's downtime minus the top design's, with a 95% interval from independent samples."
+    } else {
+        "Most available first. The difference is each design's downtime minus the top design's, paired replication by replication (every design met the same faults), with its 95% interval; an interval that holds zero means the two cannot be told apart with these replications."
+    });
+    let mut headers = vec![
+        "rank",
+        "design",
+        "availability",
+        "downtime (min/yr)",
+        "vs the top (min/yr)",
+        "cost per year",
+        "frontier",
+    ];
+    let mut numeric = vec![true, false, true, true, true, true, false];
+    if slo.is_some() {
+        headers.push("meets target");
+        numeric.push(false);
+    }
+    let mut t = Table::new(&headers, &numeric);
+    let order: Vec<(usize, Option<&crate::PairedDifference>)> = if sweep.ranking.is_empty() {
+        crate::results::rank_order(&sweep.points)
+            .into_iter()
+            .map(|i| (i, None))
+            .collect()
+    } else {
+        sweep
+            .ranking
+            .iter()
+            .map(|r| (r.point, r.downtime_vs_best.as_ref()))
+            .collect()
+    };
+    for (rank, (i, diff)) in order.into_iter().enumerate() {
+        let Some(p) = sweep.points.get(i) else {
+            continue;
+        };
+        let (a, _) = availability(&p.summary.availability);
+        let d = &p.summary.downtime_minutes_per_year;
+        let vs = match (rank, diff) {
+            (0, _) => "–".to_string(),
+            (_, Some(x)) => format!(
+                "{} [{}, {}]{}",
+                Signed(x.mean),
+                num(x.ci95_low),
+                num(x.ci95_high),
+                if x.ci95_low <= 0.0 && x.ci95_high >= 0.0 {
+                    " (no clear difference)"
+                } else {
+                    ""
+                }
+            ),
+            (_, None) => String::new(),
+        };
+        let mut row = vec![
+            (rank + 1).to_string(),
+            p.label.clone(),
+            a,
+            num(d.mean),
+            vs,
+            p.summary
+                .cost_per_year
+                .as_ref()
+                .map_or_else(|| "–".into(), |c| num(c.total.mean)),
+            if p.pareto {
+                "yes".into()
+            } else {
+                String::new()
+            },
+        ];
+        if let Some(slo) = slo {
+            let allowed = (1.0 - slo) * MINUTES_PER_YEAR;
+            row.push(
+                if d.ci95_high <= allowed {
+                    "yes"
+                } else if d.ci95_low > allowed {
+                    "no"
+                } else {
+                    "uncertain"
+                }
+                .into(),
+            );
+        }
+        t.row(row);
+    }
+    s.blocks.push(Block::Table(t));
+    s
+}
+
+/// A number with its sign, formatted like [`num`].
+struct Signed(f64);
+
+impl std::fmt::Display for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 > 0.0 {
+            write!(f, "+{}", num(self.0))
+        } else {
+            f.write_str(&num(self.0))
+        }
+    }
+}
+
+/// The last segment of a parameter path: `service.web.instances` →
+/// `instances`, for titles.
+fn short(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+/// A parameter path as part of a file name.
+fn file_name(path: &str) -> String {
+    path.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
