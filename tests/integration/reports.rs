@@ -198,6 +198,23 @@ fn the_sample_replication_is_the_worst_and_replays_to_its_listed_hash() {
     let k = r["sample"]["replication"].as_u64().unwrap() as usize;
     let worst = years.iter().cloned().fold(f64::MIN, f64::max);
     assert_eq!(years[k], worst);
+    // The replay command the report prints reproduces that replication.
+    let seed = r["summary"]["seed"].as_u64().unwrap().to_string();
+    let replay = crate::support::nines_json(&[
+        "replay",
+        "web-n-plus-1",
+        "--seed",
+        &seed,
+        "--replication",
+        &k.to_string(),
+        "--json",
+        "-",
+    ]);
+    assert_eq!(
+        replay["trace_hash"],
+        r["summary"]["replication_hashes"][k],
+        "replication {k} replays to another digest"
+    );
     // The entry's spans over the whole horizon add up to its downtime.
     let down: f64 = r["sample"]["overview"]["spans"]
         .as_array()

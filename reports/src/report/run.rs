@@ -52,6 +52,9 @@ fn summary(results: &Results, r: &RunReport) -> Section {
         )
     };
     s.callout(headline);
+    if r.requests.is_some() {
+        s.text("This is a request-level run: availability is the share of requests served in time, and downtime is that share's complement in minutes a year (an error budget, not an outage).");
+    }
     s.blocks.push(Block::Facts(vec![
         (
             "design".into(),
@@ -406,17 +409,15 @@ fn tail(r: &RunReport) -> Section {
     let n = years.len();
     if n > 0 {
         let sp = &r.downtime_minutes_per_year_spread;
-        let mut marks = vec![plot::Mark {
-            exceedance: 0.5,
-            label: "1 year in 2".into(),
-            value: Some(sp.p50),
-        }];
+        let mut marks = Vec::new();
         for (needed, exceedance, label, value) in [
+            (1, 0.5, "1 year in 2", sp.p50),
             (10, 0.1, "1 year in 10", sp.p90),
             (20, 0.05, "1 year in 20", sp.p95),
             (100, 0.01, "1 year in 100", sp.p99),
         ] {
-            if n >= needed {
+            // A quantile of zero says nothing the curve does not.
+            if n >= needed && value > 0.0 {
                 marks.push(plot::Mark {
                     exceedance,
                     label: label.into(),
@@ -441,7 +442,12 @@ fn tail(r: &RunReport) -> Section {
         } else {
             "at least half the years see none at all".to_string()
         };
-        if n >= 20 {
+        if n >= 20 && sp.p95 <= 0.0 {
+            s.callout(format!(
+                "At least 19 years in 20 see no downtime at all; the worst of {n} saw {} min.",
+                num(sp.max)
+            ));
+        } else if n >= 20 {
             s.callout(format!(
                 "1 year in 20 you will see more than {} min of downtime; {median}.",
                 num(sp.p95),
@@ -468,8 +474,39 @@ fn tail(r: &RunReport) -> Section {
     s
 }
 
-/// A results row as a plot row.
-fn plot_row(row: &TimelineRow) -> plot::Row {
+/// The unit a replication's own time axis reads best in: hours for runs
+/// of a few hours or more, minutes or seconds for short request-level runs.
+#[derive(Clone, Copy, Debug)]
+struct Clock {
+    /// Units per hour.
+    per_hour: f64,
+    /// The axis label.
+    label: &'static str,
+}
+
+impl Clock {
+    fn for_horizon(hours: f64) -> Self {
+        if hours >= 2.0 {
+            Clock {
+                per_hour: 1.0,
+                label: "hours into the replication",
+            }
+        } else if hours >= 2.0 / 60.0 {
+            Clock {
+                per_hour: 60.0,
+                label: "minutes into the replication",
+            }
+        } else {
+            Clock {
+                per_hour: 3600.0,
+                label: "seconds into the replication",
+            }
+        }
+    }
+}
+
+/// A results row as a plot row, its times in `clock`'s unit.
+fn plot_row(row: &TimelineRow, clock: Clock) -> plot::Row {
     plot::Row {
         name: row.name.clone(),
         group: row.group.clone(),
@@ -477,8 +514,8 @@ fn plot_row(row: &TimelineRow) -> plot::Row {
             .spans
             .iter()
             .map(|sp| plot::Span {
-                start: sp.start_hours,
-                end: sp.end_hours,
+                start: sp.start_hours * clock.per_hour,
+                end: sp.end_hours * clock.per_hour,
                 state: match sp.state.as_str() {
                     "down" => plot::SpanState::Down,
                     "degraded" => plot::SpanState::Degraded,
@@ -491,7 +528,28 @@ fn plot_row(row: &TimelineRow) -> plot::Row {
 }
 
 fn timeline(r: &RunReport, sample: &Sample, scenario: &str) -> Section {
+    let clock = Clock::for_horizon(r.horizon_hours);
     let mut s = Section::new("One replication, told as a timeline");
+    let changed = sample.overview.spans.len()
+        + sample
+            .timeline
+            .rows
+            .iter()
+            .map(|row| row.spans.len())
+            .sum::<usize>();
+    if changed == 0 {
+        s.text(format!(
+            "In replication {} ({}), no service, component or fault changed state: there is no timeline to draw.{}",
+            sample.replication,
+            sample.chosen_because,
+            if r.requests.is_some() {
+                " What its requests met over time is under Requests."
+            } else {
+                ""
+            }
+        ));
+        return s;
+    }
     s.text(format!(
         "Replication {} ({}): {} min of downtime. {}",
         sample.replication,
@@ -511,21 +569,26 @@ fn timeline(r: &RunReport, sample: &Sample, scenario: &str) -> Section {
                 sample.replication,
                 horizon(r.horizon_hours)
             ),
-            "hours into the replication",
+            clock.label,
             0.0,
-            r.horizon_hours,
-            &[plot_row(&sample.overview)],
+            r.horizon_hours * clock.per_hour,
+            &[plot_row(&sample.overview, clock)],
         ),
     );
-    let rows: Vec<plot::Row> = sample.timeline.rows.iter().map(plot_row).collect();
+    let rows: Vec<plot::Row> = sample
+        .timeline
+        .rows
+        .iter()
+        .map(|row| plot_row(row, clock))
+        .collect();
     s.figure(
         "replication-timeline.svg",
         "The service as users see it (top), then each service or component, then the faults that held their targets, around the worst outage: how failures combined into it.",
         plot::timeline(
             &format!("Replication {}, around its worst outage", sample.replication),
-            "hours into the replication",
-            sample.timeline.start_hours,
-            sample.timeline.end_hours,
+            clock.label,
+            sample.timeline.start_hours * clock.per_hour,
+            sample.timeline.end_hours * clock.per_hour,
             &rows,
         ),
     );
@@ -570,6 +633,7 @@ fn requests(r: &RunReport, sample: Option<&Sample>) -> Option<Section> {
     ]);
     s.blocks.push(Block::Table(t));
     if let Some(sample) = sample.filter(|x| !x.latency.is_empty()) {
+        let clock = Clock::for_horizon(r.horizon_hours);
         let series =
             |name: &str,
              colour: usize,
@@ -582,7 +646,12 @@ fn requests(r: &RunReport, sample: Option<&Sample>) -> Option<Section> {
                         .iter()
                         .filter_map(|w| {
                             let v = 1000.0 * pick(w)?;
-                            Some((0.5 * (w.start_hours + w.end_hours), v, v, v))
+                            Some((
+                                0.5 * (w.start_hours + w.end_hours) * clock.per_hour,
+                                v,
+                                v,
+                                v,
+                            ))
                         })
                         .collect(),
                 }
@@ -600,39 +669,51 @@ fn requests(r: &RunReport, sample: Option<&Sample>) -> Option<Section> {
             ),
             plot::lines_with_bands(
                 "Latency over time",
-                "hours into the replication",
+                clock.label,
                 "response time (ms)",
                 &lines,
                 true,
             ),
         );
-        let errors = plot::Series {
-            name: "errors".into(),
-            colour: 5,
-            points: sample
-                .latency
-                .iter()
-                .map(|w| {
-                    let e = if w.requests > 0 {
-                        100.0 * w.errors as f64 / w.requests as f64
-                    } else {
-                        0.0
-                    };
-                    (0.5 * (w.start_hours + w.end_hours), e, e, e)
-                })
-                .collect(),
-        };
+        let rate =
+            |name: &str, colour: usize, count: &dyn Fn(&crate::results::LatencyWindow) -> u64| {
+                plot::Series {
+                    name: name.into(),
+                    colour,
+                    points: sample
+                        .latency
+                        .iter()
+                        .map(|w| {
+                            let seconds = (w.end_hours - w.start_hours) * 3600.0;
+                            let per_s = if seconds > 0.0 {
+                                count(w) as f64 / seconds
+                            } else {
+                                0.0
+                            };
+                            (
+                                0.5 * (w.start_hours + w.end_hours) * clock.per_hour,
+                                per_s,
+                                per_s,
+                                per_s,
+                            )
+                        })
+                        .collect(),
+                }
+            };
         s.figure(
             "errors-over-time.svg",
             format!(
-                "The share of requests that failed, per window of replication {}.",
+                "Requests that finished and requests that failed (timed out, were refused or errored), per second, in windows over replication {}.",
                 sample.replication
             ),
             plot::lines_with_bands(
-                "Errors over time",
-                "hours into the replication",
-                "requests failed (%)",
-                &[errors],
+                "Finished and failed requests over time",
+                clock.label,
+                "requests per second",
+                &[
+                    rate("finished", 0, &|w| w.requests),
+                    rate("failed", 3, &|w| w.errors),
+                ],
                 false,
             ),
         );
