@@ -49,9 +49,14 @@ pub(crate) enum Command {
     Report(ReportArgs),
     /// Re-run one replication alone, bit for bit, and optionally write its trace.
     #[command(
-        after_help = "The replication's trace hash equals the one listed under \"replication_hashes\"\nby `nines run --json` with the same seed.\n\nExamples:\n  nines replay split-brain --seed 1 --replication 17 --trace rep17.jsonl\n  nines replay design.toml --seed 3 --replication 0 --json -"
+        after_help = "The replication's trace hash equals the one listed under \"replication_hashes\"\nby `nines run --json` with the same seed.\n\nExamples:\n  nines replay split-brain --seed 1 --replication 17 --trace rep17.jsonl\n  nines replay split-brain --seed 1 --replication 17 --explain --from 2800h --to 2900h\n  nines replay split-brain --seed 1 --replication 17 --timeline rep17.svg\n  nines replay design.toml --seed 3 --replication 0 --json -"
     )]
     Replay(ReplayArgs),
+    /// Search replications for a violated invariant, and shrink what is found to a scenario
+    #[command(
+        after_help = "Invariants: no-split-brain (at most one writable primary), no-lost-writes\n(nothing lost beyond what the replication promises), slo (availability over\nscenario.slo_window at least scenario.slo), health-check-bound (no dead node\nin rotation past its health checks), and the scenario's [[invariant]] tables.\n\nReplications 0, 1, 2, ... of the root seed are tried in order, in parallel;\nthe first that breaks an invariant is reported with the command that replays\nit. Exit codes: 0 a violation was found, 1 none was, 2 bad input.\n\nExamples:\n  nines hunt split-brain --seeds 2000\n  nines hunt split-brain --invariant no-split-brain --json -\n  nines hunt split-brain --shrink --out split-brain-min.toml\n  nines hunt multi-az --time 30s"
+    )]
+    Hunt(HuntArgs),
     /// Validate a scenario and print a short summary of its structure.
     #[command(
         after_help = "Reports every problem in the file at once, each with its file, line and\ncolumn, and exits 2 if there is any.\n\nExamples:\n  nines check my-design.toml\n  nines check multi-az --sweep service.web.instances=8..16:2"
@@ -260,9 +265,64 @@ pub(crate) struct ReplayArgs {
     /// Simulated length [default: the scenario's].
     #[arg(long, value_name = "DURATION")]
     pub(crate) horizon: Option<String>,
-    /// Write every event of the replication to FILE as JSON Lines.
+    /// Write every event of the replication to FILE as JSON Lines, each with
+    /// the state changes it caused.
     #[arg(long, value_name = "FILE")]
     pub(crate) trace: Option<PathBuf>,
+    /// Draw the replication's timeline (services, components, faults) to
+    /// FILE as SVG.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) timeline: Option<PathBuf>,
+    /// Print what happened, in order, as sentences: the service, each
+    /// service or component, each fault.
+    #[arg(long)]
+    pub(crate) explain: bool,
+    /// Keep only what happened from this time on (such as 118d or 2830h)
+    /// in --trace, --timeline and --explain.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) from: Option<String>,
+    /// Keep only what happened up to this time.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) to: Option<String>,
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HuntArgs {
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioArgs,
+    /// Hunt only this invariant (repeatable): no-split-brain,
+    /// no-lost-writes, slo, health-check-bound, or the name of one of the
+    /// scenario's [[invariant]] tables [default: every one that applies].
+    #[arg(long = "invariant", value_name = "NAME")]
+    pub(crate) invariants: Vec<String>,
+    /// Try at most this many replications (seeds of the run's streams).
+    #[arg(long, value_name = "N", conflicts_with = "time")]
+    pub(crate) seeds: Option<u64>,
+    /// Try replications for at most this long (wall-clock time, such as 30s
+    /// or 5m); how many that is depends on the machine.
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) time: Option<String>,
+    /// The root seed the replications belong to [default: the scenario's].
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
+    /// Simulated length of each replication [default: the scenario's].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) horizon: Option<String>,
+    /// Worker threads; 0 means one per core. What is found does not depend on it.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub(crate) threads: usize,
+    /// Shrink the violation found to the fewest, shortest, earliest
+    /// scheduled faults that still cause it, written to --out as a scenario.
+    #[arg(long, requires = "out")]
+    pub(crate) shrink: bool,
+    /// With --shrink: the scenario file to write.
+    #[arg(long, value_name = "FILE.toml", requires = "shrink")]
+    pub(crate) out: Option<PathBuf>,
+    /// With --shrink: overwrite --out if it exists.
+    #[arg(long, requires = "out")]
+    pub(crate) force: bool,
     #[command(flatten)]
     pub(crate) output: OutputOptions,
 }

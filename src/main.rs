@@ -7,6 +7,7 @@ mod cli;
 mod compare;
 mod completions;
 mod fail;
+mod hunt;
 mod interrupt;
 mod load;
 mod new;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::compare(args),
         Command::Report(args) => report::report(args),
         Command::Replay(args) => replay::replay(args),
+        Command::Hunt(args) => hunt::hunt(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
         Command::Check(args) => check::check(args),

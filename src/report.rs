@@ -240,14 +240,14 @@ fn sample(scenario: &Scenario, summary: &RunReport) -> Sample {
     }
 }
 
-fn hours(t: SimTime) -> f64 {
+pub(crate) fn hours(t: SimTime) -> f64 {
     t.as_micros() as f64 / 3.6e9
 }
 
 /// The span to zoom in on: around the entry's longest outage (else its
 /// longest degraded span), padded on both sides by twice its length and at
 /// least [`MIN_PAD_HOURS`]; the whole horizon when the entry never changed.
-fn window(recording: &Recording, end_h: f64) -> (f64, f64) {
+pub(crate) fn window(recording: &Recording, end_h: f64) -> (f64, f64) {
     let longest = recording.rows.first().and_then(|entry| {
         let pick = |state: RowState| {
             entry
@@ -309,7 +309,7 @@ fn row_in(row: &RecordedRow, start: f64, end: f64) -> TimelineRow {
 /// The rows that matter in `[start, end]`: the entry and every service,
 /// then the components and faults that changed there, at most
 /// [`MAX_ROWS`] in all.
-fn rows_in(recording: &Recording, start: f64, end: f64) -> Vec<TimelineRow> {
+pub(crate) fn rows_in(recording: &Recording, start: f64, end: f64) -> Vec<TimelineRow> {
     let mut rows = Vec::new();
     for row in &recording.rows {
         let cut = row_in(row, start, end);

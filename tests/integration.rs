@@ -21,6 +21,8 @@ mod everyday;
 mod faults;
 #[path = "integration/help.rs"]
 mod help;
+#[path = "integration/hunt.rs"]
+mod hunt;
 #[path = "integration/interrupt.rs"]
 mod interrupt;
 #[path = "integration/precision.rs"]

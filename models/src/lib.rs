@@ -31,6 +31,7 @@
 //! assert!(one.measures.availability() > 0.99);
 //! ```
 
+pub mod invariant;
 pub mod kofn;
 pub mod measure;
 pub mod replicate;

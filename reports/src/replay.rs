@@ -35,6 +35,12 @@ pub struct ReplayReport {
     pub incidents: u64,
     /// The file the trace was written to, if any.
     pub trace: Option<String>,
+    /// The file the timeline was drawn to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<String>,
+    /// With `--explain`: what happened, one line per change, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<String>,
 }
 
 impl ReplayReport {
@@ -66,6 +72,15 @@ impl ReplayReport {
         if let Some(path) = &self.trace {
             let _ = writeln!(s, "trace         {path} (one line per event)");
         }
+        if let Some(path) = &self.timeline {
+            let _ = writeln!(s, "timeline      {path}");
+        }
+        if !self.explain.is_empty() {
+            let _ = writeln!(s, "what happened");
+            for line in &self.explain {
+                let _ = writeln!(s, "  {line}");
+            }
+        }
         s
     }
 }
@@ -89,6 +104,8 @@ mod tests {
             downtime_minutes: 525.6,
             incidents: 2,
             trace: None,
+            timeline: None,
+            explain: vec!["t+1h  db: down".into()],
         };
         let t = r.to_text();
         assert!(
@@ -101,6 +118,7 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("trace hash    00000000deadbeef\n"), "{t}");
+        assert!(t.contains("what happened\n  t+1h  db: down\n"), "{t}");
         let back: ReplayReport = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);
     }

@@ -31,6 +31,11 @@ pub struct Rendered {
     pub csv: String,
 }
 
+/// A replication's timeline as an SVG chart of its own.
+pub fn timeline_svg(title: &str, timeline: &crate::results::Timeline) -> String {
+    run::timeline_svg(title, timeline)
+}
+
 /// The report's document.
 pub fn document(results: &Results) -> Document {
     match &results.results {

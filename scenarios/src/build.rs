@@ -9,6 +9,7 @@ use crate::Scenario;
 use crate::check::Checker;
 use crate::error::{Diagnostic, ScenarioError};
 use crate::file::{ScenarioFile, WhileDownFile};
+use crate::invariant::Format;
 
 /// The most components a scenario may expand to: far beyond any real
 /// design, and small enough that a typo (`count = 3000000`) is caught.
@@ -23,6 +24,8 @@ pub(crate) fn build(
     let mut c = Checker::new(source);
     let (name, settings) = c.header(&file.scenario, &file.simulation);
     let slo = c.slo(&file.scenario);
+    let slo_window = c.slo_window(&file.scenario);
+    let invariants = c.invariants(&file.invariants, Format::KofN);
 
     let mut components = Vec::new();
     let mut total: i64 = 0;
@@ -137,6 +140,8 @@ pub(crate) fn build(
         origin: origin.to_string(),
         simulation,
         slo,
+        slo_window,
+        invariants,
         model: ModelSpec::KofN(spec),
     })
 }

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+use crate::invariant::InvariantFile;
 use crate::schema::{Distribution, Duration};
 
 /// A k-of-n scenario: repairable components, and a service that is up
@@ -24,6 +25,10 @@ pub(crate) struct ScenarioFile {
     /// The k-of-n service over all the components.
     #[schemars(with = "ServiceFile")]
     pub(crate) service: Spanned<ServiceFile>,
+    /// Thresholds no run may cross, which `nines hunt` checks.
+    #[serde(rename = "invariant", default)]
+    #[schemars(with = "Vec<InvariantFile>")]
+    pub(crate) invariants: Vec<Spanned<InvariantFile>>,
 }
 
 /// `[scenario]`: what the scenario is.
@@ -42,6 +47,11 @@ pub(crate) struct ScenarioMeta {
     /// allows and how much of it the design is projected to burn.
     #[schemars(with = "Option<crate::system_file::Fraction>")]
     pub(crate) slo: Option<Spanned<crate::system_file::Fraction>>,
+    /// With `slo`: the sliding window over which `nines hunt` checks the
+    /// availability target (default "30d"; longer than the run: the whole
+    /// run).
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) slo_window: Option<Spanned<String>>,
 }
 
 /// `[simulation]`: how to run it, each overridable on the command line.

@@ -82,13 +82,16 @@ mod check;
 pub mod compose;
 pub mod error;
 mod file;
+mod invariant;
 pub mod library;
+pub mod schedule;
 pub mod schema;
 pub mod sweep;
 mod system_build;
 mod system_file;
 mod traffic;
 
+use models::invariant::InvariantSpec;
 use models::spec::ModelSpec;
 use sim_core::time::SimDuration;
 
@@ -125,6 +128,14 @@ pub struct Scenario {
     /// The availability target (a share in (0, 1)), if the scenario sets
     /// `scenario.slo`.
     pub slo: Option<f64>,
+    /// The sliding window over which `nines hunt` checks `slo`
+    /// (`scenario.slo_window`, default 30 days; a window longer than the
+    /// run stands for the whole run).
+    pub slo_window: SimDuration,
+    /// The thresholds the scenario's `[[invariant]]` tables set, in file
+    /// order (each an [`InvariantSpec::Threshold`]; the built-in
+    /// invariants are not listed).
+    pub invariants: Vec<InvariantSpec>,
     /// What it simulates.
     pub model: ModelSpec,
 }

@@ -40,7 +40,7 @@ pub(crate) const FORMATS: [&str; 3] = ["KofNScenario", "SystemScenario", "Reques
 
 /// The definitions of elements of arrays of tables, which may name a
 /// `template` (and, in a file that extends another, say `remove = true`).
-pub(crate) const ELEMENTS: [&str; 7] = [
+pub(crate) const ELEMENTS: [&str; 8] = [
     "Service",
     "Fault",
     "Zone",
@@ -48,6 +48,7 @@ pub(crate) const ELEMENTS: [&str; 7] = [
     "Link",
     "Team",
     "Component",
+    "Invariant",
 ];
 
 /// The prefix of the definitions in which no key is required, for files

@@ -32,6 +32,7 @@ use self::topology::Kind;
 use crate::Scenario;
 use crate::check::Checker;
 use crate::error::{Diagnostic, ScenarioError};
+use crate::invariant::Format;
 use crate::system_file::SystemFile;
 
 /// The most racks one zone may have.
@@ -95,6 +96,8 @@ pub(crate) fn build(
     let mut c = Checker::new(source);
     let (name, settings) = c.header(&file.scenario, &file.simulation);
     let slo = c.slo(&file.scenario);
+    let slo_window = c.slo_window(&file.scenario);
+    let invariants = c.invariants(&file.invariants, Format::System);
     let mut b = Builder {
         c,
         places: BTreeMap::new(),
@@ -197,6 +200,8 @@ pub(crate) fn build(
         origin: origin.to_string(),
         simulation,
         slo,
+        slo_window,
+        invariants,
         model: ModelSpec::System(Box::new(spec)),
     })
 }

@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_spanned::Spanned;
 
 use crate::file::{ScenarioMeta, SimulationFile};
+use crate::invariant::InvariantFile;
 use crate::schema::{Distribution, Duration, FaultKind, Placement, ReplicationMode};
 
 /// A whole infrastructure-system scenario file.
@@ -61,6 +62,10 @@ pub(crate) struct SystemFile {
     /// How the offered load varies over a period; absent: constant.
     #[schemars(with = "Option<LoadFile>")]
     pub(crate) load: Option<Spanned<LoadFile>>,
+    /// Thresholds no run may cross, which `nines hunt` checks.
+    #[serde(rename = "invariant", default)]
+    #[schemars(with = "Vec<InvariantFile>")]
+    pub(crate) invariants: Vec<Spanned<InvariantFile>>,
 }
 
 /// `[load]`: how the offered load varies over a period.

@@ -20,6 +20,7 @@ use crate::Scenario;
 use crate::check::Checker;
 use crate::error::ScenarioError;
 use crate::file::{ScenarioMeta, SimulationFile};
+use crate::invariant::{Format, InvariantFile};
 use crate::schema::{DispatchPolicy, Distribution, Duration};
 
 /// A request-level scenario: a pool behind a load balancer, simulated
@@ -46,6 +47,10 @@ pub(crate) struct TrafficScenarioFile {
     /// of its own.
     #[serde(default)]
     dependency: Option<DependencyFile>,
+    /// Thresholds no run may cross, which `nines hunt` checks.
+    #[serde(rename = "invariant", default)]
+    #[schemars(with = "Vec<InvariantFile>")]
+    invariants: Vec<Spanned<InvariantFile>>,
 }
 
 /// `[traffic]`: how requests arrive.
@@ -248,6 +253,8 @@ pub(crate) fn build(
     let mut c = Checker::new(source);
     let (name, settings) = c.header(&file.scenario, &file.simulation);
     let slo = c.slo(&file.scenario);
+    let slo_window = c.slo_window(&file.scenario);
+    let invariants = c.invariants(&file.invariants, Format::Requests);
     let arrivals = arrivals(&mut c, &file.traffic);
     let instances = pool(&mut c, &file.pool);
     let dispatch = dispatch(&mut c, &file.pool);
@@ -293,6 +300,8 @@ pub(crate) fn build(
         origin: origin.to_string(),
         simulation,
         slo,
+        slo_window,
+        invariants,
         model: ModelSpec::Requests(Box::new(spec)),
     })
 }

@@ -4,10 +4,36 @@
 
 use proptest::prelude::*;
 use scenarios::library::BUILTINS;
+use scenarios::schedule::{self, ScheduledFault};
+use sim_core::time::{SimDuration, SimTime};
 
-/// Parses `text` as a plain file and as a composed one; neither may panic.
+/// Parses `text` as a plain file and as a composed one, and rewrites its
+/// faults and simulation settings as shrinking does; none may panic.
 fn survive(text: &str) {
     let _ = scenarios::parse(text, "fuzz.toml");
+    let at = SimTime::from_duration(SimDuration::from_hours(1));
+    let faults = [
+        ScheduledFault {
+            fault: 0,
+            target: None,
+            at,
+            duration: SimDuration::ZERO,
+        },
+        ScheduledFault {
+            fault: 1,
+            target: Some("h".into()),
+            at,
+            duration: SimDuration::from_hours(1),
+        },
+    ];
+    let _ = schedule::with_scheduled_faults(text, "fuzz.toml", &faults, "fuzz");
+    let settings = scenarios::SimulationSettings {
+        horizon: SimDuration::from_hours(2),
+        warmup: SimDuration::ZERO,
+        replications: 2,
+        seed: 3,
+    };
+    let _ = schedule::set_simulation(text, "fuzz.toml", &settings);
     if let Ok(c) =
         scenarios::compose::Composed::new(text, "fuzz.toml", &scenarios::compose::builtins_only)
     {
@@ -50,6 +76,17 @@ const STRANGE: &[&str] = &[
     "\"99999%\"",
 ];
 
+/// The keys of an `[[invariant]]` table.
+const INVARIANT_KEYS: &[&str] = &[
+    "name",
+    "outage_max",
+    "downtime_max",
+    "window",
+    "lost_writes_max",
+    "split_brain_max",
+    "failovers_max",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -71,6 +108,27 @@ proptest! {
             }
         }
         survive(&out.join("\n"));
+    }
+
+    #[test]
+    fn invariants_with_strange_values(
+        i in 0..BUILTINS.len(),
+        key in 0..INVARIANT_KEYS.len(),
+        other in 0..INVARIANT_KEYS.len(),
+        v in 0..STRANGE.len(),
+        w in 0..STRANGE.len(),
+    ) {
+        let text = format!(
+            "{}\n[[invariant]]\n{} = {}\n{} = {}\n",
+            BUILTINS[i].source, INVARIANT_KEYS[key], STRANGE[v], INVARIANT_KEYS[other], STRANGE[w]
+        );
+        survive(&text);
+        let slo = BUILTINS[i].source.replacen(
+            "[scenario]\n",
+            &format!("[scenario]\nslo = {}\nslo_window = {}\n", STRANGE[v], STRANGE[w]),
+            1,
+        );
+        survive(&slo);
     }
 
     #[test]

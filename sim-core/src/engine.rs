@@ -253,6 +253,52 @@ impl<M: Model> Simulation<M> {
         self.finish(horizon)
     }
 
+    /// Like [`Simulation::run_observed`], but `observe` can stop the run:
+    /// once it returns `true` after an event, the run completes the events
+    /// at that same instant (still shown to `observe`, whose answers no
+    /// longer matter) and stops before the first later one, so that the
+    /// model is read as the instant left it rather than half-way through
+    /// simultaneous events. A stopped run does not call [`Model::finish`]:
+    /// its outcome covers the events processed so far, `end` is the
+    /// instant it stopped at, and a later [`Simulation::advance`] or
+    /// [`Simulation::run_until`] continues the same run, with the same
+    /// events and trace hash as one never stopped. Returns the outcome
+    /// and whether the run stopped before `horizon`; a run never stopped
+    /// is exactly [`Simulation::run_observed`].
+    pub fn run_observed_until(
+        &mut self,
+        horizon: SimTime,
+        observe: &mut dyn FnMut(&M, SimTime) -> bool,
+    ) -> (RunOutcome, bool) {
+        self.start();
+        let mut until = horizon;
+        let mut stopped_at = None;
+        while let Some((time, event)) = self.scheduler.queue.pop_before(until) {
+            self.scheduler.now = time;
+            self.trace
+                .record(time.as_micros(), event.kind_code(), event.entity());
+            self.model.handle(event, &mut self.scheduler);
+            let stop = observe(&self.model, time);
+            if stop && stopped_at.is_none() {
+                stopped_at = Some(time);
+                // The rest of this instant: events strictly before the
+                // next microsecond (never past the horizon).
+                until = until.min(time + SimDuration::from_micros(1));
+            }
+        }
+        match stopped_at {
+            Some(end) => (
+                RunOutcome {
+                    events: self.trace.events(),
+                    trace_hash: self.trace.finish(),
+                    end,
+                },
+                true,
+            ),
+            None => (self.finish(horizon), false),
+        }
+    }
+
     /// Runs to `horizon`, handing every event to `trace` if one is given:
     /// [`Simulation::run_traced`] or [`Simulation::run_until`].
     pub fn run(&mut self, horizon: SimTime, trace: Option<&mut dyn TraceSink>) -> RunOutcome {
@@ -370,6 +416,46 @@ mod tests {
         assert_eq!(a.model().seen, b.model().seen);
         // Called once after each event, with the model as it left it.
         assert_eq!(seen, vec![(3, 1), (5, 2), (5, 3)]);
+    }
+
+    #[test]
+    fn an_observer_can_stop_after_an_instant_and_the_run_resumes() {
+        let horizon = SimTime::from_micros(100);
+        let mut plain = Simulation::new(Recorder::default());
+        let whole = plain.run_until(horizon);
+        // Never stopping is the plain run.
+        let mut never = Simulation::new(Recorder::default());
+        let (out, stopped) = never.run_observed_until(horizon, &mut |_, _| false);
+        assert_eq!((out, stopped), (whole, false));
+        // Asking to stop after the first event at 5 still runs the second
+        // event at 5, then stops before anything later.
+        let mut sim = Simulation::new(Recorder::default());
+        let mut seen = Vec::new();
+        let (out, stopped) = sim.run_observed_until(horizon, &mut |m, now| {
+            seen.push((now.as_micros(), m.seen.len()));
+            now.as_micros() == 5
+        });
+        assert!(stopped);
+        assert_eq!(seen, vec![(3, 1), (5, 2), (5, 3)]);
+        assert_eq!((out.events, out.end), (3, SimTime::from_micros(5)));
+        assert_eq!(sim.model().seen, plain.model().seen);
+        // Resuming gives the same run as never stopping.
+        assert_eq!(sim.run_until(horizon), whole);
+    }
+
+    #[test]
+    fn a_stopped_run_hashes_what_it_processed() {
+        let mut a = Simulation::new(Recorder::default());
+        let (out, stopped) = a.run_observed_until(SimTime::from_micros(100), &mut |_, now| {
+            now.as_micros() == 3
+        });
+        assert!(stopped);
+        let mut b = Simulation::new(Recorder::default());
+        let first = b.run_until(SimTime::from_micros(4));
+        assert_eq!(
+            (out.events, out.trace_hash),
+            (first.events, first.trace_hash)
+        );
     }
 
     #[test]

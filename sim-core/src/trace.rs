@@ -10,6 +10,12 @@
 //! | `entity` | integer | the id of the entity the event concerns |
 //! | `name` | string | the model's name for that entity |
 //!
+//! `nines replay --trace` adds a sixth column, `changes` (a list of
+//! strings, absent when empty): the state changes the event caused, such
+//! as `"db: down"` or `"partition: begins"`, from the replication's
+//! recorded timeline; the changes at one instant go with the last event at
+//! it.
+//!
 //! The writer never affects a run: the trace hash is the same with or
 //! without it.
 

@@ -211,8 +211,7 @@ fn the_sample_replication_is_the_worst_and_replays_to_its_listed_hash() {
         "-",
     ]);
     assert_eq!(
-        replay["trace_hash"],
-        r["summary"]["replication_hashes"][k],
+        replay["trace_hash"], r["summary"]["replication_hashes"][k],
         "replication {k} replays to another digest"
     );
     // The entry's spans over the whole horizon add up to its downtime.

@@ -145,9 +145,10 @@ struct Failover {
     cause: Option<usize>,
     data_rng: RngStream,
     /// Writes the lost active instance had not yet replicated: (count,
-    /// window in hours, that instance). Lost if another instance takes
-    /// over; kept if the same one comes back first.
-    pending_loss: Option<(u64, f64, usize)>,
+    /// window in hours, the same window as a duration, that instance).
+    /// Lost if another instance takes over; kept if the same one comes
+    /// back first.
+    pending_loss: Option<(u64, f64, SimDuration, usize)>,
     /// The standby a failover under way promotes, if it is still healthy
     /// when the failover ends.
     target: Option<usize>,
@@ -214,6 +215,9 @@ enum Held {
 #[derive(Debug)]
 struct Activation {
     process: u32,
+    /// Activations begun before this one in the run: its number, in order
+    /// of activation (for observers, see [`SystemModel::activations`]).
+    serial: u64,
     held: Held,
     /// For shock members: which member, to pick its streams.
     member: Option<usize>,
@@ -267,6 +271,45 @@ pub struct SystemMeasures {
     pub quorum: Vec<Option<(ServiceMeasures, ServiceMeasures)>>,
 }
 
+/// Why acknowledged writes were lost, for [`WriteLoss`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LossCause {
+    /// Another instance took over before the lost active one had
+    /// replicated them (asynchronous replication, batch shipping).
+    Failover,
+    /// A split brain healed: the writes the old primary's side took
+    /// meanwhile.
+    SplitBrain,
+    /// The data was deleted: the writes since the last backup
+    /// (everything, without backups).
+    Deletion,
+}
+
+/// One event that lost acknowledged writes, as [`SystemModel::recent_losses`]
+/// reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteLoss {
+    /// The service that lost them (by index).
+    pub service: usize,
+    /// How many writes were lost (at least one).
+    pub writes: u64,
+    /// The span of writes lost: the mean replication lag, the time since
+    /// the last batch or backup, or the split brain's length after the
+    /// warm-up.
+    pub window: SimDuration,
+    /// Why they were lost.
+    pub cause: LossCause,
+}
+
+/// The element an effect holds, if it holds one (not a partition, a
+/// rollout or a surge).
+fn held_target(held: &Held) -> Option<Element> {
+    match *held {
+        Held::Down(e) | Held::Degrade(e, _) => Some(e),
+        Held::Partition | Held::Rollout(_) | Held::Surge(_) => None,
+    }
+}
+
 /// One replication of an infrastructure system.
 #[derive(Debug)]
 pub struct SystemModel<'a> {
@@ -318,6 +361,15 @@ pub struct SystemModel<'a> {
     last_repaired: Option<usize>,
     /// Per service, per instance: a pending change of rotation.
     rotation_timers: Vec<Vec<Option<EventId>>>,
+    /// Activations begun and ended so far, warm-up included (for
+    /// observers; nothing simulated reads them).
+    begun: u64,
+    ended: u64,
+    /// The number of the activation that ended last.
+    last_ended: Option<u64>,
+    /// The losses of writes recorded while handling the last event (for
+    /// observers; cleared as each event begins).
+    recent_losses: Vec<WriteLoss>,
 }
 
 impl<'a> SystemModel<'a> {
@@ -481,6 +533,10 @@ impl<'a> SystemModel<'a> {
                     RngStream::new(seed, replication, &format!("data/{}", svc.name), "deletion")
                 })
                 .collect(),
+            begun: 0,
+            ended: 0,
+            last_ended: None,
+            recent_losses: Vec::new(),
             counters,
             status,
             eval,
@@ -529,6 +585,56 @@ impl<'a> SystemModel<'a> {
         &self.counters
     }
 
+    /// Failovers to another instance (promotions) after the warm-up so far:
+    /// [`SystemMeasures::failovers`] as it stands.
+    pub fn failovers(&self) -> u64 {
+        self.promotions
+    }
+
+    /// Acknowledged writes lost after the warm-up so far:
+    /// [`SystemMeasures::lost_writes`] as it stands.
+    pub fn lost_writes(&self) -> u64 {
+        self.lost_writes
+    }
+
+    /// The losses of writes recorded while handling the last event (after
+    /// the warm-up only, each of at least one write), in the order they
+    /// happened; empty before the first event.
+    pub fn recent_losses(&self) -> &[WriteLoss] {
+        &self.recent_losses
+    }
+
+    /// Activations begun since time zero (warm-up included): each is
+    /// numbered by this count as it begins, see [`SystemModel::activations`].
+    pub fn activations_begun(&self) -> u64 {
+        self.begun
+    }
+
+    /// Activations ended (repaired) since time zero.
+    pub fn activations_ended(&self) -> u64 {
+        self.ended
+    }
+
+    /// The number (see [`SystemModel::activations`]) of the activation
+    /// that ended last, if any has.
+    pub fn last_ended(&self) -> Option<u64> {
+        self.last_ended
+    }
+
+    /// Every activation holding its effect now, as `(number, fault index,
+    /// target)`, in activation-slot order (not by number): the number
+    /// counts the activations begun before it in the run, so that an
+    /// observer comparing [`SystemModel::activations_begun`] and
+    /// [`SystemModel::activations_ended`] with what it saw last can tell
+    /// cheaply which began and which ended. Targets as in
+    /// [`SystemModel::active_fault_targets`].
+    pub fn activations(&self) -> impl Iterator<Item = (u64, usize, Option<Element>)> + '_ {
+        self.activations.iter().flatten().map(|a| {
+            let fault = self.processes[a.process as usize].fault;
+            (a.serial, fault, held_target(&a.held))
+        })
+    }
+
     /// Every activation holding its effect now, as `(fault index, target)`,
     /// in activation-slot order: the target is the element it takes down
     /// or degrades (a shock's member for a common-cause shock), `None` for
@@ -537,11 +643,7 @@ impl<'a> SystemModel<'a> {
     pub fn active_fault_targets(&self) -> impl Iterator<Item = (usize, Option<Element>)> + '_ {
         self.activations.iter().flatten().map(|a| {
             let fault = self.processes[a.process as usize].fault;
-            let target = match a.held {
-                Held::Down(e) | Held::Degrade(e, _) => Some(e),
-                Held::Partition | Held::Rollout(_) | Held::Surge(_) => None,
-            };
-            (fault, target)
+            (fault, held_target(&a.held))
         })
     }
 
@@ -620,6 +722,7 @@ impl<'a> SystemModel<'a> {
     ) -> u32 {
         let act = Activation {
             process,
+            serial: self.begun,
             held: held.clone(),
             member,
             batch_timer: None,
@@ -635,6 +738,7 @@ impl<'a> SystemModel<'a> {
                 (self.activations.len() - 1) as u32
             }
         };
+        self.begun += 1;
         self.apply(&held, id);
         self.occurrences[self.processes[process as usize].fault] += 1;
         self.entry.component_failed();
@@ -787,6 +891,8 @@ impl<'a> SystemModel<'a> {
             return;
         };
         self.remove(&act.held, id);
+        self.ended += 1;
+        self.last_ended = Some(act.serial);
         self.free.push(id);
         self.last_repaired = Some(self.processes[p as usize].fault);
         if let Some(t) = self.spec.faults[self.processes[p as usize].fault]
@@ -1231,7 +1337,7 @@ impl<'a> SystemModel<'a> {
                 0.5 * data.writes_per_second * span.as_secs_f64(),
             );
             if now >= self.warmup {
-                self.record_loss(lost, span.as_hours_f64());
+                self.record_loss(lost, span.as_hours_f64(), svc, span, LossCause::SplitBrain);
             }
         }
         true
@@ -1264,13 +1370,14 @@ impl<'a> SystemModel<'a> {
             return;
         };
         let rate = data.writes_per_second;
-        let (lost, window_h) = match &data.replication {
-            None | Some(Replication::Sync) => (0, 0.0),
+        let (lost, window_h, window) = match &data.replication {
+            None | Some(Replication::Sync) => (0, 0.0, SimDuration::ZERO),
             Some(Replication::Async { lag }) => {
                 let mean_s = lag.mean_hours() * 3600.0;
                 (
                     poisson_count(&mut f.data_rng, rate * mean_s),
                     lag.mean_hours(),
+                    SimDuration::from_hours_f64(lag.mean_hours()),
                 )
             }
             Some(Replication::Batch { interval }) => {
@@ -1278,10 +1385,11 @@ impl<'a> SystemModel<'a> {
                 (
                     poisson_count(&mut f.data_rng, rate * since.as_secs_f64()),
                     since.as_hours_f64(),
+                    since,
                 )
             }
         };
-        f.pending_loss = Some((lost, window_h, a));
+        f.pending_loss = Some((lost, window_h, window, a));
     }
 
     /// Instance `i` of `svc` becomes active at `now`: if another instance
@@ -1291,21 +1399,36 @@ impl<'a> SystemModel<'a> {
         let Some(f) = self.failovers[svc].as_mut() else {
             return;
         };
-        let Some((lost, window_h, old)) = f.pending_loss.take() else {
+        let Some((lost, window_h, window, old)) = f.pending_loss.take() else {
             return;
         };
         if old == i || now < self.warmup {
             return;
         }
         self.promotions += 1;
-        self.record_loss(lost, window_h);
+        self.record_loss(lost, window_h, svc, window, LossCause::Failover);
     }
 
-    fn record_loss(&mut self, lost: u64, window_h: f64) {
+    /// Records `lost` writes of `service` over a window of `window_h`
+    /// hours (`window` as a duration, for observers), lost for `cause`.
+    fn record_loss(
+        &mut self,
+        lost: u64,
+        window_h: f64,
+        service: usize,
+        window: SimDuration,
+        cause: LossCause,
+    ) {
         self.lost_writes += lost;
         if lost > 0 {
             self.loss_events += 1;
             self.worst_rpo_hours = self.worst_rpo_hours.max(window_h);
+            self.recent_losses.push(WriteLoss {
+                service,
+                writes: lost,
+                window,
+                cause,
+            });
         }
     }
 
@@ -1326,7 +1449,7 @@ impl<'a> SystemModel<'a> {
             data.writes_per_second * since.as_secs_f64(),
         );
         if now >= self.warmup {
-            self.record_loss(lost, since.as_hours_f64());
+            self.record_loss(lost, since.as_hours_f64(), svc, since, LossCause::Deletion);
         }
     }
 
@@ -1583,6 +1706,7 @@ impl Model for SystemModel<'_> {
     }
 
     fn handle(&mut self, event: SystemEvent, s: &mut Scheduler<SystemEvent>) {
+        self.recent_losses.clear();
         match event {
             SystemEvent::Occur(p) => self.occur(p, s),
             SystemEvent::Detected(p, id) => self.detected(p, id, s),

@@ -505,6 +505,24 @@ impl Clock {
     }
 }
 
+/// A timeline drawn on its own (as `nines replay --timeline` does), its
+/// time axis in the unit its span reads best in.
+pub(super) fn timeline_svg(title: &str, timeline: &crate::results::Timeline) -> String {
+    let clock = Clock::for_horizon(timeline.end_hours - timeline.start_hours);
+    let rows: Vec<plot::Row> = timeline
+        .rows
+        .iter()
+        .map(|row| plot_row(row, clock))
+        .collect();
+    plot::timeline(
+        title,
+        clock.label,
+        timeline.start_hours * clock.per_hour,
+        timeline.end_hours * clock.per_hour,
+        &rows,
+    )
+}
+
 /// A results row as a plot row, its times in `clock`'s unit.
 fn plot_row(row: &TimelineRow, clock: Clock) -> plot::Row {
     plot::Row {

@@ -59,7 +59,13 @@ fn it_names_every_top_level_key_of_each_format() {
     for (format, keys) in [
         (
             "KofNScenario",
-            &["scenario", "simulation", "component", "service"][..],
+            &[
+                "scenario",
+                "simulation",
+                "component",
+                "service",
+                "invariant",
+            ][..],
         ),
         (
             "SystemScenario",
@@ -75,6 +81,7 @@ fn it_names_every_top_level_key_of_each_format() {
                 "team",
                 "fault",
                 "load",
+                "invariant",
             ],
         ),
         (
@@ -86,6 +93,7 @@ fn it_names_every_top_level_key_of_each_format() {
                 "pool",
                 "client",
                 "dependency",
+                "invariant",
             ],
         ),
     ] {
@@ -329,5 +337,37 @@ fn listed_values_are_accepted_by_nines() {
     assert_eq!(
         listed("FaultKind").len(),
         models::system::spec::FaultClass::ALL.len()
+    );
+}
+
+/// `[[invariant]]` tables and `slo_window` in every format; misspelt keys
+/// and wrong types rejected.
+#[test]
+fn invariants_and_the_slo_window_validate() {
+    let v = validator();
+    let invariant = "\n[[invariant]]\nname = \"short\"\noutage_max = \"30min\"\n";
+    for name in ["cluster-2of3", "split-brain", "retry-storm"] {
+        let text = builtin_with(
+            name,
+            "[scenario]\n",
+            "[scenario]\nslo = \"99.9%\"\nslo_window = \"7d\"\n",
+        );
+        accepts(&v, &format!("{text}{invariant}"), name);
+        rejects(
+            &v,
+            &format!("{text}{}", invariant.replace("outage_max", "outage_mx")),
+            name,
+        );
+    }
+    let source = library::find("split-brain").expect("a built-in").source;
+    rejects(
+        &v,
+        &format!("{source}\n[[invariant]]\nname = \"x\"\nfailovers_max = \"three\"\n"),
+        "a count as text",
+    );
+    rejects(
+        &v,
+        &format!("{source}\n[[invariant]]\noutage_max = \"1h\"\n"),
+        "an invariant without a name",
     );
 }
