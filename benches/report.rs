@@ -21,7 +21,12 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use support::{alternate, ms};
+
+#[path = "support/mod.rs"]
+mod support;
 
 /// The built binary.
 const NINES: &str = env!("CARGO_BIN_EXE_nines");
@@ -145,29 +150,8 @@ fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn count_points(sweep_json: &Path) -> usize {
     let text = std::fs::read_to_string(sweep_json).expect("sweep.json");
     let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     value.as_array().map_or(0, Vec::len)
-}
-
-/// The medians of `a` and `b`, timed in alternation `runs` times.
-fn alternate(runs: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (Duration, Duration) {
-    let mut ta = Vec::with_capacity(runs);
-    let mut tb = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let t = Instant::now();
-        a();
-        ta.push(t.elapsed());
-        let t = Instant::now();
-        b();
-        tb.push(t.elapsed());
-    }
-    ta.sort();
-    tb.sort();
-    (ta[runs / 2], tb[runs / 2])
 }
