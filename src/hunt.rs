@@ -190,8 +190,8 @@ fn text(r: &HuntReport, scenario: &Scenario) -> String {
     match (&r.invariant, r.replication, r.time_hours) {
         (Some(inv), Some(rep), Some(t)) => {
             s.push_str(&format!(
-                "found         {inv} broken in replication {rep} at t+{}\n",
-                SimDuration::from_micros((t * 3.6e9).round() as u64)
+                "found         {inv} broken in replication {rep} at {}\n",
+                crate::replay::when(SimTime::from_micros((t * 3.6e9).round() as u64))
             ));
             if let Some(d) = &r.detail {
                 s.push_str(&format!("              {d}\n"));
@@ -200,7 +200,7 @@ fn text(r: &HuntReport, scenario: &Scenario) -> String {
                 s.push_str("leading up    (the last events before it)\n");
                 for e in &r.events {
                     s.push_str(&format!(
-                        "              {:<18} {:<16} {}\n",
+                        "              {}  {:<14} {}\n",
                         e.t, e.kind, e.entity
                     ));
                 }
@@ -374,7 +374,7 @@ impl TraceSink for LastEvents {
             self.lines.pop_front();
         }
         self.lines.push_back(EventLine {
-            t: record.time.to_string(),
+            t: crate::replay::when(record.time),
             kind: record.kind,
             entity: entity_name.to_string(),
         });

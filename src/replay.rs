@@ -184,7 +184,7 @@ fn transitions(rec: &Recording) -> Vec<Change> {
 
 /// `day 120 11:19:44.018`: the day of the replication (from 0) and the
 /// time of day, to the millisecond.
-fn when(t: SimTime) -> String {
+pub(crate) fn when(t: SimTime) -> String {
     let ms = t.as_micros() / 1000;
     let (day, rest) = (ms / 86_400_000, ms % 86_400_000);
     format!(

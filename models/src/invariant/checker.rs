@@ -754,17 +754,18 @@ impl Window {
         }
         let what = match self.target {
             Some(target) => format!(
-                "more than the SLO's budget of {} ({target} availability)",
-                self.budget
+                "more than the SLO's budget of {} ({}% availability)",
+                self.budget,
+                100.0 * target
             ),
             None => format!("more than the limit of {}", self.budget),
         };
         Some((
             c,
             format!(
-                "{} has been down {what} within the {} ending at {c}",
+                "{} has been down {what} within the {} ending then",
                 cx.entry(),
-                self.window
+                window_text(self.window)
             ),
         ))
     }
@@ -1030,5 +1031,17 @@ impl FaultLog {
             self.events.retain(|e| e.start <= t);
         }
         self.events
+    }
+}
+
+/// A window's length as people say it: `30 days`, else `10h`.
+fn window_text(window: SimDuration) -> String {
+    let day = 86_400_000_000u64;
+    let us = window.as_micros();
+    if us.is_multiple_of(day) {
+        let days = us / day;
+        format!("{days} day{}", if days == 1 { "" } else { "s" })
+    } else {
+        window.to_string()
     }
 }

@@ -401,8 +401,8 @@ fn windowed_downtime_fires_when_it_crosses_the_budget() {
     assert_eq!(t, at(h(12) + m(20)));
     assert_eq!(
         detail,
-        "web has been down more than the SLO's budget of 1h (0.9 availability) \
-         within the 10h ending at t+12h20m"
+        "web has been down more than the SLO's budget of 1h (90% availability) \
+         within the 10h ending then"
     );
     // Outages 9h50m apart: the first slides out of the window while the
     // second goes on, so the windowed downtime stays at 50 m for ten
