@@ -895,3 +895,20 @@ fn request_pools_have_the_timelines_outages() {
     let out = check(&spec, &[limit(d)], 9, 2, horizon, true);
     assert_eq!(out.violation, None);
 }
+
+#[test]
+fn a_stateless_active_passive_service_counts_its_failovers() {
+    // The pair of `pair`, fenced, without data: nothing to lose, but the
+    // promotion at the partition is still a failover.
+    let mut spec = pair(true, 10.0, Replication::Sync);
+    spec.services[0].data = None;
+    spec.validate().unwrap();
+    let spec = sys(spec);
+    let horizon = hours(100, SimDuration::ZERO);
+    let plain = simulate(&spec, 1, 0, horizon, None);
+    let measures = plain.system.unwrap();
+    assert_eq!(measures.failovers, 1);
+    assert_eq!(measures.lost_writes, 0);
+    let t = first_time(&spec, threshold(Limit::FailoversMax(0)), horizon);
+    assert!(t.is_some(), "FailoversMax(0) fires for a stateless service");
+}

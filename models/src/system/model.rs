@@ -1363,10 +1363,13 @@ impl<'a> SystemModel<'a> {
     /// The active instance `a` of `svc` is lost at `now`: draws the writes
     /// it had not replicated, to be lost if another instance takes over.
     fn start_loss(&mut self, svc: usize, a: usize, now: SimTime) {
-        let Some(data) = &self.spec.services[svc].data else {
+        let Some(f) = self.failovers[svc].as_mut() else {
             return;
         };
-        let Some(f) = self.failovers[svc].as_mut() else {
+        let Some(data) = &self.spec.services[svc].data else {
+            // Nothing to lose, but the promotion still counts as a
+            // failover.
+            f.pending_loss = Some((0, 0.0, SimDuration::ZERO, a));
             return;
         };
         let rate = data.writes_per_second;
