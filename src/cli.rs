@@ -54,7 +54,7 @@ pub(crate) enum Command {
     Replay(ReplayArgs),
     /// Search replications for a violated invariant, and shrink what is found to a scenario
     #[command(
-        after_help = "Invariants: no-split-brain (at most one writable primary), no-lost-writes\n(nothing lost beyond what the replication promises), slo (availability over\nscenario.slo_window at least scenario.slo), health-check-bound (no dead node\nin rotation past its health checks), and the scenario's [[invariant]] tables.\n\nReplications 0, 1, 2, ... of the root seed are tried in order, in parallel;\nthe first that breaks an invariant is reported with the command that replays\nit. Exit codes: 0 a violation was found, 1 none was, 2 bad input.\n\nExamples:\n  nines hunt split-brain --seeds 2000\n  nines hunt split-brain --invariant no-split-brain --json -\n  nines hunt split-brain --shrink --out split-brain-min.toml\n  nines hunt multi-az --time 30s"
+        after_help = "Invariants: no-split-brain (at most one writable primary), no-lost-writes\n(nothing lost beyond what the replication promises), slo (availability over\nscenario.slo_window at least scenario.slo), health-check-bound (no dead node\nin rotation past its health checks), and the scenario's [[invariant]] tables.\n\nReplications 0, 1, 2, ... of the root seed are tried in order, in parallel;\nthe first that breaks an invariant is reported with the command that replays\nit. Exit codes: 0 a violation was found, 1 none was, 2 bad input.\n\nExamples:\n  nines hunt split-brain --seeds 2000\n  nines hunt split-brain --invariant no-split-brain --json -\n  nines hunt split-brain --shrink --out split-brain-min.toml\n  nines hunt multi-az --time 30s\n  nines hunt quorum-3-zones --amplify 20 --seeds 500"
     )]
     Hunt(HuntArgs),
     /// Validate a scenario and print a short summary of its structure.
@@ -284,6 +284,10 @@ pub(crate) struct ReplayArgs {
     /// Keep only what happened up to this time.
     #[arg(long, value_name = "TIME")]
     pub(crate) to: Option<String>,
+    /// Random faults this many times as frequent, as `nines hunt --amplify`
+    /// ran them (to replay what it found).
+    #[arg(long, value_name = "FACTOR")]
+    pub(crate) amplify: Option<f64>,
     #[command(flatten)]
     pub(crate) output: OutputOptions,
 }
@@ -313,6 +317,11 @@ pub(crate) struct HuntArgs {
     /// Worker threads; 0 means one per core. What is found does not depend on it.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub(crate) threads: usize,
+    /// Make every random fault FACTOR times as frequent while hunting: rare
+    /// coincidences come sooner, but the probabilities change, so what is
+    /// found is possible, not typical (the output says so).
+    #[arg(long, value_name = "FACTOR")]
+    pub(crate) amplify: Option<f64>,
     /// Shrink the violation found to the fewest, shortest, earliest
     /// scheduled faults that still cause it, written to --out as a scenario.
     #[arg(long, requires = "out")]

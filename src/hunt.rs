@@ -53,6 +53,9 @@ struct HuntReport {
     invariants: Vec<String>,
     /// The digest of the scenario as run (its text, seed and horizon).
     scenario_hash: String,
+    /// With `--amplify`: how many times as frequent random faults were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amplified: Option<f64>,
     /// The last events up to the violation: time, kind, entity.
     events: Vec<EventLine>,
     /// With `--shrink`: what shrinking made.
@@ -83,6 +86,9 @@ pub(crate) fn hunt(args: HuntArgs) -> Result<(), Failure> {
             threads: args.threads,
         },
     )?;
+    if let Some(factor) = args.amplify {
+        amplify(&mut scenario, factor)?;
+    }
     let invariants = chosen_invariants(&scenario, &args.invariants)?;
     let budget = Budget::from_args(&args)?;
     let sim = scenario.simulation;
@@ -125,6 +131,7 @@ pub(crate) fn hunt(args: HuntArgs) -> Result<(), Failure> {
         seeds_per_second: rate,
         invariants: invariants.iter().map(|i| i.name().to_string()).collect(),
         scenario_hash,
+        amplified: args.amplify,
         events: Vec::new(),
         shrunk: None,
     };
@@ -183,6 +190,11 @@ fn text(r: &HuntReport, scenario: &Scenario) -> String {
         scenario.name, scenario.origin
     ));
     s.push_str(&format!("invariants    {}\n", r.invariants.join(", ")));
+    if let Some(f) = r.amplified {
+        s.push_str(&format!(
+            "amplified     random faults {f} times as frequent: what is found is possible, not typical; replay and shrink with --amplify {f} too\n"
+        ));
+    }
     s.push_str(&format!(
         "tried         {} replications of seed {} ({:.0} a second)\n",
         r.seeds_tried, r.seed, r.seeds_per_second
@@ -224,11 +236,13 @@ fn replay_command(args: &HuntArgs, scenario: &Scenario, replication: u64, v: &Vi
     let from = SimDuration::from_micros((t / hour).saturating_sub(2) * hour);
     let to = SimDuration::from_micros((t / hour + 2) * hour);
     format!(
-        "nines replay {} --seed {} --replication {} --horizon {} --explain --from {from} --to {to}",
+        "nines replay {} --seed {} --replication {} --horizon {}{} --explain --from {from} --to {to}",
         crate::load::command_line(&args.scenario),
         scenario.simulation.seed,
         replication,
         scenario.simulation.horizon,
+        args.amplify
+            .map_or_else(String::new, |f| format!(" --amplify {f}")),
     )
 }
 
@@ -357,6 +371,29 @@ fn chosen_invariants(scenario: &Scenario, names: &[String]) -> Result<Vec<Invari
         }
     }
     Ok(chosen)
+}
+
+/// Makes every random fault `factor` times as frequent: the time between
+/// occurrences scaled by `1 / factor`.
+pub(crate) fn amplify(scenario: &mut Scenario, factor: f64) -> Result<(), Failure> {
+    if !(factor.is_finite() && factor >= 1.0) {
+        return Err(Failure::input(format!(
+            "--amplify {factor}: expected a factor of 1 or more"
+        )));
+    }
+    let ModelSpec::System(spec) = &mut scenario.model else {
+        return Err(Failure::input(
+            "--amplify works on infrastructure scenarios (their [[fault]] tables)".into(),
+        ));
+    };
+    for f in &mut spec.faults {
+        if let models::system::spec::Occurrence::Random { every } = &mut f.occurrence {
+            *every = every.scaled(1.0 / factor).map_err(|e| {
+                Failure::input(format!("--amplify {factor}: fault {}: {e}", f.name))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Keeps the last [`EVENTS_BEFORE`] events at or before a time.

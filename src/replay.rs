@@ -33,6 +33,9 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
             threads: 1,
         },
     )?;
+    if let Some(factor) = args.amplify {
+        crate::hunt::amplify(&mut scenario, factor)?;
+    }
     let sim = scenario.simulation;
     let horizon = Horizon::new(sim.horizon, sim.warmup);
     let end = SimTime::from_duration(sim.horizon);

@@ -503,6 +503,40 @@ impl Dist {
         }
     }
 
+    /// The same distribution with every duration multiplied by `factor`
+    /// (positive and finite): its mean and standard deviation scale by
+    /// `factor`, its shape is kept, and it prints as written with scaled
+    /// durations. Durations are rounded to the microsecond, at least 1 µs
+    /// where the family needs a positive one.
+    pub fn scaled(&self, factor: f64) -> Result<Dist, DistError> {
+        let s = |d: SimDuration| {
+            SimDuration::from_micros(((d.as_micros() as f64) * factor).round().max(1.0) as u64)
+        };
+        Ok(match self {
+            Dist::Exponential(d) => match d.param {
+                ExpParam::Mean(mean) => Dist::exponential_mean(s(mean))?,
+                ExpParam::Rate { count, per } => Dist::exponential_rate(count, s(per))?,
+            },
+            Dist::Weibull(d) => match d.param {
+                ScaleOrMean::Scale(x) => Dist::weibull_scale(d.shape, s(x))?,
+                ScaleOrMean::Mean(x) => Dist::weibull_mean(d.shape, s(x))?,
+            },
+            Dist::Gamma(d) => match d.param {
+                ScaleOrMean::Scale(x) => Dist::gamma_scale(d.shape, s(x))?,
+                ScaleOrMean::Mean(x) => Dist::gamma_mean(d.shape, s(x))?,
+            },
+            Dist::LogNormal(d) => match d.param {
+                LogNormalParam::MeanSd { mean, sd } => Dist::lognormal_mean_sd(s(mean), s(sd))?,
+                LogNormalParam::MedianP95 { median, p95 } => {
+                    Dist::lognormal_median_p95(s(median), s(p95))?
+                }
+            },
+            Dist::Uniform(d) => Dist::uniform(s(d.min), s(d.max))?,
+            Dist::Deterministic(d) => Dist::deterministic(s(d.value)),
+            Dist::Empirical(d) => Dist::empirical(d.values.iter().map(|&v| s(v)).collect())?,
+        })
+    }
+
     /// The canonical name of the distribution's family, as printed.
     pub fn name(&self) -> &'static str {
         self.family().name()
@@ -750,6 +784,45 @@ pub use error::DistError;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaling_multiplies_the_mean_and_keeps_the_family() {
+        for text in [
+            "exponential(mean = 1000h)",
+            "exponential(rate = 4/1y)",
+            "weibull(shape = 2, scale = 100h)",
+            "weibull(shape = 1.5, mean = 100h)",
+            "gamma(shape = 3, scale = 10h)",
+            "gamma(shape = 3, mean = 30h)",
+            "lognormal(mean = 10h, sd = 5h)",
+            "lognormal(median = 20s, p95 = 1m)",
+            "uniform(min = 1h, max = 3h)",
+            "deterministic(30m)",
+            "empirical(1h, 2h, 6h)",
+        ] {
+            let d: Dist = text.parse().unwrap();
+            let tenth = d.scaled(0.1).unwrap();
+            assert_eq!(tenth.name(), d.name(), "{text}");
+            let ratio = tenth.mean_hours() / d.mean_hours();
+            assert!((ratio - 0.1).abs() < 1e-6, "{text}: ratio {ratio}");
+            let sd_ratio = (tenth.variance_hours2() / d.variance_hours2().max(1e-300)).sqrt();
+            if d.variance_hours2() > 0.0 {
+                assert!((sd_ratio - 0.1).abs() < 1e-6, "{text}: sd ratio {sd_ratio}");
+            }
+            // It prints as written and parses back to itself.
+            let back: Dist = tenth.to_string().parse().unwrap();
+            assert_eq!(back, tenth, "{text}");
+        }
+        assert_eq!(
+            "exponential(mean = 10h)"
+                .parse::<Dist>()
+                .unwrap()
+                .scaled(0.5)
+                .unwrap()
+                .to_string(),
+            "exponential(mean = 5h)"
+        );
+    }
     use crate::time::DurationError;
     use proptest::prelude::*;
 

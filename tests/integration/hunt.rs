@@ -234,3 +234,34 @@ fn a_replay_trace_carries_state_changes_within_its_window() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("--from"), "{}", bad.stderr);
 }
+
+#[test]
+fn amplified_hunting_says_so_and_replays_with_the_same_factor() {
+    let (code, h) = hunt_json(&["split-brain", "--amplify", "50", "--seeds", "100"]);
+    assert_eq!(code, 0, "{h}");
+    assert_eq!(h["amplified"], 50.0);
+    let printed = h["replay"].as_str().unwrap();
+    assert!(printed.contains("--amplify 50"), "{printed}");
+    let args: Vec<&str> = printed.split_whitespace().skip(1).collect();
+    let again = nines(&args);
+    assert_eq!(again.code, 0, "{printed}: {}", again.stderr);
+    assert!(
+        again.stdout.contains("INVARIANT BROKEN"),
+        "{}",
+        again.stdout
+    );
+    let text = nines(&["hunt", "split-brain", "--amplify", "50", "--seeds", "100"]);
+    assert!(
+        text.stdout
+            .contains("what is found is possible, not typical"),
+        "{}",
+        text.stdout
+    );
+    let refused = nines(&["hunt", "split-brain", "--amplify", "0.5"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("--amplify 0.5"),
+        "{}",
+        refused.stderr
+    );
+}
