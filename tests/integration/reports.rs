@@ -458,3 +458,44 @@ fn the_html_report_renders_in_headless_chromium_without_console_errors() {
         .collect();
     assert!(console.is_empty(), "console output: {console:#?}");
 }
+
+#[test]
+fn a_sweep_of_named_variants_only_draws_each_design() {
+    let (_tmp, dir) = scratch("variants");
+    let out = dir.with_file_name("points");
+    let run = nines(&[
+        "sweep",
+        "web-replicas-sweep",
+        "--replications",
+        "3",
+        "--sweep",
+        "service.web.instances=3,4,5",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The same points as named variants, with no numeric axis.
+    let mut points: serde_json::Value = serde_json::from_str(&read(&out, "sweep.json")).unwrap();
+    for p in points.as_array_mut().unwrap() {
+        let label = p["label"].clone();
+        p["variant"] = label;
+        p["point"] = serde_json::json!({});
+    }
+    let variants = dir.with_file_name("variants.json");
+    std::fs::write(&variants, points.to_string()).unwrap();
+    let run = nines(&[
+        "report",
+        variants.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    check_report(&dir, 2);
+    let names = files(&dir);
+    assert!(names.contains(&"designs.svg".to_string()), "{names:?}");
+    let designs = read(&dir, "designs.svg");
+    for label in ["instances=3", "instances=4", "instances=5"] {
+        assert!(designs.contains(label), "designs.svg lacks {label}");
+    }
+}

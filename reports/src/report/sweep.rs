@@ -235,7 +235,7 @@ fn frontier(sweep: &SweepResults, colour: &dyn Fn(usize) -> usize) -> Section {
 fn parameters(sweep: &SweepResults, dims: &[Dimension]) -> Option<Section> {
     let numeric: Vec<usize> = (0..dims.len()).filter(|&d| dims[d].numeric).collect();
     if numeric.is_empty() {
-        return None;
+        return designs(sweep);
     }
     let mut s = Section::new("Availability versus each parameter");
     s.text("Unavailability (1 − availability, log scale) with its 95% interval as a band; one line per combination of the other swept values.");
@@ -298,6 +298,34 @@ fn parameters(sweep: &SweepResults, dims: &[Dimension]) -> Option<Section> {
             ),
         );
     }
+    Some(s)
+}
+
+/// Downtime of each design as bars, for sweeps with no numeric axis to
+/// plot against (named variants only).
+fn designs(sweep: &SweepResults) -> Option<Section> {
+    if sweep.points.len() < 2 {
+        return None;
+    }
+    let mut s = Section::new("Downtime of each design");
+    let bars: Vec<plot::Bar> = sweep
+        .points
+        .iter()
+        .map(|p| {
+            let d = &p.summary.downtime_minutes_per_year;
+            plot::Bar {
+                label: p.label.clone(),
+                value: d.mean,
+                low: Some(d.ci95_low.max(0.0)),
+                high: Some(d.ci95_high),
+            }
+        })
+        .collect();
+    s.figure(
+        "designs.svg",
+        "Downtime per year of each design, in sweep order, with 95% intervals.",
+        plot::bar_chart("Downtime by design", "downtime (min/yr)", &bars),
+    );
     Some(s)
 }
 
