@@ -137,7 +137,8 @@ fn apply(table: &mut Table, tags: &mut impl Iterator<Item = Option<Tag>>) {
         match item {
             Item::Value(v) => {
                 if let Some(Some(tag)) = tags.next() {
-                    v.decor_mut().set_suffix(tag.render());
+                    let kept = kept_suffix(v.decor());
+                    v.decor_mut().set_suffix(format!("{kept}{}", tag.render()));
                 }
             }
             Item::Table(t) => {
@@ -157,8 +158,20 @@ fn apply(table: &mut Table, tags: &mut impl Iterator<Item = Option<Tag>>) {
 
 fn set_header_tag(t: &mut Table, tag: Option<Tag>) {
     if let Some(tag) = tag {
-        t.decor_mut().set_suffix(tag.render());
+        let kept = kept_suffix(t.decor());
+        t.decor_mut().set_suffix(format!("{kept}{}", tag.render()));
     }
+}
+
+/// An item's trailing comment, kept in front of its tag (which is read
+/// from the end of the line), so that composed text keeps the comments
+/// written on the lines of values and headers.
+fn kept_suffix(decor: &toml_edit::Decor) -> String {
+    decor
+        .suffix()
+        .and_then(|s| s.as_str())
+        .map(|s| s.trim_end().to_string())
+        .unwrap_or_default()
 }
 
 /// Where the item whose tag is `tag` (a decor suffix) was written: its
@@ -284,7 +297,8 @@ mod tests {
         let out = doc.to_string();
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(Tag::parse(lines[0]).unwrap().first, 1);
-        assert!(lines[1].starts_with("x = 1 #@0:2:2"), "{out}");
+        // A comment on the line is kept, the tag after it.
+        assert_eq!(lines[1], "x = 1   # one #@0:2:2", "{out}");
         // The multi-line array keeps its lines; its tag ends it.
         assert_eq!(
             Tag::parse(lines[5]),
