@@ -62,6 +62,12 @@ pub(crate) fn written(dir: &Path) -> String {
 /// needed). Only the report's own files are written; nothing else in `dir`
 /// is touched.
 pub(crate) fn write(dir: &Path, results: &Results) -> Result<(), Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: exists and is not a directory; expected a directory to write the report into",
+            dir.display()
+        )));
+    }
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
     let rendered = reports::report::render(results);

@@ -370,6 +370,32 @@ fn report_refuses_what_it_cannot_read() {
             .join("unused-dir")
             .exists()
     );
+    let file = dir.join("a-file");
+    std::fs::write(&file, "mine").unwrap();
+    let good = dir.join("good.json");
+    let r = nines(&[
+        "run",
+        "cluster-2of3",
+        "-r",
+        "2",
+        "--json",
+        good.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = nines(&[
+        "report",
+        good.to_str().unwrap(),
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not a directory"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "mine",
+        "nothing overwritten"
+    );
     let run = nines(&["report", "no/such/file.json", "--out", "unused-dir"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no/such/file.json"), "{}", run.stderr);
