@@ -6,8 +6,8 @@ use models::summary::Summary;
 use models::summary::SystemSummary;
 use models::system::spec::SystemSpec;
 use reports::{
-    Attribution, Availability, Cost, DataLoss, ErrorShare, Interval, Latency, OutageBin,
-    RequestsReport, RunReport, ServiceLine, Spread,
+    Attribution, Availability, ComponentShare, Cost, DataLoss, ErrorShare, Interval, Latency,
+    OutageBin, RequestsReport, RunReport, ServiceLine, Spread,
 };
 use scenarios::Scenario;
 use sim_core::hash::hex;
@@ -137,6 +137,10 @@ pub(crate) fn run_report(
         )?),
         None => None,
     };
+    let components = match (&scenario.model, &s.system) {
+        (ModelSpec::System(spec), Some(sys)) => Some(component_lines(spec, sys)?),
+        _ => None,
+    };
     let (degraded, attribution, services, cost, requests) = match system {
         Some((d, a, sv, c, r)) => (Some(d), Some(a), Some(sv), Some(c), Some(r)),
         None => (None, None, None, None, None),
@@ -181,6 +185,7 @@ pub(crate) fn run_report(
         request_availability: requests,
         degraded_minutes_per_year: degraded,
         attribution,
+        components,
         services,
         requests: request_report,
         data,
@@ -368,4 +373,35 @@ fn failure_domain(effect: &models::system::spec::Effect) -> &'static str {
         Effect::Rollout { .. } => "service",
         Effect::Surge { .. } => "load",
     }
+}
+
+/// Downtime by component, largest first, only the components charged any.
+fn component_lines(spec: &SystemSpec, sys: &SystemSummary) -> Result<Vec<ComponentShare>, Failure> {
+    let total: f64 = sys
+        .component_minutes_per_year
+        .iter()
+        .map(|w| w.mean())
+        .sum();
+    let mut lines = Vec::new();
+    for (slot, w) in sys.component_minutes_per_year.iter().enumerate() {
+        if w.mean() <= 0.0 {
+            continue;
+        }
+        let e = estimate(w, CONFIDENCE_95)?;
+        let (kind, name) = spec.component(slot);
+        lines.push(ComponentShare {
+            kind: kind.to_string(),
+            name,
+            downtime_minutes_per_year: e.mean,
+            ci95_low: e.ci_low.max(0.0),
+            ci95_high: e.ci_high,
+            share: if total > 0.0 { e.mean / total } else { 0.0 },
+        });
+    }
+    // Largest first; ties keep the slot order (the sort is stable).
+    lines.sort_by(|a, b| {
+        b.downtime_minutes_per_year
+            .total_cmp(&a.downtime_minutes_per_year)
+    });
+    Ok(lines)
 }

@@ -112,6 +112,9 @@ pub struct SystemSummary {
     /// Per fault (in spec order): entry downtime charged to it, minutes per
     /// year.
     pub attributed_minutes_per_year: Vec<Welford>,
+    /// Per component slot ([`crate::system::spec::SystemSpec::component_slots`]):
+    /// entry downtime charged to it, minutes per year.
+    pub component_minutes_per_year: Vec<Welford>,
     /// Per fault: occurrences that took effect, per year.
     pub occurrences_per_year: Vec<Welford>,
     /// Failovers to another instance, per year.
@@ -137,7 +140,7 @@ pub struct SystemSummary {
 }
 
 impl SystemSummary {
-    fn new(services: usize, faults: usize) -> Self {
+    fn new(services: usize, faults: usize, components: usize) -> Self {
         SystemSummary {
             service_availability: vec![Welford::new(); services],
             service_downtime_minutes_per_year: vec![Welford::new(); services],
@@ -146,6 +149,7 @@ impl SystemSummary {
             degraded_minutes_per_year: Welford::new(),
             request_availability: Welford::new(),
             attributed_minutes_per_year: vec![Welford::new(); faults],
+            component_minutes_per_year: vec![Welford::new(); components],
             occurrences_per_year: vec![Welford::new(); faults],
             failovers_per_year: Welford::new(),
             needless_failovers_per_year: Welford::new(),
@@ -194,6 +198,13 @@ impl SystemSummary {
             .attributed_minutes_per_year
             .iter_mut()
             .zip(&m.attributed_hours)
+        {
+            w.push(per_year(h));
+        }
+        for (w, &h) in self
+            .component_minutes_per_year
+            .iter_mut()
+            .zip(&m.attributed_component_hours)
         {
             w.push(per_year(h));
         }
@@ -317,7 +328,11 @@ impl Summary {
                 let run_hours = m.observed_hours() + m.warmup_hours();
                 s.system
                     .get_or_insert_with(|| {
-                        SystemSummary::new(sm.services.len(), sm.attributed_hours.len())
+                        SystemSummary::new(
+                            sm.services.len(),
+                            sm.attributed_hours.len(),
+                            sm.attributed_component_hours.len(),
+                        )
                     })
                     .push(sm, m.observed_hours(), run_hours);
             }

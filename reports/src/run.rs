@@ -75,6 +75,26 @@ pub struct Attribution {
     pub occurrences_per_year: f64,
 }
 
+/// Entry-point downtime charged to one component: the element (host,
+/// rack, zone, region, link, service or instance) that the charged faults
+/// held, or the network (partitions) or the load (traffic spikes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComponentShare {
+    /// The component's kind: `host`, `rack`, `zone`, `region`, `link`,
+    /// `service`, `instance`, `network` or `load`.
+    pub kind: String,
+    /// Its name in the scenario.
+    pub name: String,
+    /// Mean downtime per year charged to it, minutes.
+    pub downtime_minutes_per_year: f64,
+    /// 95% interval of that figure.
+    pub ci95_low: f64,
+    /// 95% interval of that figure.
+    pub ci95_high: f64,
+    /// Its share of all downtime.
+    pub share: f64,
+}
+
 /// One service as seen from where client traffic enters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServiceLine {
@@ -257,6 +277,10 @@ pub struct RunReport {
     /// Downtime by cause, largest first (infrastructure systems).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Vec<Attribution>>,
+    /// Downtime by component, largest first, only those charged any
+    /// (infrastructure systems).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<ComponentShare>>,
     /// Every service as seen from the entry (infrastructure systems).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<ServiceLine>>,
@@ -662,6 +686,7 @@ pub(crate) mod tests {
             request_availability: None,
             degraded_minutes_per_year: None,
             attribution: None,
+            components: None,
             services: None,
             requests: None,
             data: None,

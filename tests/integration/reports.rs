@@ -146,6 +146,27 @@ fn a_run_report_has_every_section_and_renders_again_identically() {
 
     // The plots hold their series: the worst fault's bar, every timeline
     // row's name.
+    // Downtime by component adds up to the downtime, and is drawn.
+    let summary = &json["results"]["run"]["summary"];
+    let by_component: f64 = summary["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["downtime_minutes_per_year"].as_f64().unwrap())
+        .sum();
+    let total = summary["downtime_minutes_per_year"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (by_component - total).abs() <= 1e-9 * total.max(1.0),
+        "components {by_component} vs downtime {total}"
+    );
+    let components = read(&dir, "attribution-by-component.svg");
+    let top = summary["components"][0]["name"].as_str().unwrap();
+    assert!(
+        components.contains(top),
+        "the top component {top} is not drawn"
+    );
     let attribution = read(&dir, "attribution.svg");
     let top = json["results"]["run"]["summary"]["attribution"][0]["cause"]
         .as_str()

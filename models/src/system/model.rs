@@ -246,6 +246,10 @@ pub struct SystemMeasures {
     pub served_hours: f64,
     /// Hours of entry downtime charged to each fault of the spec.
     pub attributed_hours: Vec<f64>,
+    /// Hours of entry downtime charged to each component (element, the
+    /// network, the load: [`SystemSpec::component_slots`]), by the same
+    /// rule as to faults: the component each charged fault held.
+    pub attributed_component_hours: Vec<f64>,
     /// Occurrences of each fault of the spec that took effect.
     pub occurrences: Vec<u64>,
     /// Failovers to another instance (promotions), after the warm-up.
@@ -337,6 +341,10 @@ pub struct SystemModel<'a> {
     degraded: SimDuration,
     served_hours: f64,
     attributed: Vec<f64>,
+    /// Per component slot: entry downtime charged to it, hours.
+    attributed_components: Vec<f64>,
+    /// The current split of downtime among components (slot, share).
+    component_shares: Vec<(usize, f64)>,
     occurrences: Vec<u64>,
     /// The current split of downtime among faults (fault index, share).
     shares: Vec<(usize, f64)>,
@@ -470,6 +478,8 @@ impl<'a> SystemModel<'a> {
             degraded: SimDuration::ZERO,
             served_hours: 0.0,
             attributed: vec![0.0; spec.faults.len()],
+            attributed_components: vec![0.0; spec.component_slots()],
+            component_shares: Vec::new(),
             occurrences: vec![0; spec.faults.len()],
             shares: Vec::new(),
             failovers: spec
@@ -556,6 +566,7 @@ impl<'a> SystemModel<'a> {
             degraded_hours: self.degraded.as_hours_f64(),
             served_hours: self.served_hours,
             attributed_hours: self.attributed.clone(),
+            attributed_component_hours: self.attributed_components.clone(),
             occurrences: self.occurrences.clone(),
             failovers: self.promotions,
             needless_failovers: self.needless,
@@ -1579,11 +1590,12 @@ impl<'a> SystemModel<'a> {
                 writes.set_up(now, *w);
             }
         }
-        self.shares = if self.status.entry_up {
-            Vec::new()
+        if self.status.entry_up {
+            self.shares.clear();
+            self.component_shares.clear();
         } else {
-            self.attribute()
-        };
+            self.shares = self.attribute();
+        }
     }
 
     /// Charges the span from the last change to `now` (its part after the
@@ -1597,6 +1609,9 @@ impl<'a> SystemModel<'a> {
             if !self.status.entry_up {
                 for &(f, share) in &self.shares {
                     self.attributed[f] += share * hours;
+                }
+                for &(c, share) in &self.component_shares {
+                    self.attributed_components[c] += share * hours;
                 }
             } else if self.status.entry_degraded {
                 self.degraded += span;
@@ -1643,24 +1658,53 @@ impl<'a> SystemModel<'a> {
             chosen
         };
         self.attr_ids = active;
-        let mut causes: Vec<usize> = chosen
+        let spec = self.spec;
+        let mut causes: Vec<usize> = Vec::new();
+        let mut components: Vec<usize> = Vec::new();
+        for a in chosen
             .into_iter()
             .filter_map(|id| self.activations[id as usize].as_ref())
-            .map(|a| self.processes[a.process as usize].fault)
-            .collect();
+        {
+            let fault = self.processes[a.process as usize].fault;
+            causes.push(fault);
+            components.push(match &a.held {
+                Held::Down(e) | Held::Degrade(e, _) => spec.component_slot(*e),
+                Held::Partition => spec.network_slot(),
+                Held::Surge(_) => spec.load_slot(),
+                Held::Rollout(_) => match spec.faults[fault].effect {
+                    Effect::Rollout { service, .. } => {
+                        spec.component_slot(Element::Service(service))
+                    }
+                    _ => spec.component_slot(Element::Service(spec.entry.service)),
+                },
+            });
+        }
         if causes.is_empty() {
             // Down with no fault active: a failover still under way after
-            // its cause was repaired. Charge the faults that set it off.
-            causes = (0..self.spec.services.len())
-                .filter(|&svc| self.counters.switching(svc))
-                .filter_map(|svc| self.failovers[svc].as_ref().and_then(|f| f.cause))
-                .collect();
+            // its cause was repaired. Charge the faults that set it off,
+            // and the services failing over.
+            for svc in 0..spec.services.len() {
+                if self.counters.switching(svc)
+                    && let Some(cause) = self.failovers[svc].as_ref().and_then(|f| f.cause)
+                {
+                    causes.push(cause);
+                    components.push(spec.component_slot(Element::Service(svc)));
+                }
+            }
         }
         if causes.is_empty() {
             // Down after every fault is over: the recovery is still under
-            // way (health checks not yet passed). Charge the last repair.
-            causes.extend(self.last_repaired);
+            // way (health checks not yet passed). Charge the last repair,
+            // and the entry's service.
+            if let Some(f) = self.last_repaired {
+                causes.push(f);
+                components.push(spec.component_slot(Element::Service(spec.entry.service)));
+            }
         }
+        let share = 1.0 / components.len().max(1) as f64;
+        self.component_shares.clear();
+        self.component_shares
+            .extend(components.into_iter().map(|c| (c, share)));
         let share = 1.0 / causes.len().max(1) as f64;
         causes.into_iter().map(|f| (f, share)).collect()
     }

@@ -108,6 +108,9 @@ fn run(spec: &SystemSpec, reps: u64, years: u64) -> Run {
         let sm = m.system_measures();
         let total: f64 = sm.attributed_hours.iter().sum();
         gap = gap.max((total - m.measures().downtime_hours()).abs());
+        // Components are charged by the same rule: they add up too.
+        let by_component: f64 = sm.attributed_component_hours.iter().sum();
+        gap = gap.max((by_component - m.measures().downtime_hours()).abs());
         for (a, x) in attributed_h.iter_mut().zip(&sm.attributed_hours) {
             *a += x;
         }

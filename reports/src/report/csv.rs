@@ -86,10 +86,23 @@ fn rows(r: &RunReport) -> Vec<(String, String, String, f64, f64, f64)> {
         };
         push("fault", &c.cause, "downtime_minutes_per_year", &i);
     }
-    for s in r.services.iter().flatten() {
-        push("component", &s.name, "availability", &s.availability);
+    for c in r.components.iter().flatten() {
+        let i = Interval {
+            mean: c.downtime_minutes_per_year,
+            ci95_low: c.ci95_low,
+            ci95_high: c.ci95_high,
+        };
         push(
             "component",
+            &format!("{} {}", c.kind, c.name),
+            "downtime_minutes_per_year",
+            &i,
+        );
+    }
+    for s in r.services.iter().flatten() {
+        push("service", &s.name, "availability", &s.availability);
+        push(
+            "service",
             &s.name,
             "downtime_minutes_per_year",
             &s.downtime_minutes_per_year,

@@ -264,6 +264,22 @@ fn attribution(r: &RunReport) -> Option<Section> {
                 })
                 .collect()
         };
+        if let Some(components) = r.components.as_ref().filter(|c| !c.is_empty()) {
+            let bars: Vec<plot::Bar> = components
+                .iter()
+                .map(|c| plot::Bar {
+                    label: format!("{} {}", c.kind, c.name),
+                    value: c.downtime_minutes_per_year,
+                    low: Some(c.ci95_low),
+                    high: Some(c.ci95_high),
+                })
+                .collect();
+            s.figure(
+                "attribution-by-component.svg",
+                "Downtime per year by component: the host, zone, link or service each charged fault held (partitions are charged to the network).",
+                plot::bar_chart("Downtime by component", "downtime (min/yr)", &bars),
+            );
+        }
         s.figure(
             "attribution-by-domain.svg",
             "Downtime per year by failure domain: the kind of element each fault strikes.",
