@@ -119,6 +119,23 @@ pub(crate) struct SimOptions {
     pub(crate) threads: usize,
 }
 
+impl SimOptions {
+    /// The options of a command that takes only `--seed` and `--horizon`
+    /// (it chooses its replications itself).
+    pub(crate) fn seed_and_horizon(
+        seed: Option<u64>,
+        horizon: Option<&str>,
+        threads: usize,
+    ) -> Self {
+        SimOptions {
+            seed,
+            replications: None,
+            horizon: horizon.map(str::to_string),
+            threads,
+        }
+    }
+}
+
 /// Where results go.
 #[derive(Debug, Args)]
 pub(crate) struct OutputOptions {

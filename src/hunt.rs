@@ -43,6 +43,9 @@ struct HuntReport {
     replication: Option<u64>,
     /// When, hours since the replication started.
     time_hours: Option<f64>,
+    /// The same instant, for the text.
+    #[serde(skip)]
+    at: Option<SimTime>,
     /// The command that replays it.
     replay: Option<String>,
     /// Replications tried (up to and including the one found).
@@ -79,12 +82,7 @@ pub(crate) fn hunt(args: HuntArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::input(e.to_string()))?;
     apply_overrides(
         &mut scenario,
-        &SimOptions {
-            seed: args.seed,
-            replications: None,
-            horizon: args.horizon.clone(),
-            threads: args.threads,
-        },
+        &SimOptions::seed_and_horizon(args.seed, args.horizon.as_deref(), args.threads),
     )?;
     if let Some(factor) = args.amplify {
         amplify(&mut scenario, factor)?;
@@ -126,6 +124,7 @@ pub(crate) fn hunt(args: HuntArgs) -> Result<(), Failure> {
         seed: sim.seed,
         replication: None,
         time_hours: None,
+        at: None,
         replay: None,
         seeds_tried: tried,
         seeds_per_second: rate,
@@ -139,7 +138,8 @@ pub(crate) fn hunt(args: HuntArgs) -> Result<(), Failure> {
         report.invariant = Some(violation.invariant.clone());
         report.detail = Some(violation.detail.clone());
         report.replication = Some(*replication);
-        report.time_hours = Some(violation.time.as_micros() as f64 / 3.6e9);
+        report.time_hours = Some(crate::report::hours(violation.time));
+        report.at = Some(violation.time);
         report.replay = Some(replay_command(&args, &scenario, *replication, violation));
         report.events = events_before(
             &scenario.model,
@@ -199,11 +199,11 @@ fn text(r: &HuntReport, scenario: &Scenario) -> String {
         "tried         {} replications of seed {} ({:.0} a second)\n",
         r.seeds_tried, r.seed, r.seeds_per_second
     ));
-    match (&r.invariant, r.replication, r.time_hours) {
+    match (&r.invariant, r.replication, r.at) {
         (Some(inv), Some(rep), Some(t)) => {
             s.push_str(&format!(
                 "found         {inv} broken in replication {rep} at {}\n",
-                crate::replay::when(SimTime::from_micros((t * 3.6e9).round() as u64))
+                crate::replay::when(t)
             ));
             if let Some(d) = &r.detail {
                 s.push_str(&format!("              {d}\n"));

@@ -26,12 +26,7 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
     let mut scenario = crate::load::load(&args.scenario)?;
     apply_overrides(
         &mut scenario,
-        &SimOptions {
-            seed: args.seed,
-            replications: None,
-            horizon: args.horizon.clone(),
-            threads: 1,
-        },
+        &SimOptions::seed_and_horizon(args.seed, args.horizon.as_deref(), 1),
     )?;
     if let Some(factor) = args.amplify {
         crate::hunt::amplify(&mut scenario, factor)?;

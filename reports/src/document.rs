@@ -134,6 +134,12 @@ impl Table {
         debug_assert_eq!(cells.len(), self.headers.len());
         self.rows.push(cells);
     }
+
+    /// Adds a row of three cells: a label, a value and (possibly empty)
+    /// more, as the measure tables of a report have them.
+    pub fn measure(&mut self, label: &str, value: String, interval: String) {
+        self.row(vec![label.to_string(), value, interval]);
+    }
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ pub(crate) struct ShrinkReport {
     seed: u64,
     /// When the invariant breaks in the file written, hours.
     time_hours: f64,
+    /// The same instant, for the text.
+    #[serde(skip)]
+    at: SimTime,
 }
 
 impl ShrinkReport {
@@ -70,7 +73,7 @@ impl ShrinkReport {
         s.push_str(&format!(
             "written       {} (breaks at t+{} in replication 0: nines run {} --replications 2)\n",
             self.file,
-            SimDuration::from_micros((self.time_hours * 3.6e9).round() as u64),
+            self.at.since_start(),
             self.file
         ));
         s
@@ -253,7 +256,8 @@ pub(super) fn shrink(
         checks: shrinker.checks,
         seconds: started.elapsed().as_secs_f64(),
         seed: shrinker.seed,
-        time_hours: v.time.as_micros() as f64 / 3.6e9,
+        time_hours: crate::report::hours(v.time),
+        at: v.time,
     })
 }
 

@@ -1,7 +1,7 @@
 //! `nines hunt`: invariants found by seed, replayed bit for bit, shrunk to
 //! a scheduled-fault scenario that fails every time.
 
-use crate::support::{nines, nines_json};
+use crate::support::{nines, nines_json, nines_ok};
 
 /// `nines hunt ... --json -`, whatever its exit code.
 fn hunt_json(args: &[&str]) -> (i32, serde_json::Value) {
@@ -117,8 +117,7 @@ fn shrinking_writes_a_scenario_of_few_scheduled_faults_that_fails_every_time() {
     assert!((1..=3).contains(&faults), "{faults} faults:\n{text}");
     assert!(!text.contains("every ="), "only scheduled faults:\n{text}");
     assert_eq!(h["shrunk"]["faults_after"], faults);
-    let check = nines(&["check", out_s]);
-    assert_eq!(check.code, 0, "{}", check.stderr);
+    nines_ok(&["check", out_s]);
     // No seed search: replication 0 of the file breaks it.
     let (code, again) = hunt_json(&[out_s, "--seeds", "1", "--invariant", "no-split-brain"]);
     assert_eq!(code, 0, "{again}");
@@ -183,7 +182,7 @@ fn a_replay_trace_carries_state_changes_within_its_window() {
     let tmp = tempfile::tempdir().unwrap();
     let trace = tmp.path().join("t.jsonl");
     let svg = tmp.path().join("t.svg");
-    let run = nines(&[
+    nines_ok(&[
         "replay",
         "split-brain",
         "--seed",
@@ -199,7 +198,6 @@ fn a_replay_trace_carries_state_changes_within_its_window() {
         "--to",
         "2000h",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&trace)
         .unwrap()
         .lines()

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::nines;
+use crate::support::{nines, nines_ok};
 
 /// A fresh directory for one test's report.
 fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -92,13 +92,12 @@ fn check_report(dir: &Path, min_plots: usize) {
 /// every file is byte for byte the same.
 fn check_rerender(dir: &Path) {
     let again = dir.with_file_name("again");
-    let run = nines(&[
+    nines_ok(&[
         "report",
         dir.join("results.json").to_str().unwrap(),
         "--out",
         again.to_str().unwrap(),
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(files(dir), files(&again));
     for f in files(dir) {
         assert!(
@@ -111,7 +110,7 @@ fn check_rerender(dir: &Path) {
 #[test]
 fn a_run_report_has_every_section_and_renders_again_identically() {
     let (_tmp, dir) = scratch("multi-az");
-    let run = nines(&[
+    nines_ok(&[
         "run",
         "multi-az",
         "--replications",
@@ -122,7 +121,6 @@ fn a_run_report_has_every_section_and_renders_again_identically() {
         dir.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     check_report(&dir, 5);
     check_rerender(&dir);
     let md = read(&dir, "report.md");
@@ -198,7 +196,7 @@ fn xml_text(text: &str) -> String {
 #[test]
 fn the_sample_replication_is_the_worst_and_replays_to_its_listed_hash() {
     let (_tmp, dir) = scratch("r");
-    let run = nines(&[
+    nines_ok(&[
         "run",
         "web-n-plus-1",
         "--replications",
@@ -207,7 +205,6 @@ fn the_sample_replication_is_the_worst_and_replays_to_its_listed_hash() {
         dir.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&read(&dir, "results.json")).unwrap();
     let r = &json["results"]["run"];
     let years: Vec<f64> = r["summary"]["replication_downtime_minutes_per_year"]
@@ -254,7 +251,7 @@ fn the_sample_replication_is_the_worst_and_replays_to_its_listed_hash() {
 #[test]
 fn a_k_of_n_run_report_shows_its_units() {
     let (_tmp, dir) = scratch("k");
-    let run = nines(&[
+    let run = nines_ok(&[
         "run",
         "cluster-2of3",
         "--replications",
@@ -264,7 +261,6 @@ fn a_k_of_n_run_report_shows_its_units() {
         "--report",
         dir.to_str().unwrap(),
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("report.html"), "{}", run.stdout);
     check_report(&dir, 3);
     check_rerender(&dir);
@@ -274,7 +270,7 @@ fn a_k_of_n_run_report_shows_its_units() {
 #[test]
 fn a_request_level_report_plots_latency_and_errors() {
     let (_tmp, dir) = scratch("q");
-    let run = nines(&[
+    nines_ok(&[
         "run",
         "retry-storm",
         "--replications",
@@ -283,7 +279,6 @@ fn a_request_level_report_plots_latency_and_errors() {
         dir.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     check_report(&dir, 3);
     let names = files(&dir);
     for f in ["latency-over-time.svg", "errors-by-cause.svg"] {
@@ -298,7 +293,7 @@ fn a_request_level_report_plots_latency_and_errors() {
 #[test]
 fn a_sweep_report_draws_the_frontier_the_parameters_and_a_heat_map() {
     let (_tmp, dir) = scratch("sweep");
-    let run = nines(&[
+    nines_ok(&[
         "sweep",
         "web-replicas-sweep",
         "--replications",
@@ -307,7 +302,6 @@ fn a_sweep_report_draws_the_frontier_the_parameters_and_a_heat_map() {
         dir.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     check_report(&dir, 3);
     check_rerender(&dir);
     let names = files(&dir);
@@ -342,7 +336,7 @@ fn a_sweep_report_draws_the_frontier_the_parameters_and_a_heat_map() {
 fn a_sweep_json_renders_into_the_same_report_as_the_sweep_wrote() {
     let (_tmp, dir) = scratch("sw");
     let out = dir.with_file_name("out");
-    let run = nines(&[
+    nines_ok(&[
         "sweep",
         "web-replicas-sweep",
         "--replications",
@@ -353,14 +347,12 @@ fn a_sweep_json_renders_into_the_same_report_as_the_sweep_wrote() {
         out.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = nines(&[
+    nines_ok(&[
         "report",
         out.join("sweep.json").to_str().unwrap(),
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     check_report(&dir, 2);
     assert_eq!(read(&dir, "results.csv"), read(&out, "sweep.csv"));
 }
@@ -394,7 +386,7 @@ fn report_refuses_what_it_cannot_read() {
     let file = dir.join("a-file");
     std::fs::write(&file, "mine").unwrap();
     let good = dir.join("good.json");
-    let r = nines(&[
+    nines_ok(&[
         "run",
         "cluster-2of3",
         "-r",
@@ -403,7 +395,6 @@ fn report_refuses_what_it_cannot_read() {
         good.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let run = nines(&[
         "report",
         good.to_str().unwrap(),
@@ -459,7 +450,7 @@ fn the_html_report_renders_in_headless_chromium_without_console_errors() {
         return;
     };
     let (tmp, dir) = scratch("browser");
-    let run = nines(&[
+    nines_ok(&[
         "run",
         "multi-az",
         "--replications",
@@ -468,7 +459,6 @@ fn the_html_report_renders_in_headless_chromium_without_console_errors() {
         dir.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let page = format!("file://{}", dir.join("report.html").display());
     let profile = tmp.path().join("profile");
     let out = std::process::Command::new(browser)
@@ -510,7 +500,7 @@ fn the_html_report_renders_in_headless_chromium_without_console_errors() {
 fn a_sweep_of_named_variants_only_draws_each_design() {
     let (_tmp, dir) = scratch("variants");
     let out = dir.with_file_name("points");
-    let run = nines(&[
+    nines_ok(&[
         "sweep",
         "web-replicas-sweep",
         "--replications",
@@ -521,7 +511,6 @@ fn a_sweep_of_named_variants_only_draws_each_design() {
         out.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     // The same points as named variants, with no numeric axis.
     let mut points: serde_json::Value = serde_json::from_str(&read(&out, "sweep.json")).unwrap();
     for p in points.as_array_mut().unwrap() {
@@ -531,13 +520,12 @@ fn a_sweep_of_named_variants_only_draws_each_design() {
     }
     let variants = dir.with_file_name("variants.json");
     std::fs::write(&variants, points.to_string()).unwrap();
-    let run = nines(&[
+    nines_ok(&[
         "report",
         variants.to_str().unwrap(),
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     check_report(&dir, 2);
     let names = files(&dir);
     assert!(names.contains(&"designs.svg".to_string()), "{names:?}");

@@ -25,6 +25,14 @@ pub(crate) fn nines(args: &[&str]) -> Run {
     }
 }
 
+/// Runs `nines`, which must succeed; panics with its error output
+/// otherwise.
+pub(crate) fn nines_ok(args: &[&str]) -> Run {
+    let run = nines(args);
+    assert_eq!(run.code, 0, "nines {args:?} failed: {}", run.stderr);
+    run
+}
+
 /// Runs `nines` and parses its standard output as JSON; panics with the
 /// error output otherwise.
 pub(crate) fn nines_json(args: &[&str]) -> serde_json::Value {

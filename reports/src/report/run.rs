@@ -4,7 +4,7 @@
 use crate::document::{Block, Document, Section, Table};
 use crate::plot;
 use crate::results::{Results, RunResults, Sample, TimelineRow};
-use crate::run::{OutageBin, RunReport};
+use crate::run::{Interval, OutageBin, RunReport};
 
 use super::format::{MINUTES_PER_YEAR, availability, horizon, hours, num, range, share};
 
@@ -99,17 +99,13 @@ fn summary(results: &Results, r: &RunReport) -> Section {
         ]);
     }
     if let Some(m) = r.mtbf_hours {
-        t.row(vec![
-            "time between outages (MTBF)".into(),
-            hours(m),
-            String::new(),
-        ]);
+        t.measure("time between outages (MTBF)", hours(m), String::new());
     }
-    t.row(vec![
-        "longest outage seen".into(),
+    t.measure(
+        "longest outage seen",
         hours(r.longest_outage_hours),
         String::new(),
-    ]);
+    );
     if let Some(q) = &r.request_availability {
         t.row(vec![
             "requests served (request-based availability)".into(),
@@ -129,34 +125,27 @@ fn summary(results: &Results, r: &RunReport) -> Section {
         ]);
     }
     if let Some(data) = &r.data {
-        t.row(vec![
-            "writes lost per year".into(),
-            num(data.lost_writes_per_year.mean),
-            range(&data.lost_writes_per_year),
-        ]);
+        estimate_row(&mut t, "writes lost per year", &data.lost_writes_per_year);
     }
     if let Some(c) = &r.cost_per_year {
-        t.row(vec![
-            "infrastructure cost per year".into(),
+        t.measure(
+            "infrastructure cost per year",
             num(c.infrastructure),
             String::new(),
-        ]);
-        t.row(vec![
-            "downtime cost per year".into(),
-            num(c.downtime.mean),
-            range(&c.downtime),
-        ]);
-        t.row(vec![
-            "total cost per year".into(),
-            num(c.total.mean),
-            range(&c.total),
-        ]);
+        );
+        estimate_row(&mut t, "downtime cost per year", &c.downtime);
+        estimate_row(&mut t, "total cost per year", &c.total);
     }
     s.blocks.push(Block::Table(t));
     if let Some(slo) = results.design.slo {
         error_budget(&mut s, r, slo);
     }
     s
+}
+
+/// A row of a measure table: the estimate and its 95% interval.
+fn estimate_row(t: &mut Table, label: &str, i: &Interval) {
+    t.measure(label, num(i.mean), range(i));
 }
 
 /// The request-level availability printed with the digits it needs.
@@ -782,46 +771,38 @@ fn data(r: &RunReport) -> Option<Section> {
         &["measure", "estimate", "95% interval"],
         &[false, true, true],
     );
-    t.row(vec![
-        "failovers per year".into(),
-        num(d.failovers_per_year.mean),
-        range(&d.failovers_per_year),
-    ]);
-    t.row(vec![
-        "needless failovers per year (a healthy primary suspected)".into(),
+    estimate_row(&mut t, "failovers per year", &d.failovers_per_year);
+    t.measure(
+        "needless failovers per year (a healthy primary suspected)",
         num(d.needless_failovers_per_year),
         String::new(),
-    ]);
-    t.row(vec![
-        "failbacks per year".into(),
+    );
+    t.measure(
+        "failbacks per year",
         num(d.failbacks_per_year),
         String::new(),
-    ]);
-    t.row(vec![
-        "writes lost per year".into(),
-        num(d.lost_writes_per_year.mean),
-        range(&d.lost_writes_per_year),
-    ]);
-    t.row(vec![
-        "events that lost writes, per year".into(),
-        num(d.loss_events_per_year.mean),
-        range(&d.loss_events_per_year),
-    ]);
-    t.row(vec![
-        "years with no write lost".into(),
+    );
+    estimate_row(&mut t, "writes lost per year", &d.lost_writes_per_year);
+    estimate_row(
+        &mut t,
+        "events that lost writes, per year",
+        &d.loss_events_per_year,
+    );
+    t.measure(
+        "years with no write lost",
         share(d.no_loss_probability),
         String::new(),
-    ]);
-    t.row(vec![
-        "worst recovery point seen (RPO)".into(),
+    );
+    t.measure(
+        "worst recovery point seen (RPO)",
         hours(d.worst_rpo_hours),
         String::new(),
-    ]);
-    t.row(vec![
-        "split brain per year".into(),
+    );
+    t.measure(
+        "split brain per year",
         format!("{} min", num(d.split_brain_minutes_per_year)),
         String::new(),
-    ]);
+    );
     s.blocks.push(Block::Table(t));
     Some(s)
 }
