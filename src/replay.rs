@@ -12,10 +12,10 @@ use models::timeline::{Recording, RowState, record};
 use reports::ReplayReport;
 use reports::results::Timeline;
 use scenarios::Scenario;
-use serde::Serialize;
 use sim_core::engine::{TraceRecord, TraceSink};
 use sim_core::hash::hex;
 use sim_core::time::{SimDuration, SimTime};
+use sim_core::trace::JsonLinesTrace;
 
 use crate::cli::{ReplayArgs, SimOptions};
 use crate::fail::Failure;
@@ -297,37 +297,23 @@ impl TraceSink for Steps {
 /// caused (the changes at an instant go with the last event at it), kept
 /// to the events between `from` and `to`.
 struct ChangeTrace<W: Write> {
-    out: W,
+    out: JsonLinesTrace<W>,
     changes: Vec<Change>,
     next_change: usize,
     from: SimTime,
     to: SimTime,
     held: Option<(TraceRecord, String)>,
-    error: Option<std::io::Error>,
-}
-
-/// One line of the trace.
-#[derive(Serialize)]
-struct Line<'a> {
-    t_us: u64,
-    t: String,
-    kind: &'a str,
-    entity: u32,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    changes: Vec<&'a str>,
 }
 
 impl<W: Write> ChangeTrace<W> {
     fn new(out: W, changes: Vec<Change>, from: SimTime, to: SimTime) -> Self {
         ChangeTrace {
-            out,
+            out: JsonLinesTrace::new(out),
             changes,
             next_change: 0,
             from,
             to,
             held: None,
-            error: None,
         }
     }
 
@@ -347,7 +333,7 @@ impl<W: Write> ChangeTrace<W> {
                 self.next_change += 1;
             }
         }
-        if record.time < self.from || record.time > self.to || self.error.is_some() {
+        if record.time < self.from || record.time > self.to {
             return;
         }
         let changes: Vec<&str> = self.changes[start..self.next_change]
@@ -355,28 +341,12 @@ impl<W: Write> ChangeTrace<W> {
             .filter(|c| c.at == record.time)
             .map(|c| c.text.as_str())
             .collect();
-        let line = Line {
-            t_us: record.time.as_micros(),
-            t: record.time.to_string(),
-            kind: record.kind,
-            entity: record.entity,
-            name: &name,
-            changes,
-        };
-        let written = serde_json::to_writer(&mut self.out, &line)
-            .map_err(std::io::Error::from)
-            .and_then(|()| self.out.write_all(b"\n"));
-        if let Err(e) = written {
-            self.error = Some(e);
-        }
+        self.out.record_with_changes(record, &name, &changes);
     }
 
     fn finish(mut self) -> std::io::Result<()> {
         self.write_held(true);
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        self.out.flush()
+        self.out.finish().map(drop)
     }
 }
 

@@ -43,6 +43,8 @@ struct Line<'a> {
     kind: &'a str,
     entity: u32,
     name: &'a str,
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    changes: &'a [&'a str],
 }
 
 impl<W: Write> JsonLinesTrace<W> {
@@ -70,8 +72,15 @@ impl<W: Write> JsonLinesTrace<W> {
     }
 }
 
-impl<W: Write> TraceSink for JsonLinesTrace<W> {
-    fn record(&mut self, record: TraceRecord, entity_name: &str) {
+impl<W: Write> JsonLinesTrace<W> {
+    /// Writes one event's line with the state changes it caused (the
+    /// `changes` column, left out when empty).
+    pub fn record_with_changes(
+        &mut self,
+        record: TraceRecord,
+        entity_name: &str,
+        changes: &[&str],
+    ) {
         if self.error.is_some() {
             return;
         }
@@ -81,6 +90,7 @@ impl<W: Write> TraceSink for JsonLinesTrace<W> {
             kind: record.kind,
             entity: record.entity,
             name: entity_name,
+            changes,
         };
         let result = serde_json::to_writer(&mut self.out, &line)
             .map_err(io::Error::from)
@@ -92,10 +102,35 @@ impl<W: Write> TraceSink for JsonLinesTrace<W> {
     }
 }
 
+impl<W: Write> TraceSink for JsonLinesTrace<W> {
+    fn record(&mut self, record: TraceRecord, entity_name: &str) {
+        self.record_with_changes(record, entity_name, &[]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::time::SimTime;
+
+    #[test]
+    fn changes_are_a_column_only_when_there_are_some() {
+        let mut t = JsonLinesTrace::new(Vec::new());
+        let record = TraceRecord {
+            time: SimTime::from_micros(1),
+            kind: "occur",
+            entity: 0,
+        };
+        t.record_with_changes(record, "p", &["db: down", "p: begins"]);
+        t.record_with_changes(record, "p", &[]);
+        let text = String::from_utf8(t.finish().unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].ends_with(r#""name":"p","changes":["db: down","p: begins"]}"#),
+            "{text}"
+        );
+        assert!(lines[1].ends_with(r#""name":"p"}"#), "{text}");
+    }
 
     #[test]
     fn writes_one_json_object_per_line() {
