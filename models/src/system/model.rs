@@ -1660,24 +1660,30 @@ impl<'a> SystemModel<'a> {
         self.attr_ids = active;
         let spec = self.spec;
         let mut causes: Vec<usize> = Vec::new();
-        let mut components: Vec<usize> = Vec::new();
+        // The components go straight into their shares (set below), so
+        // attribution allocates nothing more than before.
+        let mut components = std::mem::take(&mut self.component_shares);
+        components.clear();
         for a in chosen
             .into_iter()
             .filter_map(|id| self.activations[id as usize].as_ref())
         {
             let fault = self.processes[a.process as usize].fault;
             causes.push(fault);
-            components.push(match &a.held {
-                Held::Down(e) | Held::Degrade(e, _) => spec.component_slot(*e),
-                Held::Partition => spec.network_slot(),
-                Held::Surge(_) => spec.load_slot(),
-                Held::Rollout(_) => match spec.faults[fault].effect {
-                    Effect::Rollout { service, .. } => {
-                        spec.component_slot(Element::Service(service))
-                    }
-                    _ => spec.component_slot(Element::Service(spec.entry.service)),
+            components.push((
+                match &a.held {
+                    Held::Down(e) | Held::Degrade(e, _) => spec.component_slot(*e),
+                    Held::Partition => spec.network_slot(),
+                    Held::Surge(_) => spec.load_slot(),
+                    Held::Rollout(_) => match spec.faults[fault].effect {
+                        Effect::Rollout { service, .. } => {
+                            spec.component_slot(Element::Service(service))
+                        }
+                        _ => spec.component_slot(Element::Service(spec.entry.service)),
+                    },
                 },
-            });
+                0.0,
+            ));
         }
         if causes.is_empty() {
             // Down with no fault active: a failover still under way after
@@ -1688,7 +1694,7 @@ impl<'a> SystemModel<'a> {
                     && let Some(cause) = self.failovers[svc].as_ref().and_then(|f| f.cause)
                 {
                     causes.push(cause);
-                    components.push(spec.component_slot(Element::Service(svc)));
+                    components.push((spec.component_slot(Element::Service(svc)), 0.0));
                 }
             }
         }
@@ -1698,13 +1704,17 @@ impl<'a> SystemModel<'a> {
             // and the entry's service.
             if let Some(f) = self.last_repaired {
                 causes.push(f);
-                components.push(spec.component_slot(Element::Service(spec.entry.service)));
+                components.push((
+                    spec.component_slot(Element::Service(spec.entry.service)),
+                    0.0,
+                ));
             }
         }
         let share = 1.0 / components.len().max(1) as f64;
-        self.component_shares.clear();
-        self.component_shares
-            .extend(components.into_iter().map(|c| (c, share)));
+        for c in &mut components {
+            c.1 = share;
+        }
+        self.component_shares = components;
         let share = 1.0 / causes.len().max(1) as f64;
         causes.into_iter().map(|f| (f, share)).collect()
     }
