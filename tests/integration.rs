@@ -37,6 +37,8 @@ mod reports;
 mod requests;
 #[path = "integration/streams.rs"]
 mod streams;
+#[path = "integration/scenario_limits.rs"]
+mod scenario_limits;
 #[path = "integration/sweeps.rs"]
 mod sweeps;
 #[path = "integration/validation.rs"]

@@ -105,20 +105,50 @@ impl fmt::Display for ScenarioError {
             }
             write!(f, "{}", d.message)?;
             if let (Some(line), Some(column), Some(excerpt)) = (d.line, d.column, &d.excerpt) {
-                let gutter = line.to_string().len();
+                let number = line.to_string();
+                let gutter = " ".repeat(number.len());
+                let (shown, pad, width) = window(excerpt, column - 1, d.width);
                 write!(
                     f,
-                    "\n{:gutter$} |\n{line} | {excerpt}\n{:gutter$} | {:pad$}{}",
-                    "",
-                    "",
-                    "",
-                    "^".repeat(d.width),
-                    pad = column - 1
+                    "\n{gutter} |\n{number} | {shown}\n{gutter} | {}{}",
+                    " ".repeat(pad),
+                    "^".repeat(width)
                 )?;
             }
         }
         Ok(())
     }
+}
+
+/// How many characters of the offending line are shown around the problem.
+const WINDOW: usize = 80;
+
+/// The part of `line` shown under an error at character `column` (0-based)
+/// underlining `width` characters: the whole line when it is short, else an
+/// excerpt of about [`WINDOW`] characters around the column with `…` where
+/// text was left out. Returns the excerpt, the padding before the
+/// underline and the underline's width, all in characters. Built without
+/// format widths, which are limited to `u16::MAX`.
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars = line.chars().count();
+    if chars <= WINDOW {
+        return (line.to_string(), column, width);
+    }
+    let start = column.saturating_sub(WINDOW / 4);
+    let end = (start + WINDOW).min(chars);
+    let start = end.saturating_sub(WINDOW).min(start);
+    let mut shown = String::new();
+    let mut pad = column - start;
+    if start > 0 {
+        shown.push('…');
+        pad += 1;
+    }
+    shown.extend(line.chars().skip(start).take(end - start));
+    if end < chars {
+        shown.push('…');
+    }
+    let width = width.min(end.saturating_sub(column)).max(1);
+    (shown, pad, width)
 }
 
 #[cfg(test)]
@@ -141,6 +171,22 @@ mod tests {
             e.to_string(),
             "f.toml:2:7: key `bad`: nope\n  |\n2 | bad = \"x\"\n  |       ^^^"
         );
+    }
+
+    #[test]
+    fn an_error_past_column_65535_shows_a_bounded_excerpt() {
+        let src = format!("name = \"{}\" oops\n", "a".repeat(70_000));
+        let start = src.find("oops").unwrap();
+        let d = Diagnostic::at(&src, Some(start..start + 4), None, "bad".into());
+        assert_eq!(d.column, Some(70_011));
+        let text = ScenarioError::single("f.toml", d).to_string();
+        assert!(text.starts_with("f.toml:1:70011: bad"), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].contains("oops") && lines[2].starts_with("1 | …"), "{text}");
+        assert!(lines[2].chars().count() < 100, "{text}");
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(&lines[2][lines[2].char_indices().nth(caret).unwrap().0..][..4], "oops");
+        assert_eq!(lines[3].matches('^').count(), 4);
     }
 
     #[test]
