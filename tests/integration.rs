@@ -35,10 +35,10 @@ mod replay;
 mod reports;
 #[path = "integration/requests.rs"]
 mod requests;
-#[path = "integration/streams.rs"]
-mod streams;
 #[path = "integration/scenario_limits.rs"]
 mod scenario_limits;
+#[path = "integration/streams.rs"]
+mod streams;
 #[path = "integration/sweeps.rs"]
 mod sweeps;
 #[path = "integration/validation.rs"]

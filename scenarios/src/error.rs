@@ -182,10 +182,16 @@ mod tests {
         let text = ScenarioError::single("f.toml", d).to_string();
         assert!(text.starts_with("f.toml:1:70011: bad"), "{text}");
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[2].contains("oops") && lines[2].starts_with("1 | …"), "{text}");
+        assert!(
+            lines[2].contains("oops") && lines[2].starts_with("1 | …"),
+            "{text}"
+        );
         assert!(lines[2].chars().count() < 100, "{text}");
         let caret = lines[3].find('^').unwrap();
-        assert_eq!(&lines[2][lines[2].char_indices().nth(caret).unwrap().0..][..4], "oops");
+        assert_eq!(
+            &lines[2][lines[2].char_indices().nth(caret).unwrap().0..][..4],
+            "oops"
+        );
         assert_eq!(lines[3].matches('^').count(), 4);
     }
 
