@@ -31,6 +31,8 @@ mod precision;
 mod rankings;
 #[path = "integration/replay.rs"]
 mod replay;
+#[path = "integration/report_escaping.rs"]
+mod report_escaping;
 #[path = "integration/reports.rs"]
 mod reports;
 #[path = "integration/requests.rs"]
