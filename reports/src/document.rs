@@ -217,6 +217,19 @@ mod tests {
     }
 
     #[test]
+    fn html_wraps_commands_on_screen_and_in_print() {
+        let html = to_html(&sample());
+        let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+        let pre = &style[style.find("\npre {").unwrap()..];
+        let pre = &pre[..pre.find('}').unwrap()];
+        assert!(pre.contains("white-space: pre-wrap"), "{pre}");
+        assert!(pre.contains("overflow-wrap: anywhere"), "{pre}");
+        assert!(!pre.contains("overflow-x: auto"), "{pre}");
+        let print = &style[style.find("@media print").unwrap()..];
+        assert!(print.contains("pre { white-space: pre-wrap"), "{print}");
+    }
+
+    #[test]
     fn the_same_document_renders_to_the_same_bytes() {
         assert_eq!(to_html(&sample()), to_html(&sample()));
         assert_eq!(to_markdown(&sample()), to_markdown(&sample()));
