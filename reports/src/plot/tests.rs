@@ -479,6 +479,32 @@ fn histogram_shows_each_bin_label_and_both_axis_descriptions() {
 }
 
 #[test]
+fn histogram_labels_every_one_of_ten_outage_bands() {
+    let labels = [
+        "≤ 1 min",
+        "1–5 min",
+        "5–15 min",
+        "15–30 min",
+        "30 min–1 h",
+        "1–2 h",
+        "2–4 h",
+        "4–8 h",
+        "8–24 h",
+        "> 24 h",
+    ];
+    let bins: Vec<Bin> = labels
+        .iter()
+        .map(|&label| Bin {
+            label: label.to_owned(),
+            height: 1.0,
+        })
+        .collect();
+    let svg = histogram("Outage lengths", "outage length", "outages per year", &bins);
+    assert_shows(&svg, &labels);
+    assert_text_inside(&svg);
+}
+
+#[test]
 fn histogram_survives_zeros_nan_one_bin_and_many_long_bins() {
     let zeros: Vec<Bin> = bins()
         .into_iter()
