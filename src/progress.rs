@@ -20,6 +20,26 @@ static ACTIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
 /// How often the running estimate in the message is refreshed.
 const MESSAGE_EVERY: Duration = Duration::from_millis(100);
 
+/// What the bar says of the time left after `done` of `total` items in
+/// `elapsed`: nothing is promised before the first item finishes (a run of
+/// one long replication shows only its elapsed time), then the time left
+/// at the rate so far, rounded to the second and never "0s" while items
+/// remain.
+fn time_left(done: u64, total: Option<u64>, elapsed: Duration) -> String {
+    let Some(total) = total.filter(|&t| done < t) else {
+        return "finishing".to_string();
+    };
+    if done == 0 {
+        return "time left shown once one finishes".to_string();
+    }
+    let per_item = elapsed.as_secs_f64() / done as f64;
+    let left_s = (per_item * (total - done) as f64).ceil().max(1.0);
+    format!(
+        "about {} left",
+        indicatif::HumanDuration(Duration::from_secs_f64(left_s))
+    )
+}
+
 /// A progress bar over the replications of one run (or of several designs
 /// run side by side), or nothing when there is no terminal to draw on.
 #[derive(Debug)]
@@ -55,8 +75,17 @@ impl Progress {
         let bar = draw.then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(&format!(
-                "[{{bar:24}}] {{pos}}/{{len}} {unit}, {{elapsed}} elapsed, {{eta}} left  {{msg}}"
+                "[{{bar:24}}] {{pos}}/{{len}} {unit}, {{elapsed}} elapsed, {{left}}  {{msg}}"
             ))
+            .map(|s| {
+                s.with_key(
+                    "left",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let left = time_left(state.pos(), state.len(), state.elapsed());
+                        let _ = w.write_str(&left);
+                    },
+                )
+            })
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
             bar.set_style(style);
@@ -154,5 +183,31 @@ pub(crate) fn notice(message: &str) {
     match ACTIVE.lock().ok().and_then(|active| active.clone()) {
         Some(bar) => bar.println(message),
         None => eprintln!("{message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_time_left_is_promised_before_anything_finished() {
+        let minute = Duration::from_secs(60);
+        assert_eq!(
+            time_left(0, Some(1), minute),
+            "time left shown once one finishes"
+        );
+        assert_eq!(
+            time_left(0, Some(100), Duration::ZERO),
+            "time left shown once one finishes"
+        );
+        // Quick items never show "0s" while some remain.
+        assert_eq!(
+            time_left(99, Some(100), Duration::from_millis(10)),
+            "about 1 second left"
+        );
+        assert_eq!(time_left(1, Some(3), minute), "about 2 minutes left");
+        assert_eq!(time_left(3, Some(3), minute), "finishing");
+        assert_eq!(time_left(3, None, minute), "finishing");
     }
 }

@@ -9,6 +9,7 @@ mod precision;
 
 use std::io::BufWriter;
 
+use models::budget::{EVENT_BUDGET, estimate_events};
 use models::replicate::{Horizon, ReplicationResult, simulate};
 use models::summary::Summary;
 use reports::RunReport;
@@ -58,7 +59,39 @@ pub(crate) fn apply_overrides(scenario: &mut Scenario, opts: &SimOptions) -> Res
         }
         sim.horizon = d;
     }
-    Ok(())
+    check_event_budget(scenario)
+}
+
+/// Refuses, before anything runs, a scenario whose replications are
+/// expected to process more events than the budget
+/// ([`models::budget::EVENT_BUDGET`]): failures and repairs so frequent for
+/// the horizon that the run would not finish.
+pub(crate) fn check_event_budget(scenario: &Scenario) -> Result<(), Failure> {
+    let horizon = scenario.simulation.horizon;
+    let Some(e) = estimate_events(&scenario.model, horizon) else {
+        return Ok(());
+    };
+    if e.events <= EVENT_BUDGET as f64 {
+        return Ok(());
+    }
+    let cycle = SimDuration::from_hours_f64(e.cycle_h.max(1.0 / 3.6e9));
+    let fits = SimDuration::from_hours_f64(horizon.as_hours_f64() * EVENT_BUDGET as f64 / e.events);
+    Err(Failure::input(format!(
+        "{}: about {:.1e} events per replication over {horizon}, more than the budget of {:.0e}: `{}` fails and is repaired every {cycle} on average; use a horizon of at most {fits} (--horizon) or longer times to failure and repair",
+        scenario.name, e.events, EVENT_BUDGET as f64, e.busiest
+    )))
+}
+
+/// The failure of a run one of whose replications stopped at the engine's
+/// event budget (a backstop for what [`check_event_budget`] cannot foresee).
+fn over_budget(results: &[ReplicationResult]) -> Result<(), Failure> {
+    match results.iter().find(|r| r.events >= EVENT_BUDGET) {
+        Some(r) => Err(Failure::input(format!(
+            "replication {} reached the budget of {:.0e} events before the horizon: its events are too dense to finish; use a shorter horizon (--horizon)",
+            r.replication, EVENT_BUDGET as f64
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Runs every replication of `scenario` on `threads` threads.
@@ -70,6 +103,7 @@ pub(crate) fn simulate_all(scenario: &Scenario, threads: usize) -> Result<Summar
         simulate(spec, sim.seed, r, horizon, None)
     })
     .map_err(|e| Failure::internal(e.to_string()))?;
+    over_budget(&results)?;
     Ok(Summary::from_results(&results))
 }
 
@@ -167,6 +201,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         |r| simulate(&scenario.model, sim.seed, r, horizon, None),
         |result| vec![replication_availability(result)],
     )?;
+    over_budget(&results)?;
     let asked = sim.replications;
     let finished = results.len() as u64;
     let interrupted = finished < asked;

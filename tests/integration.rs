@@ -3,6 +3,8 @@
 #[path = "integration/support.rs"]
 mod support;
 
+#[path = "integration/bounds.rs"]
+mod bounds;
 #[path = "integration/cli.rs"]
 mod cli;
 #[path = "integration/compare.rs"]
@@ -31,6 +33,8 @@ mod precision;
 mod rankings;
 #[path = "integration/replay.rs"]
 mod replay;
+#[path = "integration/report_escaping.rs"]
+mod report_escaping;
 #[path = "integration/reports.rs"]
 mod reports;
 #[path = "integration/requests.rs"]

@@ -171,11 +171,39 @@ mod tests {
     #[test]
     fn markdown_links_figures_and_escapes_table_pipes() {
         let md = to_markdown(&sample());
-        assert!(md.starts_with("# Report <x>\n"), "{md}");
+        assert!(md.starts_with("# Report &lt;x>\n"), "{md}");
         assert!(md.contains("![A plot](plot.svg)"), "{md}");
         assert!(md.contains("| a\\|b | 1.5 |"), "{md}");
         assert!(md.contains("|:---|---:|"), "{md}");
         assert!(md.contains("```\nnines run x\n```"), "{md}");
+    }
+
+    #[test]
+    fn markdown_shows_hostile_names_as_written() {
+        let hostile = "<img src=x onerror=alert(1)> *b* [l](http://x) `c`";
+        let mut s = Section::new(hostile);
+        s.text(hostile);
+        s.callout(hostile);
+        s.text("# not a heading");
+        s.text("1. not a list");
+        s.blocks
+            .push(Block::Facts(vec![(hostile.into(), hostile.into())]));
+        let mut t = Table::new(&["name"], &[false]);
+        t.row(vec![format!("{hostile}\n| x |")]);
+        s.blocks.push(Block::Table(t));
+        s.blocks.push(Block::Code("a ``` b".into()));
+        let md = to_markdown(&Document {
+            title: hostile.into(),
+            subtitle: hostile.into(),
+            sections: vec![s],
+        });
+        assert!(!md.contains('<'), "raw HTML passed into the Markdown: {md}");
+        assert!(md.contains("&lt;img src=x onerror=alert(1)>"), "{md}");
+        assert!(md.contains("\\*b\\* \\[l](http://x) \\`c\\`"), "{md}");
+        assert!(md.contains("\n\\# not a heading\n"), "{md}");
+        assert!(md.contains("\n1\\. not a list\n"), "{md}");
+        assert!(md.contains("\\| x \\|"), "{md}");
+        assert!(md.contains("````\na ``` b\n````"), "{md}");
     }
 
     #[test]
@@ -186,6 +214,19 @@ mod tests {
         assert!(html.contains("<svg xmlns"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("http://") || !html.contains("href=\"http"));
+    }
+
+    #[test]
+    fn html_wraps_commands_on_screen_and_in_print() {
+        let html = to_html(&sample());
+        let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+        let pre = &style[style.find("\npre {").unwrap()..];
+        let pre = &pre[..pre.find('}').unwrap()];
+        assert!(pre.contains("white-space: pre-wrap"), "{pre}");
+        assert!(pre.contains("overflow-wrap: anywhere"), "{pre}");
+        assert!(!pre.contains("overflow-x: auto"), "{pre}");
+        let print = &style[style.find("@media print").unwrap()..];
+        assert!(print.contains("pre { white-space: pre-wrap"), "{print}");
     }
 
     #[test]

@@ -151,6 +151,12 @@ pub struct RunOutcome {
     pub end: SimTime,
 }
 
+/// The most events a [`Simulation`] processes unless told otherwise
+/// ([`Simulation::with_event_budget`]): 10¹⁰, minutes of work at tens of
+/// millions of events a second. A run that reaches it stops there
+/// ([`Simulation::budget_exhausted`]).
+pub const DEFAULT_EVENT_BUDGET: u64 = 10_000_000_000;
+
 /// A model, its scheduler and its trace hash.
 #[derive(Debug)]
 pub struct Simulation<M: Model> {
@@ -158,6 +164,8 @@ pub struct Simulation<M: Model> {
     scheduler: Scheduler<M::Event>,
     trace: TraceHash,
     started: bool,
+    budget: u64,
+    exhausted: bool,
 }
 
 impl<M: Model> Simulation<M> {
@@ -168,6 +176,35 @@ impl<M: Model> Simulation<M> {
             scheduler: Scheduler::new(),
             trace: TraceHash::new(),
             started: false,
+            budget: DEFAULT_EVENT_BUDGET,
+            exhausted: false,
+        }
+    }
+
+    /// The same simulation, processing at most `events` events in all:
+    /// once it has processed that many, every run method stops as if it had
+    /// reached its horizon, and [`Simulation::budget_exhausted`] says so.
+    /// A bound on work for inputs whose events are too dense to finish.
+    pub fn with_event_budget(mut self, events: u64) -> Self {
+        self.budget = events;
+        self
+    }
+
+    /// Whether a run stopped because it had processed its event budget
+    /// ([`DEFAULT_EVENT_BUDGET`] unless set): its measures then cover less
+    /// than the horizon and must not be reported as if they did.
+    pub fn budget_exhausted(&self) -> bool {
+        self.exhausted
+    }
+
+    /// Whether the budget allows another event (and notes when it does not).
+    #[inline(always)]
+    fn within_budget(&mut self) -> bool {
+        if self.trace.events() < self.budget {
+            true
+        } else {
+            self.exhausted = true;
+            false
         }
     }
 
@@ -203,7 +240,9 @@ impl<M: Model> Simulation<M> {
     /// the number of events processed so far.
     pub fn advance(&mut self, until: SimTime) -> u64 {
         self.start();
-        while let Some((time, event)) = self.scheduler.queue.pop_before(until) {
+        while self.within_budget()
+            && let Some((time, event)) = self.scheduler.queue.pop_before(until)
+        {
             self.scheduler.now = time;
             self.trace
                 .record(time.as_micros(), event.kind_code(), event.entity());
@@ -216,7 +255,9 @@ impl<M: Model> Simulation<M> {
     /// `sink` as well.
     pub fn run_traced(&mut self, horizon: SimTime, sink: &mut dyn TraceSink) -> RunOutcome {
         self.start();
-        while let Some((time, event)) = self.scheduler.queue.pop_before(horizon) {
+        while self.within_budget()
+            && let Some((time, event)) = self.scheduler.queue.pop_before(horizon)
+        {
             self.scheduler.now = time;
             let record = TraceRecord {
                 time,
@@ -243,7 +284,9 @@ impl<M: Model> Simulation<M> {
         observe: &mut dyn FnMut(&M, SimTime),
     ) -> RunOutcome {
         self.start();
-        while let Some((time, event)) = self.scheduler.queue.pop_before(horizon) {
+        while self.within_budget()
+            && let Some((time, event)) = self.scheduler.queue.pop_before(horizon)
+        {
             self.scheduler.now = time;
             self.trace
                 .record(time.as_micros(), event.kind_code(), event.entity());
@@ -273,7 +316,9 @@ impl<M: Model> Simulation<M> {
         self.start();
         let mut until = horizon;
         let mut stopped_at = None;
-        while let Some((time, event)) = self.scheduler.queue.pop_before(until) {
+        while self.within_budget()
+            && let Some((time, event)) = self.scheduler.queue.pop_before(until)
+        {
             self.scheduler.now = time;
             self.trace
                 .record(time.as_micros(), event.kind_code(), event.entity());
@@ -379,6 +424,36 @@ mod tests {
             self.0
                 .push(format!("{} {} {}", r.time.as_micros(), r.kind, name));
         }
+    }
+
+    /// Schedules itself again a microsecond later, forever.
+    struct Ticker;
+    impl Model for Ticker {
+        type Event = Ev;
+        fn start(&mut self, s: &mut Scheduler<Ev>) {
+            s.schedule_at(SimTime::from_micros(1), Ev::Timer);
+        }
+        fn handle(&mut self, _: Ev, s: &mut Scheduler<Ev>) {
+            s.schedule_after(SimDuration::from_micros(1), Ev::Timer);
+        }
+    }
+
+    #[test]
+    fn a_run_stops_at_its_event_budget() {
+        let horizon = SimTime::from_micros(1_000_000);
+        let mut sim = Simulation::new(Ticker).with_event_budget(1_000);
+        let out = sim.run_until(horizon);
+        assert_eq!(out.events, 1_000);
+        assert!(sim.budget_exhausted());
+        let mut traced = Simulation::new(Ticker).with_event_budget(10);
+        let out = traced.run_traced(horizon, &mut Collect(Vec::new()));
+        assert_eq!(out.events, 10);
+        assert!(traced.budget_exhausted());
+        // Under the budget, nothing changes.
+        let mut sim = Simulation::new(Ticker);
+        let out = sim.run_until(SimTime::from_micros(100));
+        assert_eq!(out.events, 99);
+        assert!(!sim.budget_exhausted());
     }
 
     #[test]

@@ -190,7 +190,10 @@ impl RequestSummary {
         let p = &self.pool;
         let queue = match p.queue_limit {
             Some(q) => format!("queues of {q}"),
-            None => "unbounded queues".to_string(),
+            None => format!(
+                "queues of {} (the default limit)",
+                models::request::DEFAULT_QUEUE_LIMIT
+            ),
         };
         t.field(
             "pool",

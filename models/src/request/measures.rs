@@ -98,6 +98,8 @@ pub struct RequestMeasures {
     pub(crate) busy_us: u128,
     /// Time the dependency was down from the warm-up, microseconds.
     pub(crate) dependency_down_us: u64,
+    /// The longest any queue grew, warm-up included.
+    pub(crate) queue_high_water: u64,
 }
 
 impl RequestMeasures {
@@ -125,7 +127,16 @@ impl RequestMeasures {
             in_system_us: 0,
             busy_us: 0,
             dependency_down_us: 0,
+            queue_high_water: 0,
         }
+    }
+
+    /// The most attempts that waited at once in any one queue (not counting
+    /// those in service), over the whole run, warm-up included: never more
+    /// than the queue's limit ([`DEFAULT_QUEUE_LIMIT`](super::DEFAULT_QUEUE_LIMIT)
+    /// unless the instance sets its own).
+    pub fn queue_high_water(&self) -> u64 {
+        self.queue_high_water
     }
 
     /// Requests whose first attempt arrived at or after the warm-up.

@@ -75,7 +75,9 @@ use super::arrivals::ArrivalProcess;
 use super::dependency::DependencyProcess;
 use super::dispatch::Dispatcher;
 use super::measures::{FailureCause, RequestMeasures};
-use super::spec::{BreakerPolicy, Dispatch, RequestSpec, RequestSpecError, RetryPolicy};
+use super::spec::{
+    BreakerPolicy, DEFAULT_QUEUE_LIMIT, Dispatch, RequestSpec, RequestSpecError, RetryPolicy,
+};
 
 /// The events of the request-level model: small, `Copy`, no payload
 /// beyond an index.
@@ -353,13 +355,10 @@ impl RequestModel {
         let mut instance_queue = Vec::with_capacity(n);
         let mut first_server = Vec::with_capacity(n + 1);
         let mut up_servers = 0;
-        let unbounded = |limit: Option<u32>| limit.map_or(usize::MAX, |l| l as usize);
+        let cap = |limit: Option<u32>| limit.unwrap_or(DEFAULT_QUEUE_LIMIT) as usize;
         if central {
             let up = spec.instances.iter().filter(|i| i.up);
-            let limit = up
-                .map(|i| i.queue_limit.map(|l| l as usize))
-                .sum::<Option<usize>>()
-                .unwrap_or(usize::MAX);
+            let limit = up.map(|i| cap(i.queue_limit)).sum::<usize>();
             queues.push(Queue {
                 waiting: VecDeque::with_capacity(64),
                 idle: VecDeque::new(),
@@ -373,7 +372,7 @@ impl RequestModel {
                 queues.push(Queue {
                     waiting: VecDeque::with_capacity(16),
                     idle: VecDeque::new(),
-                    limit: unbounded(inst.queue_limit),
+                    limit: cap(inst.queue_limit),
                 });
                 i
             };
@@ -658,7 +657,14 @@ impl RequestModel {
         }
         match idle {
             Some(server) => self.start_service(server, entry, now, s),
-            None => self.queues[q].waiting.push_back(entry),
+            None => {
+                let waiting = &mut self.queues[q].waiting;
+                waiting.push_back(entry);
+                let len = waiting.len() as u64;
+                if len > self.measures.queue_high_water {
+                    self.measures.queue_high_water = len;
+                }
+            }
         }
         if self.timeout_us != NEVER {
             let timer = Entry {

@@ -238,15 +238,23 @@ pub struct InstanceSpec {
     pub up: bool,
     /// The most attempts that may wait in its queue (not counting those in
     /// service); an attempt that finds the queue full is rejected at once
-    /// (cause [`FailureCause::Overload`](super::FailureCause::Overload)).
-    /// `None` is an unbounded queue. Under [`Dispatch::CentralQueue`] the
-    /// shared queue holds at most the sum of the instances' limits (and is
-    /// unbounded if any is `None`).
+    /// (cause [`FailureCause::Overload`](super::FailureCause::Overload)),
+    /// as a real server refuses work past its backlog. `None` is the
+    /// default cap, [`DEFAULT_QUEUE_LIMIT`], so that an overloaded pool's
+    /// memory does not grow with the horizon. Under
+    /// [`Dispatch::CentralQueue`] the shared queue holds at most the sum of
+    /// the instances' limits.
     pub queue_limit: Option<u32>,
     /// Crashes and repairs of an instance that starts up; `None`: it stays
     /// up for the whole run.
     pub faults: Option<InstanceFaults>,
 }
+
+/// The most attempts that wait in one instance's queue when the instance
+/// sets no [`queue_limit`](InstanceSpec::queue_limit) of its own: 65,536
+/// (about 1 MiB of queue entries). An attempt that finds the queue full is
+/// rejected as [`FailureCause::Overload`](super::FailureCause::Overload).
+pub const DEFAULT_QUEUE_LIMIT: u32 = 65_536;
 
 /// An instance's crashes and repairs: an alternating renewal process that
 /// starts up, stays up for a time drawn from `failure`, then down for a
@@ -273,7 +281,7 @@ pub struct InstanceFaults {
 
 impl InstanceSpec {
     /// An instance that is up, serves one request at a time with `service`
-    /// and has an unbounded queue.
+    /// and has the default queue limit ([`DEFAULT_QUEUE_LIMIT`]).
     pub fn new(name: impl Into<String>, service: Dist) -> Self {
         InstanceSpec {
             name: name.into(),

@@ -888,3 +888,27 @@ fn state_and_request_levels_agree_on_pool_availability() {
         );
     }
 }
+
+#[test]
+fn an_overloaded_pool_queues_at_most_the_default_limit() {
+    // Ten times more arrivals than one server serves, no queue limit set
+    // and no timeout: without the default cap the queue would pass 300,000
+    // in an hour. With it, the queue stops at the cap and the rest are
+    // rejected as overload.
+    let spec = exponential_pool(100.0, 10.0, 1, Dispatch::RoundRobin);
+    assert_eq!(spec.instances[0].queue_limit, None);
+    let h = Horizon::new(secs(3_600), SimDuration::ZERO);
+    let r = simulate(&spec, SEED, 0, h, None).unwrap();
+    let m = &r.measures;
+    assert_eq!(m.queue_high_water(), u64::from(DEFAULT_QUEUE_LIMIT));
+    assert!(m.failed(FailureCause::Overload) > 200_000);
+
+    // Under a central queue the shared queue holds the sum of the caps.
+    let spec = exponential_pool(200.0, 10.0, 2, Dispatch::CentralQueue);
+    let r = simulate(&spec, SEED, 0, h, None).unwrap();
+    assert_eq!(
+        r.measures.queue_high_water(),
+        2 * u64::from(DEFAULT_QUEUE_LIMIT)
+    );
+    assert!(r.measures.failed(FailureCause::Overload) > 0);
+}

@@ -31,12 +31,13 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 figure { margin: 16px 0 20px; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
-pre { background: var(--band); padding: 10px 12px; overflow-x: auto; font-size: 13px; }
+pre { background: var(--band); padding: 10px 12px; font-size: 13px; white-space: pre-wrap; overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: 12px; margin-top: 40px; }
 @media print {
   main { max-width: none; padding: 0; }
   nav { display: none; }
-  h2, figure, table { break-inside: avoid; }
+  h2, figure, table, pre { break-inside: avoid; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible; }
   a { color: inherit; }
 }
 "#;

@@ -221,6 +221,11 @@ fn draw_bars(
     Ok(())
 }
 
+/// The most rows staggered bin labels take.
+const MAX_LABEL_ROWS: usize = 3;
+/// The height of a row of bin labels, in pixels.
+const ROW_PX: u32 = 14;
+
 /// Vertical histogram over categorical bins (e.g. outage lengths "≤1 min",
 /// "1–5 min", …), the x axis described by `x_label`, y by `y_label`. Bins
 /// whose height is not finite are left empty.
@@ -250,19 +255,27 @@ fn draw_histogram(
     };
     let plot_px = f64::from(WIDTH - margins.left - margins.right - margins.y_labels);
     let bin_px = plot_px / n as f64;
-    // Label every k-th bin when they are too narrow for a label each.
+    // Every bin is labelled; labels too wide for their bin are staggered
+    // over up to three rows (bin i on row i mod rows), so that each has the
+    // width of `rows` bins, and cut to that only beyond.
     let widest = bins
         .iter()
         .map(|b| text_width(&super::clean(&b.label), TICK_PX))
         .fold(0.0, f64::max);
-    let every = ((widest.min(110.0) + 10.0) / bin_px).ceil().max(1.0) as usize;
+    let rows = ((widest + 8.0) / bin_px)
+        .ceil()
+        .clamp(1.0, MAX_LABEL_ROWS as f64) as usize;
     let labels: Vec<String> = bins
         .iter()
-        .map(|b| fit(&b.label, TICK_PX, (bin_px * every as f64 - 6.0).max(12.0)))
+        .map(|b| fit(&b.label, TICK_PX, (bin_px * rows as f64 - 8.0).max(12.0)))
         .collect();
+    let margins = Margins {
+        x_labels: margins.x_labels + ROW_PX * (rows as u32 - 1),
+        ..margins
+    };
     let x_tick = |v: f64| {
         let index = (v - 0.5).round();
-        if index >= 0.0 && (index as usize) < n {
+        if rows == 1 && index >= 0.0 && (index as usize) < n {
             labels[index as usize].clone()
         } else {
             String::new()
@@ -271,7 +284,7 @@ fn draw_histogram(
     let y_tick = frame::tick_labeller(axis.hi.abs().max(axis.lo.abs()), axis.step);
     let x = Axis {
         range: (0.0, n as f64),
-        ticks: (0..n).step_by(every).map(|i| i as f64 + 0.5).collect(),
+        ticks: (0..n).map(|i| i as f64 + 0.5).collect(),
         label: &x_tick,
         desc: x_label.to_owned(),
         grid: false,
@@ -284,6 +297,17 @@ fn draw_histogram(
         grid: true,
     };
     let plot = frame::frame(area, title, margins, &x, &y)?;
+    if rows > 1 {
+        let tick_font = font(TICK_PX, MUTED);
+        for (i, label) in labels.iter().enumerate() {
+            let row = (i % rows) as i32;
+            let at = (
+                frame::pixel(plot.px(i as f64 + 0.5)),
+                frame::pixel(plot.bottom) + 9 + row * ROW_PX as i32,
+            );
+            frame::text(area, label, at, &tick_font, HPos::Center, VPos::Top)?;
+        }
+    }
     let fill = solid(colour(0));
     let annotate = bin_px >= 30.0;
     let value_font = font(NOTE_PX, INK);

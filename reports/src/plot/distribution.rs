@@ -25,9 +25,9 @@ const MARK: RGBColor = RGBColor(0x4D, 0x4D, 0x4D);
 
 /// Exceedance curve (1 − empirical CDF) of `values` (e.g. downtime per
 /// replication-year in minutes): x = value (`x_label`), y = share of
-/// samples at or above it on a log scale from 1 down to 1/n; each Mark
-/// draws a dashed horizontal line at its exceedance and labels the x value
-/// where the curve crosses it ("1 year in 20: > 415 min", the unit taken
+/// samples above it, `P(X > x)`, on a log scale from 1 down to 1/n; each
+/// Mark draws a dashed horizontal line at its exceedance and a dot where
+/// the curve meets it, labelled with that x value ("1 year in 20: > 415 min", the unit taken
 /// from the parentheses of `x_label`). A mark rarer than 1/n says it is
 /// beyond the data; a mark outside (0, 1] is left out.
 pub fn exceedance(title: &str, x_label: &str, values: &[f64], marks: &[Mark]) -> String {
@@ -60,8 +60,6 @@ fn place(marks: &[Mark], sorted: &[f64], unit: &str) -> Vec<Placed> {
         .iter()
         .filter(|m| m.exceedance.is_finite() && m.exceedance > 0.0 && m.exceedance <= 1.0)
         .map(|m| {
-            // The k largest samples are the share k/n at or above sorted[n - k].
-            let k = (m.exceedance * n as f64 - 1e-9).ceil().max(1.0);
             if m.exceedance * (n as f64) < 1.0 - 1e-9 {
                 Placed {
                     share: m.exceedance,
@@ -73,10 +71,13 @@ fn place(marks: &[Mark], sorted: &[f64], unit: &str) -> Vec<Placed> {
                     },
                 }
             } else {
+                let (first, last) = crossing(sorted, m.exceedance);
+                // The caller's estimate where it lies on the curve, else the
+                // point of the curve nearest to it.
                 let value = m
                     .value
                     .filter(|v| usable(*v))
-                    .unwrap_or(sorted[n - k as usize]);
+                    .map_or(first, |v| v.clamp(first, last));
                 Placed {
                     share: m.exceedance,
                     value: Some(value),
@@ -85,6 +86,62 @@ fn place(marks: &[Mark], sorted: &[f64], unit: &str) -> Vec<Placed> {
             }
         })
         .collect()
+}
+
+/// The empirical exceedance curve of `sorted` (ascending) as a staircase
+/// in data space: the share of samples strictly greater than x, `P(X > x)
+/// = #greater / n`, which is 1 left of the smallest sample, drops at each
+/// distinct sample by the share of samples equal to it, and ends at the
+/// largest sample (where it reaches 0, which a log scale cannot show).
+/// Each point is `(x, share)`; consecutive points alternate a drop
+/// (same x) and a level (same share).
+pub(super) fn survival_steps(sorted: &[f64]) -> Vec<(f64, f64)> {
+    let n = sorted.len();
+    let mut steps = Vec::new();
+    let Some(&first) = sorted.first() else {
+        return steps;
+    };
+    steps.push((first, 1.0));
+    let mut i = 0;
+    while i < n {
+        let x = sorted[i];
+        let mut j = i;
+        while j < n && sorted[j] == x {
+            j += 1;
+        }
+        // Samples greater than x: n - j.
+        if j == n {
+            break;
+        }
+        let share = (n - j) as f64 / n as f64;
+        if steps.last() != Some(&(x, share)) {
+            steps.push((x, share));
+        }
+        steps.push((sorted[j], share));
+        i = j;
+    }
+    steps
+}
+
+/// Where the level `share` meets the curve of [`survival_steps`]: the
+/// smallest sample x with `P(X > x) <= share` (the empirical quantile at
+/// `1 − share`) and, when the curve has a level at exactly `share`, the
+/// level's right end (else the same x).
+fn crossing(sorted: &[f64], share: f64) -> (f64, f64) {
+    let n = sorted.len();
+    // At least `need` samples at or below x: P(X > x) <= share.
+    let need = ((n as f64 * (1.0 - share)) - 1e-9)
+        .ceil()
+        .clamp(1.0, n as f64) as usize;
+    let first = sorted[need - 1];
+    let at_or_below = sorted.partition_point(|&v| v <= first);
+    let level = (n - at_or_below) as f64 / n as f64;
+    let last = if (level - share).abs() <= 1e-12 && at_or_below < n {
+        sorted[at_or_below]
+    } else {
+        first
+    };
+    (first, last)
 }
 
 fn draw_exceedance(
@@ -124,14 +181,13 @@ fn draw_exceedance(
         range: y_range,
         ticks: y_axis.ticks.iter().map(|t| t.log10()).collect(),
         label: &y_tick,
-        desc: "share of samples at or above (log scale)".to_owned(),
+        desc: "share of samples above (log scale)".to_owned(),
         grid: true,
     };
     let plot = frame::frame(area, title, margins, &x, &y)?;
 
     // The staircase of the survival function, merged in pixel space so that
     // its size is bounded by the plot's, not by the number of samples.
-    let share = |i: usize| ((n - i) as f64 / n as f64).log10();
     let mut path: Vec<(i32, i32)> = Vec::new();
     let mut push = |p: (i32, i32)| {
         if path.last() == Some(&p) {
@@ -145,10 +201,8 @@ fn draw_exceedance(
         }
         path.push(p);
     };
-    push(plot.at(sorted[0], share(0)));
-    for (i, &value) in sorted.iter().enumerate().skip(1) {
-        push(plot.at(value, share(i - 1)));
-        push(plot.at(value, share(i)));
+    for (x, share) in survival_steps(sorted) {
+        push(plot.at(x, share.log10()));
     }
     if path.len() == 1 {
         frame::dot(area, path[0], 3, solid(colour(0)), None)?;

@@ -479,6 +479,32 @@ fn histogram_shows_each_bin_label_and_both_axis_descriptions() {
 }
 
 #[test]
+fn histogram_labels_every_one_of_ten_outage_bands() {
+    let labels = [
+        "≤ 1 min",
+        "1–5 min",
+        "5–15 min",
+        "15–30 min",
+        "30 min–1 h",
+        "1–2 h",
+        "2–4 h",
+        "4–8 h",
+        "8–24 h",
+        "> 24 h",
+    ];
+    let bins: Vec<Bin> = labels
+        .iter()
+        .map(|&label| Bin {
+            label: label.to_owned(),
+            height: 1.0,
+        })
+        .collect();
+    let svg = histogram("Outage lengths", "outage length", "outages per year", &bins);
+    assert_shows(&svg, &labels);
+    assert_text_inside(&svg);
+}
+
+#[test]
 fn histogram_survives_zeros_nan_one_bin_and_many_long_bins() {
     let zeros: Vec<Bin> = bins()
         .into_iter()
@@ -510,11 +536,9 @@ fn histogram_survives_zeros_nan_one_bin_and_many_long_bins() {
 fn exceedance_labels_each_mark_with_the_value_it_crosses() {
     let values: Vec<f64> = (1..=100).map(f64::from).collect();
     let svg = exceedance("t", "downtime (min)", &values, &marks());
-    // Five of the hundred values are 96 or more; one is 100.
-    assert_shows(
-        &svg,
-        &["1 year in 20: > 96 min", "1 year in 100: > 100 min"],
-    );
+    // Five of the hundred values are greater than 95; one is greater
+    // than 99, none greater than 100.
+    assert_shows(&svg, &["1 year in 20: > 95 min", "1 year in 100: > 99 min"]);
     assert_shows(&svg, &["100%", "10%", "1%"]);
 }
 
@@ -1303,4 +1327,96 @@ fn render_examples() {
     for (name, svg) in charts {
         std::fs::write(dir.join(format!("{name}.svg")), svg).expect("write an example");
     }
+}
+
+#[test]
+fn the_exceedance_staircase_is_the_share_strictly_greater() {
+    use super::distribution::survival_steps;
+    let steps = survival_steps(&[1.0, 2.0, 2.0, 4.0]);
+    // P(X > x): 1 below 1, 3/4 on [1, 2), 1/4 on [2, 4), 0 from 4.
+    assert_eq!(
+        steps,
+        [
+            (1.0, 1.0),
+            (1.0, 0.75),
+            (2.0, 0.75),
+            (2.0, 0.25),
+            (4.0, 0.25)
+        ]
+    );
+    assert_eq!(survival_steps(&[3.0]), [(3.0, 1.0)]);
+    assert_eq!(survival_steps(&[3.0, 3.0]), [(3.0, 1.0)]);
+}
+
+/// Points in pixels.
+type Points = Vec<(f64, f64)>;
+
+/// The points of the first `<polyline>` in `colour` and the centres of
+/// the circles filled with `dot`.
+fn curve_and_dots(svg: &str, colour: &str, dot: &str) -> (Points, Points) {
+    let doc = parse(svg);
+    let number = |n: &roxmltree::Node<'_, '_>, a: &str| -> f64 {
+        n.attribute(a)
+            .expect("a coordinate")
+            .parse()
+            .expect("a number")
+    };
+    let curve = doc
+        .descendants()
+        .find(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(colour))
+        .expect("the curve")
+        .attribute("points")
+        .expect("points")
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').expect("x,y");
+            (x.parse().expect("x"), y.parse().expect("y"))
+        })
+        .collect();
+    let dots = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(dot))
+        .map(|n| (number(&n, "cx"), number(&n, "cy")))
+        .collect();
+    (curve, dots)
+}
+
+/// Whether `p` lies on the polyline `curve`, within a pixel.
+fn on_curve(curve: &[(f64, f64)], p: (f64, f64)) -> bool {
+    curve.windows(2).any(|w| {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        let within = |v: f64, a: f64, b: f64| v >= a.min(b) - 1.0 && v <= a.max(b) + 1.0;
+        within(p.0, x0, x1) && within(p.1, y0, y1)
+    })
+}
+
+#[test]
+fn exceedance_marks_sit_on_the_curve() {
+    let colour = format!("#{:02X}{:02X}{:02X}", colour(0).0, colour(0).1, colour(0).2);
+    // 100 samples: the 1-in-100 level is the step between the two largest,
+    // where the interpolated 99th percentile (99.01) lies.
+    let values: Vec<f64> = (1..=100).map(f64::from).collect();
+    let at = [Mark {
+        exceedance: 0.01,
+        label: "1 year in 100".into(),
+        value: Some(99.01),
+    }];
+    let svg = exceedance("t", "x (min)", &values, &at);
+    assert_shows(&svg, &["1 year in 100: > 99 min"]);
+    let (curve, dots) = curve_and_dots(&svg, &colour, "#4D4D4D");
+    assert_eq!(dots.len(), 1, "{svg}");
+    assert!(on_curve(&curve, dots[0]), "{dots:?} off {curve:?}");
+    // 150 samples, no level at exactly 1%: the mark sits where the curve
+    // drops through it, at the empirical quantile (149 of 150 at or below).
+    let values: Vec<f64> = (1..=150).map(f64::from).collect();
+    let svg = exceedance("t", "x (min)", &values, &marks());
+    let (curve, dots) = curve_and_dots(&svg, &colour, "#4D4D4D");
+    assert_eq!(dots.len(), 2, "{svg}");
+    for dot in dots {
+        assert!(on_curve(&curve, dot), "{dot:?} off {curve:?}");
+    }
+    assert_shows(
+        &svg,
+        &["1 year in 100: > 149 min", "1 year in 20: > 143 min"],
+    );
 }

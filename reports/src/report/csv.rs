@@ -181,11 +181,45 @@ pub fn sweep_table(points: &[SweepPoint], parameters: &[String], variants: bool)
     s
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a newline.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+///
+/// Text a spreadsheet would take for a formula (a cell starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return, such as a scenario named
+/// `=HYPERLINK(…)`) is prefixed with `'`, so it shows as text; a plain
+/// number such as `-1` is left as it is.
+pub(crate) fn field(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && !text.parse::<f64>().is_ok_and(f64::is_finite);
+    let text = if formula {
+        format!("'{text}")
     } else {
         text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        for hostile in ["+1+cmd", "-2-x", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(
+                field(hostile).trim_start_matches('"').starts_with('\''),
+                "{hostile:?}"
+            );
+        }
+        assert_eq!(field("-1.5"), "-1.5");
+        assert_eq!(field("web"), "web");
+        assert_eq!(field("a,b"), "\"a,b\"");
     }
 }

@@ -369,13 +369,21 @@ fn band_label(low: Option<f64>, high: Option<f64>) -> String {
             format!("{x} min")
         }
     };
+    let unit = |x: f64| {
+        if x >= 60.0 && (x / 60.0).fract() == 0.0 {
+            " h"
+        } else {
+            " min"
+        }
+    };
     match (low, high) {
         (None, Some(h)) => format!("≤ {}", m(h)),
-        (Some(l), Some(h)) => format!(
-            "{}–{}",
-            m(l).trim_end_matches(" min").trim_end_matches(" h"),
-            m(h)
-        ),
+        // One unit is written once ("5–15 min"), two are both written
+        // ("30 min–1 h"), so each edge reads as what it is.
+        (Some(l), Some(h)) if unit(l) == unit(h) => {
+            format!("{}–{}", m(l).trim_end_matches(unit(l)), m(h))
+        }
+        (Some(l), Some(h)) => format!("{}–{}", m(l), m(h)),
         (Some(l), None) => format!("> {}", m(l)),
         (None, None) => "all".into(),
     }

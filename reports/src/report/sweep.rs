@@ -292,7 +292,7 @@ fn parameters(sweep: &SweepResults, dims: &[Dimension]) -> Option<Section> {
             plot::lines_with_bands(
                 &format!("Unavailability versus {}", short(&dim.name)),
                 &dim.name,
-                "unavailability (1 − A), log scale",
+                "unavailability (1 − A)",
                 &series,
                 true,
             ),
