@@ -484,7 +484,7 @@ fn float_range(a: f64, b: f64, step: f64) -> Result<Vec<String>, String> {
         return Err("`to` is below `from`; expected from <= to".into());
     }
     let n = (span / step + 1e-9).floor() + 1.0;
-    if !(n <= MAX_POINTS as f64) {
+    if n > MAX_POINTS as f64 {
         return Err(format!(
             "the range has {n} values; the most one sweep may have is {MAX_POINTS}"
         ));
