@@ -363,9 +363,12 @@ impl Summary {
 
     /// With no outage observed: an upper bound on downtime in minutes per
     /// year, the outage-rate bound times `typical_outage_hours` (callers
-    /// pass a conservative typical outage, such as the slowest mean repair).
+    /// pass a conservative typical outage, such as the slowest mean repair),
+    /// and never more than a whole year: downtime is a fraction of the time,
+    /// so a bound past 525,600 minutes a year says nothing more.
     pub fn downtime_upper_bound(&self, confidence: f64, typical_outage_hours: f64) -> f64 {
-        self.incident_rate_upper_bound(confidence) * typical_outage_hours * 60.0
+        let bound = self.incident_rate_upper_bound(confidence) * typical_outage_hours * 60.0;
+        bound.min(60.0 * HOURS_PER_YEAR)
     }
 
     /// The `p` quantile of per-replication downtime, minutes per year.
@@ -450,5 +453,19 @@ mod tests {
         assert!((rate - 2.995_732_273_553_991 / 10.0).abs() < 1e-9, "{rate}");
         assert!(s.downtime_upper_bound(0.95, 10.0) > 0.0);
         assert_eq!(s.mean_outage_hours(), None);
+    }
+
+    #[test]
+    fn the_zero_downtime_bound_never_passes_a_year() {
+        // Two hours observed and a typical outage of a month: the raw bound
+        // is thousands of years of downtime a year.
+        let spec = crate::spec::ModelSpec::KofN(spec(100_000_000));
+        let h = Horizon::new(SimDuration::from_secs(3600), SimDuration::ZERO);
+        let rs: Vec<_> = (0..2).map(|r| simulate(&spec, 1, r, h, None)).collect();
+        let s = Summary::from_results(&rs);
+        assert!(s.zero_downtime());
+        assert!(s.incident_rate_upper_bound(0.95) * 720.0 * 60.0 > 60.0 * HOURS_PER_YEAR);
+        assert_eq!(s.downtime_upper_bound(0.95, 720.0), 60.0 * HOURS_PER_YEAR);
+        assert!(s.downtime_upper_bound(0.95, 0.001) < 60.0 * HOURS_PER_YEAR);
     }
 }
