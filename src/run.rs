@@ -67,7 +67,15 @@ pub(crate) fn apply_overrides(scenario: &mut Scenario, opts: &SimOptions) -> Res
 /// ([`models::budget::EVENT_BUDGET`]): failures and repairs so frequent for
 /// the horizon that the run would not finish.
 pub(crate) fn check_event_budget(scenario: &Scenario) -> Result<(), Failure> {
-    let horizon = scenario.simulation.horizon;
+    check_event_budget_over(scenario, scenario.simulation.horizon)
+}
+
+/// Like [`check_event_budget`], for one replication of `horizon` (the long
+/// run of batch means).
+pub(crate) fn check_event_budget_over(
+    scenario: &Scenario,
+    horizon: SimDuration,
+) -> Result<(), Failure> {
     let Some(e) = estimate_events(&scenario.model, horizon) else {
         return Ok(());
     };
@@ -84,7 +92,7 @@ pub(crate) fn check_event_budget(scenario: &Scenario) -> Result<(), Failure> {
 
 /// The failure of a run whose `replication` stopped at the engine's event
 /// budget (a backstop for what [`check_event_budget`] cannot foresee).
-fn over_budget(replication: u64) -> Failure {
+pub(crate) fn over_budget(replication: u64) -> Failure {
     Failure::input(format!(
         "replication {replication} reached the budget of {:.0e} events before the horizon: its events are too dense to finish; use a shorter horizon (--horizon)",
         EVENT_BUDGET as f64
