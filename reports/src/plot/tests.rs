@@ -1428,3 +1428,22 @@ fn exceedance_marks_sit_on_the_curve() {
         &["1 year in 100: > 149 min", "1 year in 20: > 143 min"],
     );
 }
+
+#[test]
+fn heat_map_keeps_a_long_y_description_whole() {
+    let (columns, rows, values) = heat_data();
+    let label = "service.web.instances per zone of the region";
+    let svg = heat_map(
+        "t",
+        "variant",
+        label,
+        &columns,
+        &rows,
+        &values,
+        "min/yr",
+        false,
+        &one_decimal,
+    );
+    assert_shows(&svg, &[label]);
+    assert_text_inside(&svg);
+}
