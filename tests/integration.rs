@@ -33,6 +33,8 @@ mod rankings;
 mod replay;
 #[path = "integration/report_escaping.rs"]
 mod report_escaping;
+#[path = "integration/report_labels.rs"]
+mod report_labels;
 #[path = "integration/reports.rs"]
 mod reports;
 #[path = "integration/requests.rs"]

@@ -83,12 +83,14 @@ pub struct SweepPoint {
 }
 
 impl SweepPoint {
-    /// A short name: the variant and each parameter's last path part with
-    /// its value (`one-zone, instances=3`).
+    /// A short name: the variant and each parameter's shortest path
+    /// suffix that no other parameter shares, with its value
+    /// (`one-zone, instances=3`; `web.instances=3, api.instances=2`).
     pub fn label(&self) -> String {
         let mut parts: Vec<String> = self.variant.iter().cloned().collect();
+        let paths: Vec<&str> = self.coordinates.iter().map(|(p, _)| p.as_str()).collect();
         for (path, value) in &self.coordinates {
-            let short = path.rsplit('.').next().unwrap_or(path);
+            let short = unique_suffix(path, &paths);
             parts.push(format!("{short}={}", value.trim_matches('"')));
         }
         if parts.is_empty() {
@@ -97,6 +99,27 @@ impl SweepPoint {
             parts.join(", ")
         }
     }
+}
+
+/// The shortest dot-separated suffix of `path` that ends no other of
+/// `paths` (the whole path when every shorter one is shared).
+fn unique_suffix<'a>(path: &'a str, paths: &[&str]) -> &'a str {
+    let ends_with =
+        |other: &str, suffix: &str| other == suffix || other.ends_with(&format!(".{suffix}"));
+    let starts = std::iter::once(0)
+        .chain(path.match_indices('.').map(|(i, _)| i + 1))
+        .collect::<Vec<_>>();
+    starts
+        .iter()
+        .rev()
+        .map(|&i| &path[i..])
+        .find(|suffix| {
+            paths
+                .iter()
+                .filter(|other| **other != path)
+                .all(|other| !ends_with(other, suffix))
+        })
+        .unwrap_or(path)
 }
 
 impl SweepSpec {
