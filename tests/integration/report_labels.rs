@@ -1,6 +1,6 @@
-//! What a sweep report calls its designs: a headline that agrees with the
-//! ranking (and says when designs tie), and labels that tell two
-//! parameters of the same name apart.
+//! What reports call things: a sweep's headline that agrees with the
+//! ranking (and says when designs tie), labels that tell two parameters of
+//! the same name apart, and rates framed per the span a short run measured.
 
 use crate::support::{nines_json, nines_ok};
 
@@ -66,5 +66,32 @@ fn labels_use_the_shortest_suffix_that_tells_parameters_apart() {
             "web.instances=12, api.instances=8",
             "web.instances=12, api.instances=9",
         ]
+    );
+}
+
+#[test]
+fn a_ten_minute_run_is_framed_per_its_measured_span_not_per_year() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let dir = tmp.path().join("report");
+    nines_ok(&[
+        "run",
+        "retry-storm",
+        "--replications",
+        "3",
+        "--report",
+        dir.to_str().expect("a UTF-8 path"),
+        "-q",
+    ]);
+    let md = std::fs::read_to_string(dir.join("report.md")).expect("report.md");
+    let summary = &md[..md.find("\n## How long").expect("the tail section")];
+    assert!(!summary.contains("a year"), "{summary}");
+    assert!(!summary.contains("per year"), "{summary}");
+    assert!(
+        summary.contains("of downtime in the 9.00 min measured"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| downtime per 9.00 min measured |"),
+        "{summary}"
     );
 }
