@@ -282,6 +282,7 @@ fn system_lines(
             ci95_low: infrastructure + downtime_cost.ci95_low,
             ci95_high: infrastructure + downtime_cost.ci95_high,
         },
+        currency: None,
     };
     let requests = interval(estimate(&sys.request_availability, CONFIDENCE_95)?);
     let requests = Interval {

@@ -135,13 +135,18 @@ fn summary(results: &Results, r: &RunReport) -> Section {
         estimate_row(&mut t, "writes lost per year", &data.lost_writes_per_year);
     }
     if let Some(c) = &r.cost_per_year {
+        let u = c.unit();
+        let money = |i: &Interval| (format!("{u} {}", num(i.mean)), format!("{u} {}", range(i)));
+        let infrastructure = format!("{u} {}", num(c.infrastructure));
         t.measure(
             "infrastructure cost per year",
-            num(c.infrastructure),
+            infrastructure,
             String::new(),
         );
-        estimate_row(&mut t, "downtime cost per year", &c.downtime);
-        estimate_row(&mut t, "total cost per year", &c.total);
+        let (value, interval) = money(&c.downtime);
+        t.measure("downtime cost per year", value, interval);
+        let (value, interval) = money(&c.total);
+        t.measure("total cost per year", value, interval);
     }
     s.blocks.push(Block::Table(t));
     if let Some(slo) = results.design.slo {
