@@ -14,7 +14,7 @@ use models::replicate::{Horizon, ReplicationResult, simulate};
 use models::summary::Summary;
 use reports::RunReport;
 use scenarios::Scenario;
-use sim_core::runner::{run_replications, run_replications_with};
+use sim_core::runner::{fold_replications_with, run_replications_with};
 use sim_core::time::SimDuration;
 use sim_core::trace::JsonLinesTrace;
 
@@ -67,7 +67,15 @@ pub(crate) fn apply_overrides(scenario: &mut Scenario, opts: &SimOptions) -> Res
 /// ([`models::budget::EVENT_BUDGET`]): failures and repairs so frequent for
 /// the horizon that the run would not finish.
 pub(crate) fn check_event_budget(scenario: &Scenario) -> Result<(), Failure> {
-    let horizon = scenario.simulation.horizon;
+    check_event_budget_over(scenario, scenario.simulation.horizon)
+}
+
+/// Like [`check_event_budget`], for one replication of `horizon` (the long
+/// run of batch means).
+pub(crate) fn check_event_budget_over(
+    scenario: &Scenario,
+    horizon: SimDuration,
+) -> Result<(), Failure> {
     let Some(e) = estimate_events(&scenario.model, horizon) else {
         return Ok(());
     };
@@ -82,29 +90,64 @@ pub(crate) fn check_event_budget(scenario: &Scenario) -> Result<(), Failure> {
     )))
 }
 
-/// The failure of a run one of whose replications stopped at the engine's
-/// event budget (a backstop for what [`check_event_budget`] cannot foresee).
-fn over_budget(results: &[ReplicationResult]) -> Result<(), Failure> {
-    match results.iter().find(|r| r.events >= EVENT_BUDGET) {
-        Some(r) => Err(Failure::input(format!(
-            "replication {} reached the budget of {:.0e} events before the horizon: its events are too dense to finish; use a shorter horizon (--horizon)",
-            r.replication, EVENT_BUDGET as f64
-        ))),
-        None => Ok(()),
-    }
+/// The failure of a run whose `replication` stopped at the engine's event
+/// budget (a backstop for what [`check_event_budget`] cannot foresee).
+pub(crate) fn over_budget(replication: u64) -> Failure {
+    Failure::input(format!(
+        "replication {replication} reached the budget of {:.0e} events before the horizon: its events are too dense to finish; use a shorter horizon (--horizon)",
+        EVENT_BUDGET as f64
+    ))
 }
 
-/// Runs every replication of `scenario` on `threads` threads.
+/// Runs every replication of `scenario` on `threads` threads, folding
+/// each into the summary as it finishes (in replication order).
 pub(crate) fn simulate_all(scenario: &Scenario, threads: usize) -> Result<Summary, Failure> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    fold_summary(scenario, threads, &stop, |_, _| {}).map(|(summary, _)| summary)
+}
+
+/// How many replications are run, and their results held, at once before
+/// they are folded into the summary: the memory of a run does not grow with
+/// its replications beyond this many results.
+const FOLD_CHUNK: u64 = 4096;
+
+/// Runs the replications of `scenario`, folding each into a [`Summary`] in
+/// replication order and keeping none; `observer` sees each as it finishes.
+/// Returns the summary (of the finished prefix, if `stop` was set) and how
+/// many replications it holds.
+fn fold_summary<O>(
+    scenario: &Scenario,
+    threads: usize,
+    stop: &std::sync::atomic::AtomicBool,
+    observer: O,
+) -> Result<(Summary, u64), Failure>
+where
+    O: Fn(u64, &ReplicationResult) + Sync + Send,
+{
     let sim = scenario.simulation;
     let horizon = Horizon::new(sim.horizon, sim.warmup);
-    let spec = &scenario.model;
-    let results = run_replications(sim.replications, threads, |r| {
-        simulate(spec, sim.seed, r, horizon, None)
-    })
+    let mut summary = Summary::new();
+    let mut over = None;
+    let finished = fold_replications_with(
+        sim.replications,
+        threads,
+        FOLD_CHUNK,
+        stop,
+        |r| simulate(&scenario.model, sim.seed, r, horizon, None),
+        observer,
+        |result| {
+            if over.is_none() && result.events >= EVENT_BUDGET {
+                over = Some(result.replication);
+            }
+            summary.push(&result);
+        },
+    )
     .map_err(|e| Failure::internal(e.to_string()))?;
-    over_budget(&results)?;
-    Ok(Summary::from_results(&results))
+    if let Some(r) = over {
+        return Err(over_budget(r));
+    }
+    summary.finish();
+    Ok((summary, finished))
 }
 
 /// The availability one replication measured: the fraction of time up, or
@@ -191,19 +234,16 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             scenario.simulation.replications - 1
         )));
     }
-    let sim = scenario.simulation;
-    let horizon = Horizon::new(sim.horizon, sim.warmup);
-    let results = run_interruptible(
-        sim.replications,
-        args.sim.threads,
-        Vec::new(),
-        args.output.quiet,
-        |r| simulate(&scenario.model, sim.seed, r, horizon, None),
-        |result| vec![replication_availability(result)],
-    )?;
-    over_budget(&results)?;
-    let asked = sim.replications;
-    let finished = results.len() as u64;
+    let asked = scenario.simulation.replications;
+    let stop = crate::interrupt::stop_flag();
+    let progress = Progress::new(asked, Vec::new(), args.output.quiet);
+    let folded = fold_summary(&scenario, args.sim.threads, stop, |_, result| {
+        if progress.is_drawn() {
+            progress.observe(&[replication_availability(result)]);
+        }
+    });
+    progress.finish();
+    let (summary, finished) = folded?;
     let interrupted = finished < asked;
     if interrupted && finished < 2 {
         return Err(interrupted_too_early(finished, asked));
@@ -211,8 +251,6 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     // An interrupted run reports exactly what a run of the finished
     // replications would.
     scenario.simulation.replications = finished;
-    let summary = Summary::from_results(&results);
-    drop(results);
     let report = run_report(&scenario, scenario.simulation.seed, &summary)?;
 
     if let Some(path) = &args.trace {

@@ -46,9 +46,12 @@ pub(crate) fn run_report(
         let (d_hi, d_hi99) = match &s.requests {
             // Every request served: bound the failure probability per
             // request by the exact zero-event bound over all requests.
+            // A bound on a probability is at most 1.
             Some(rs) => (
-                zero_event_upper_bound(rs.arrived as f64, CONFIDENCE_95) * minutes_per_year,
-                zero_event_upper_bound(rs.arrived as f64, CONFIDENCE_99) * minutes_per_year,
+                zero_event_upper_bound(rs.arrived as f64, CONFIDENCE_95).min(1.0)
+                    * minutes_per_year,
+                zero_event_upper_bound(rs.arrived as f64, CONFIDENCE_99).min(1.0)
+                    * minutes_per_year,
             ),
             None => {
                 let typical = scenario.model.longest_mean_repair_hours();
@@ -282,6 +285,7 @@ fn system_lines(
             ci95_low: infrastructure + downtime_cost.ci95_low,
             ci95_high: infrastructure + downtime_cost.ci95_high,
         },
+        currency: None,
     };
     let requests = interval(estimate(&sys.request_availability, CONFIDENCE_95)?);
     let requests = Interval {
@@ -347,15 +351,17 @@ fn requests_report(
 
 /// Availability when no downtime was observed: a one-sided bound from the
 /// upper bounds `u_hi` (95%) and `u_hi99` (99%) on unavailability, with
-/// the nines as a lower bound.
+/// the nines as a lower bound (never negative: at worst, no nines).
 pub(crate) fn zero_downtime_availability(u_hi: f64, u_hi99: f64) -> Availability {
+    let nines = -(u_hi.max(f64::MIN_POSITIVE)).log10();
     Availability {
         mean: 1.0,
         ci95_low: (1.0 - u_hi).clamp(0.0, 1.0),
         ci95_high: 1.0,
         ci99_low: (1.0 - u_hi99).clamp(0.0, 1.0),
         ci99_high: 1.0,
-        nines: -(u_hi.max(f64::MIN_POSITIVE)).log10(),
+        // Not `max`, which may keep −0.
+        nines: if nines > 0.0 { nines } else { 0.0 },
         zero_downtime_observed: true,
     }
 }
@@ -404,4 +410,21 @@ fn component_lines(spec: &SystemSpec, sys: &SystemSummary) -> Result<Vec<Compone
             .total_cmp(&a.downtime_minutes_per_year)
     });
     Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_downtime_nines_are_never_negative() {
+        for u in [1.0, 2.0, 1e9] {
+            let a = zero_downtime_availability(u, u);
+            assert_eq!(a.nines.to_bits(), 0.0f64.to_bits(), "{u}: {}", a.nines);
+            assert_eq!(format!("{:.2}", a.nines), "0.00");
+            assert_eq!(a.ci95_low, 0.0);
+        }
+        let a = zero_downtime_availability(1e-3, 1e-2);
+        assert!((a.nines - 3.0).abs() < 1e-12);
+    }
 }

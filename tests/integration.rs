@@ -33,8 +33,12 @@ mod precision;
 mod rankings;
 #[path = "integration/replay.rs"]
 mod replay;
+#[path = "integration/report_cost.rs"]
+mod report_cost;
 #[path = "integration/report_escaping.rs"]
 mod report_escaping;
+#[path = "integration/report_labels.rs"]
+mod report_labels;
 #[path = "integration/reports.rs"]
 mod reports;
 #[path = "integration/requests.rs"]

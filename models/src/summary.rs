@@ -235,11 +235,32 @@ impl SystemSummary {
     }
 }
 
+impl Default for Summary {
+    fn default() -> Self {
+        Summary::new()
+    }
+}
+
 impl Summary {
     /// Folds `results`, which must be in replication order.
     pub fn from_results(results: &[ReplicationResult]) -> Self {
-        let mut s = Summary {
-            replications: results.len() as u64,
+        let mut s = Summary::new();
+        s.reserve(results.len());
+        for r in results {
+            s.push(r);
+        }
+        s.finish();
+        s
+    }
+
+    /// An empty summary, to [`push`](Summary::push) replications into one
+    /// at a time (so that a run need not keep them) and then
+    /// [`finish`](Summary::finish): the same figures as
+    /// [`Summary::from_results`] over the same replications in the same
+    /// order.
+    pub fn new() -> Self {
+        Summary {
+            replications: 0,
             availability: Welford::new(),
             downtime_minutes_per_year: Welford::new(),
             incidents_per_year: Welford::new(),
@@ -247,8 +268,8 @@ impl Summary {
             up_at_end: Welford::new(),
             first_failure_hours: Welford::new(),
             no_failure_replications: 0,
-            downtime_sorted: Vec::with_capacity(results.len()),
-            downtime_by_replication: Vec::with_capacity(results.len()),
+            downtime_sorted: Vec::new(),
+            downtime_by_replication: Vec::new(),
             outage_hours: Welford::new(),
             outage_histogram: Default::default(),
             observed_hours: 0.0,
@@ -257,12 +278,26 @@ impl Summary {
             longest_outage_hours: 0.0,
             events: 0,
             trace_hash: 0,
-            replication_hashes: Vec::with_capacity(results.len()),
+            replication_hashes: Vec::new(),
             system: None,
             requests: None,
-        };
-        for (i, r) in results.iter().enumerate() {
-            debug_assert_eq!(r.replication, i as u64, "results out of order");
+        }
+    }
+
+    fn reserve(&mut self, replications: usize) {
+        self.downtime_by_replication.reserve(replications);
+        self.replication_hashes.reserve(replications);
+    }
+
+    /// Folds in the next replication, `r.replication` equal to the number
+    /// pushed so far (replication order). What is kept of it is three
+    /// numbers (its downtime, for quantiles and paired comparisons, and its
+    /// digest); the rest is folded into running sums.
+    pub fn push(&mut self, r: &ReplicationResult) {
+        let s = self;
+        {
+            debug_assert_eq!(r.replication, s.replications, "results out of order");
+            s.replications += 1;
             let m = &r.measures;
             let downtime = match &r.requests {
                 None => {
@@ -337,10 +372,16 @@ impl Summary {
                     .push(sm, m.observed_hours(), run_hours);
             }
         }
-        s.downtime_by_replication.clone_into(&mut s.downtime_sorted);
-        s.downtime_sorted.sort_by(f64::total_cmp);
-        s.trace_hash = combine_trace_hashes(s.replication_hashes.iter().copied());
-        s
+    }
+
+    /// Completes the figures that need every replication: the sorted
+    /// downtimes and the run's digest. Call it after the last
+    /// [`push`](Summary::push).
+    pub fn finish(&mut self) {
+        self.downtime_by_replication
+            .clone_into(&mut self.downtime_sorted);
+        self.downtime_sorted.sort_by(f64::total_cmp);
+        self.trace_hash = combine_trace_hashes(self.replication_hashes.iter().copied());
     }
 
     /// True when no replication saw any downtime.
@@ -363,9 +404,12 @@ impl Summary {
 
     /// With no outage observed: an upper bound on downtime in minutes per
     /// year, the outage-rate bound times `typical_outage_hours` (callers
-    /// pass a conservative typical outage, such as the slowest mean repair).
+    /// pass a conservative typical outage, such as the slowest mean repair),
+    /// and never more than a whole year: downtime is a fraction of the time,
+    /// so a bound past 525,600 minutes a year says nothing more.
     pub fn downtime_upper_bound(&self, confidence: f64, typical_outage_hours: f64) -> f64 {
-        self.incident_rate_upper_bound(confidence) * typical_outage_hours * 60.0
+        let bound = self.incident_rate_upper_bound(confidence) * typical_outage_hours * 60.0;
+        bound.min(60.0 * HOURS_PER_YEAR)
     }
 
     /// The `p` quantile of per-replication downtime, minutes per year.
@@ -450,5 +494,19 @@ mod tests {
         assert!((rate - 2.995_732_273_553_991 / 10.0).abs() < 1e-9, "{rate}");
         assert!(s.downtime_upper_bound(0.95, 10.0) > 0.0);
         assert_eq!(s.mean_outage_hours(), None);
+    }
+
+    #[test]
+    fn the_zero_downtime_bound_never_passes_a_year() {
+        // Two hours observed and a typical outage of a month: the raw bound
+        // is thousands of years of downtime a year.
+        let spec = crate::spec::ModelSpec::KofN(spec(100_000_000));
+        let h = Horizon::new(SimDuration::from_secs(3600), SimDuration::ZERO);
+        let rs: Vec<_> = (0..2).map(|r| simulate(&spec, 1, r, h, None)).collect();
+        let s = Summary::from_results(&rs);
+        assert!(s.zero_downtime());
+        assert!(s.incident_rate_upper_bound(0.95) * 720.0 * 60.0 > 60.0 * HOURS_PER_YEAR);
+        assert_eq!(s.downtime_upper_bound(0.95, 720.0), 60.0 * HOURS_PER_YEAR);
+        assert!(s.downtime_upper_bound(0.95, 0.001) < 60.0 * HOURS_PER_YEAR);
     }
 }

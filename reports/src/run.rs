@@ -200,7 +200,7 @@ pub struct RequestsReport {
 }
 
 /// What the system costs per year.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     /// Instances: instance-hours times their hourly cost.
     pub infrastructure: f64,
@@ -208,6 +208,19 @@ pub struct Cost {
     pub downtime: Interval,
     /// The sum of both.
     pub total: Interval,
+    /// The currency code every figure is in (such as `EUR`), when the
+    /// scenario names one; absent, figures are in the scenario's own unit,
+    /// shown as `¤`.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+impl Cost {
+    /// The currency every figure is in, as printed beside it: the code the
+    /// scenario names, else `¤` (a unit of the scenario's own choosing).
+    pub fn unit(&self) -> &str {
+        self.currency.as_deref().unwrap_or("¤")
+    }
 }
 
 /// Outages of one length band.
@@ -493,12 +506,15 @@ impl RunReport {
         if let Some(c) = &self.cost_per_year {
             let _ = writeln!(
                 s,
-                "cost          {:.0} /yr: {:.0} infrastructure + {:.0} downtime (95% CI [{:.0}, {:.0}])",
+                "cost          {u} {:.0} /yr (95% CI [{:.0}, {:.0}]): {u} {:.0} infrastructure + {u} {:.0} downtime (95% CI [{:.0}, {:.0}])",
                 c.total.mean,
+                c.total.ci95_low,
+                c.total.ci95_high,
                 c.infrastructure,
                 c.downtime.mean,
                 c.downtime.ci95_low,
-                c.downtime.ci95_high
+                c.downtime.ci95_high,
+                u = c.unit(),
             );
         }
         if let Some(services) = &self.services {

@@ -83,12 +83,14 @@ pub struct SweepPoint {
 }
 
 impl SweepPoint {
-    /// A short name: the variant and each parameter's last path part with
-    /// its value (`one-zone, instances=3`).
+    /// A short name: the variant and each parameter's shortest path
+    /// suffix that no other parameter shares, with its value
+    /// (`one-zone, instances=3`; `web.instances=3, api.instances=2`).
     pub fn label(&self) -> String {
         let mut parts: Vec<String> = self.variant.iter().cloned().collect();
+        let paths: Vec<&str> = self.coordinates.iter().map(|(p, _)| p.as_str()).collect();
         for (path, value) in &self.coordinates {
-            let short = path.rsplit('.').next().unwrap_or(path);
+            let short = unique_suffix(path, &paths);
             parts.push(format!("{short}={}", value.trim_matches('"')));
         }
         if parts.is_empty() {
@@ -97,6 +99,27 @@ impl SweepPoint {
             parts.join(", ")
         }
     }
+}
+
+/// The shortest dot-separated suffix of `path` that ends no other of
+/// `paths` (the whole path when every shorter one is shared).
+fn unique_suffix<'a>(path: &'a str, paths: &[&str]) -> &'a str {
+    let ends_with =
+        |other: &str, suffix: &str| other == suffix || other.ends_with(&format!(".{suffix}"));
+    let starts = std::iter::once(0)
+        .chain(path.match_indices('.').map(|(i, _)| i + 1))
+        .collect::<Vec<_>>();
+    starts
+        .iter()
+        .rev()
+        .map(|&i| &path[i..])
+        .find(|suffix| {
+            paths
+                .iter()
+                .filter(|other| **other != path)
+                .all(|other| !ends_with(other, suffix))
+        })
+        .unwrap_or(path)
 }
 
 impl SweepSpec {
@@ -439,10 +462,47 @@ fn range(from: &Value, to: &Value, step: Option<&Value>) -> Result<Vec<String>, 
     }
 }
 
-fn count(span: f64, step: f64) -> Result<usize, String> {
+/// How many values an inclusive range of integers from `a` to `b` by
+/// `step` has, refused past [`MAX_POINTS`]. Exact: in 128-bit integers, so
+/// no end of the `i64` or `u64` range overflows.
+fn exact_count(a: i128, b: i128, step: i128) -> Result<usize, String> {
+    if step <= 0 {
+        return Err("the step must be positive".into());
+    }
+    if b < a {
+        return Err("`to` is below `from`; expected from <= to".into());
+    }
+    let n = (b - a) / step + 1;
+    if n > MAX_POINTS as i128 {
+        return Err(format!(
+            "the range has {n} values; the most one sweep may have is {MAX_POINTS}"
+        ));
+    }
+    Ok(n as usize)
+}
+
+/// Every `a + i * step` from `a` up to `b` inclusive, in 128-bit integers
+/// (no overflow at either end of the range).
+fn exact_values(a: i128, b: i128, step: i128) -> Result<Vec<i128>, String> {
+    let n = exact_count(a, b, step)?;
+    Ok((0..n as i128).map(|i| a + i * step).collect())
+}
+
+fn int_range(a: i64, b: i64, step: i64) -> Result<Vec<String>, String> {
+    Ok(exact_values(a.into(), b.into(), step.into())?
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect())
+}
+
+fn float_range(a: f64, b: f64, step: f64) -> Result<Vec<String>, String> {
     if !(step > 0.0 && step.is_finite()) {
         return Err("the step must be positive".into());
     }
+    if !(a.is_finite() && b.is_finite()) {
+        return Err("`from` and `to` must be finite numbers".into());
+    }
+    let span = b - a;
     if span.is_nan() || span < 0.0 {
         return Err("`to` is below `from`; expected from <= to".into());
     }
@@ -452,34 +512,30 @@ fn count(span: f64, step: f64) -> Result<usize, String> {
             "the range has {n} values; the most one sweep may have is {MAX_POINTS}"
         ));
     }
-    Ok(n as usize)
-}
-
-fn int_range(a: i64, b: i64, step: i64) -> Result<Vec<String>, String> {
-    let n = count(b as f64 - a as f64, step as f64)?;
-    Ok((0..n as i64).map(|i| (a + i * step).to_string()).collect())
-}
-
-fn float_range(a: f64, b: f64, step: f64) -> Result<Vec<String>, String> {
-    let n = count(b - a, step)?;
-    Ok((0..n)
-        .map(|i| render(&Value::from(a + i as f64 * step)))
+    // The slack that lets `0.1..0.3:0.1` include 0.3 may carry the last
+    // value a rounding past `to`: it is `to` then, never beyond.
+    Ok((0..n as usize)
+        .map(|i| render(&Value::from((a + i as f64 * step).min(b))))
         .collect())
 }
 
 fn duration_range(a: &str, b: &str, step: &str) -> Result<Vec<String>, String> {
     let parse = |t: &str| t.parse::<SimDuration>().map_err(|e| format!("`{t}`: {e}"));
     let (a, b, s) = (parse(a)?, parse(b)?, parse(step)?);
-    let n = count(
-        b.as_micros() as f64 - a.as_micros() as f64,
-        s.as_micros() as f64,
-    )?;
-    Ok((0..n as u64)
-        .map(|i| {
-            let d = SimDuration::from_micros(a.as_micros() + i * s.as_micros());
-            render(&Value::from(d.to_string()))
-        })
-        .collect())
+    if s.as_micros() == 0 {
+        return Err("the step must be positive".into());
+    }
+    Ok(exact_values(
+        a.as_micros().into(),
+        b.as_micros().into(),
+        s.as_micros().into(),
+    )?
+    .into_iter()
+    .map(|us| {
+        let d = SimDuration::from_micros(us as u64);
+        render(&Value::from(d.to_string()))
+    })
+    .collect())
 }
 
 /// The values of one `--sweep` flag.
@@ -536,6 +592,8 @@ mod tests {
     #[test]
     fn absurd_sweeps_are_refused() {
         assert!(SweepSpec::from_flags(&["a=1..1000000000".into()]).is_err());
+        assert!(SweepSpec::from_flags(&["a=1..5:0".into()]).is_err());
+        assert!(SweepSpec::from_flags(&["a=1..5:-1".into()]).is_err());
         let e = SweepSpec::from_flags(&["a=1..1000".into(), "b=1..1000".into()]).unwrap_err();
         assert!(e.contains("1000000 points"), "{e}");
         assert!(SweepSpec::from_flags(&["a=5..1".into()]).is_err());
@@ -584,5 +642,70 @@ mod tests {
         let mut bad = s;
         bad.parameters[1].values.pop();
         assert!(bad.check().unwrap_err().contains("zip"));
+    }
+
+    fn values(flag: &str) -> Vec<String> {
+        SweepSpec::from_flags(&[flag.into()]).unwrap().parameters[0]
+            .values
+            .clone()
+    }
+
+    #[test]
+    fn integer_ranges_at_the_ends_of_i64_neither_overflow_nor_pass_to() {
+        let max = i64::MAX;
+        assert_eq!(
+            values(&format!("a={}..{max}", max - 2)),
+            [max - 2, max - 1, max].map(|v| v.to_string())
+        );
+        assert_eq!(
+            values(&format!("a={}..{max}:2", max - 4)),
+            [max - 4, max - 2, max].map(|v| v.to_string())
+        );
+        assert_eq!(
+            values(&format!("a={}..{max}:3", max - 4)),
+            [max - 4, max - 1].map(|v| v.to_string())
+        );
+        let min = i64::MIN;
+        assert_eq!(
+            values(&format!("a={min}..{}:2", min + 3)),
+            [min, min + 2].map(|v| v.to_string())
+        );
+        // The whole of i64 by a huge step: two values, no wrap.
+        assert_eq!(
+            values(&format!("a={min}..{max}:{max}")),
+            [min, -1, max - 1].map(|v| v.to_string())
+        );
+        // Above 2^53, where a float count would round.
+        let big = (1i64 << 53) + 1;
+        assert_eq!(
+            values(&format!("a={big}..{}", big + 2)),
+            [big, big + 1, big + 2].map(|v| v.to_string())
+        );
+        assert_eq!(
+            values(&format!("a={big}..{}:2", big + 3)),
+            [big, big + 2].map(|v| v.to_string())
+        );
+    }
+
+    #[test]
+    fn float_and_duration_ranges_never_pass_to() {
+        for flag in [
+            "a=0.1..0.3:0.1",
+            "a=0..1:0.1",
+            "a=1e15..1.0000000000001e15:0.03",
+        ] {
+            let (from, rest) = flag[2..].split_once("..").unwrap();
+            let to: f64 = rest.split_once(':').unwrap().0.parse().unwrap();
+            let vs = values(flag);
+            assert!(!vs.is_empty());
+            for v in &vs {
+                let v: f64 = v.parse().unwrap();
+                assert!(v <= to && v >= from.parse().unwrap(), "{flag}: {v}");
+            }
+        }
+        assert!(SweepSpec::from_flags(&["a=0..1e308:1e-308".into()]).is_err());
+        assert!(SweepSpec::from_flags(&["a=0..inf:1.0".into()]).is_err());
+        assert_eq!(values("a=10s..25s:10s"), ["\"10s\"", "\"20s\""]);
+        assert!(SweepSpec::from_flags(&["a=0s..5s:0s".into()]).is_err());
     }
 }

@@ -76,27 +76,86 @@ where
     F: Fn(u64) -> T + Sync + Send,
     O: Fn(u64, &T) + Sync + Send,
 {
-    let pool = rayon::ThreadPoolBuilder::new()
+    let pool = thread_pool(threads)?;
+    Ok(run_range(&pool, 0..replications, stop, &run, &observer))
+}
+
+/// Runs replications `0..replications` like [`run_replications_with`], but
+/// hands each result to `fold` in replication order instead of keeping
+/// them all: at most `chunk` results are held at once (the replications
+/// run `chunk` at a time), so memory does not grow with the number of
+/// replications. Returns how many were folded: `replications`, or after a
+/// stop the longest prefix that finished, exactly as
+/// [`run_replications_with`] would have returned.
+pub fn fold_replications_with<T, F, O, G>(
+    replications: u64,
+    threads: usize,
+    chunk: u64,
+    stop: &AtomicBool,
+    run: F,
+    observer: O,
+    mut fold: G,
+) -> Result<u64, RunnerError>
+where
+    T: Send,
+    F: Fn(u64) -> T + Sync + Send,
+    O: Fn(u64, &T) + Sync + Send,
+    G: FnMut(T),
+{
+    let pool = thread_pool(threads)?;
+    let chunk = chunk.max(1);
+    let mut folded = 0;
+    while folded < replications {
+        let end = replications.min(folded + chunk);
+        let results = run_range(&pool, folded..end, stop, &run, &observer);
+        let complete = results.len() as u64 == end - folded;
+        folded += results.len() as u64;
+        results.into_iter().for_each(&mut fold);
+        if !complete {
+            break;
+        }
+    }
+    Ok(folded)
+}
+
+fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, RunnerError> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|source| RunnerError::ThreadPool { threads, source })?;
-    let next = AtomicU64::new(0);
+        .map_err(|source| RunnerError::ThreadPool { threads, source })
+}
+
+/// The replications of `range` on `pool`, in order: the longest prefix of
+/// it that finished before `stop`.
+fn run_range<T, F, O>(
+    pool: &rayon::ThreadPool,
+    range: std::ops::Range<u64>,
+    stop: &AtomicBool,
+    run: &F,
+    observer: &O,
+) -> Vec<T>
+where
+    T: Send,
+    F: Fn(u64) -> T + Sync + Send,
+    O: Fn(u64, &T) + Sync + Send,
+{
+    let next = AtomicU64::new(range.start);
     let per_worker: Vec<Vec<(u64, T)>> = pool.broadcast(|_| {
         let mut done = Vec::new();
         // Each pass takes the next replication, so the loop runs at most
-        // `replications` times over all workers.
+        // `range.end − range.start` times over all workers.
         while !stop.load(Ordering::SeqCst) {
             let r = next.fetch_add(1, Ordering::SeqCst);
-            if r >= replications {
+            if r >= range.end {
                 break;
             }
             let result = run(r);
             observer(r, &result);
-            done.push((r, result));
+            done.push((r - range.start, result));
         }
         done
     });
-    Ok(finished_prefix(per_worker.into_iter().flatten().collect()))
+    finished_prefix(per_worker.into_iter().flatten().collect())
 }
 
 /// The results of replications `0..k`, in order, for the largest `k` such
@@ -158,6 +217,33 @@ mod tests {
             seen.sort_unstable();
             assert_eq!(seen, (0..200).collect::<Vec<_>>(), "each observed once");
         }
+    }
+
+    #[test]
+    fn folded_runs_match_plain_runs_in_order() {
+        let stop = AtomicBool::new(false);
+        let plain = run_replications(1000, 1, |r| r * 3 + 1).unwrap();
+        for (threads, chunk) in [(1, 1), (2, 7), (4, 64), (2, 5000)] {
+            let mut folded = Vec::new();
+            let n = fold_replications_with(
+                1000,
+                threads,
+                chunk,
+                &stop,
+                |r| r * 3 + 1,
+                |_, _| {},
+                |x| folded.push(x),
+            )
+            .unwrap();
+            assert_eq!(
+                (n, &folded),
+                (1000, &plain),
+                "{threads} threads, chunk {chunk}"
+            );
+        }
+        let stopped = AtomicBool::new(true);
+        let n = fold_replications_with(10, 2, 3, &stopped, |r| r, |_, _| {}, |_| {}).unwrap();
+        assert_eq!(n, 0);
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             ))
         })?;
     let horizon = Horizon::new(length, sim.warmup);
+    crate::run::check_event_budget_over(&scenario, length)?;
 
     let stop = crate::interrupt::stop_flag();
     let progress = Progress::counting(WINDOWS, "windows", Vec::new(), args.output.quiet);
@@ -87,6 +88,9 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         }
         Err(e) => return Err(Failure::input(format!("--method batch-means: {e}"))),
     };
+    if run.events >= models::budget::EVENT_BUDGET {
+        return Err(crate::run::over_budget(0));
+    }
 
     let unavailability: Vec<f64> = run.windows.iter().map(|w| w.unavailability()).collect();
     let batches = BatchMeans::analyse(&unavailability, BatchOptions::default())

@@ -183,6 +183,12 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             },
         )
         .map_err(|e| Failure::internal(e.to_string()))?;
+        if let Some(r) = batch
+            .iter()
+            .find(|r| r.events >= models::budget::EVENT_BUDGET)
+        {
+            return Err(crate::run::over_budget(r.replication));
+        }
         results.extend(batch);
         if (results.len() as u64) < total {
             break;

@@ -34,3 +34,37 @@ fn dense_events_over_a_long_horizon_are_refused_at_once() {
     let short = nines(&["run", path, "--horizon", "1s", "--replications", "2", "-q"]);
     assert_eq!(short.code, 0, "{}", short.stderr);
 }
+
+/// Replications are folded into the summary as they finish, a chunk at a
+/// time, and none is kept: the figures are those of the run that kept
+/// them all (pinned from it), for any thread count, across a chunk's edge.
+#[test]
+fn streamed_replications_give_the_figures_of_kept_ones() {
+    let args = |threads: &'static str| {
+        [
+            "run",
+            "cluster-2of3",
+            "--replications",
+            "5000",
+            "--threads",
+            threads,
+            "--json",
+            "-",
+            "-q",
+        ]
+    };
+    let one = crate::support::nines_json(&args("1"));
+    let two = crate::support::nines_json(&args("2"));
+    assert_eq!(one, two);
+    assert_eq!(one["trace_hash"], "9c769e74573f5f50");
+    assert_eq!(one["events"], 259_881);
+    assert_eq!(one["availability"]["mean"], 0.9997179276742149);
+    assert_eq!(
+        one["downtime_minutes_per_year"]["ci95_high"],
+        156.53754343108199
+    );
+    let spread = &one["downtime_minutes_per_year_spread"];
+    assert_eq!(spread["p99"], 1382.1025157455042);
+    assert_eq!(spread["max"], 3016.07522603331);
+    assert_eq!(one["mttr_hours"]["mean"], 4.862167599138139);
+}

@@ -98,7 +98,14 @@ pub fn heat_map(
     let Some(range) = range else {
         return frame::message(title, "no data");
     };
-    let height = (40 + 30 * n_rows as u32 + 46 + KEY_PX + 10).clamp(260, 480);
+    // Tall enough for the rows and for the y axis's description whole
+    // beside them (the frame gives it the plot's height).
+    let described = (super::text_width(y_label, frame::LABEL_PX).ceil() as u32 + 8)
+        .saturating_add(8 + 6 + KEY_PX + 46 + 40)
+        .min(720);
+    let height = (40 + 30 * n_rows as u32 + 46 + KEY_PX + 10)
+        .clamp(260, 480)
+        .max(described);
     let grid = Grid {
         columns,
         rows,

@@ -34,8 +34,12 @@ const FRONTIER: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const LEGEND_PX: u32 = 30;
 /// The height of the line of a note below the legend, in pixels.
 const NOTE_ROW_PX: u32 = 16;
-/// The widest a frontier label may be, in pixels.
-const MAX_LABEL_PX: f64 = 170.0;
+/// The most designs numbered on the plane and named in its key.
+const MAX_KEYED: usize = 40;
+/// The columns of the key.
+const KEY_COLUMNS: usize = 3;
+/// The height of a row of the key, in pixels.
+const KEY_ROW_PX: u32 = 16;
 
 /// The label of an unavailability tick: a percentage, with the number of
 /// nines of availability at powers of ten ("0.1% (3 nines)").
@@ -54,8 +58,11 @@ fn unavailability_tick(u: f64) -> String {
 /// scale, labelled "unavailability (1 − A), log scale", ticks as
 /// percentages with their nines), interval whiskers on y, the Pareto
 /// frontier (designs with pareto = true, sorted by cost) joined by a step
-/// line and each labelled with its label; a legend names the "Pareto
-/// frontier". Points off the frontier are drawn smaller and lighter.
+/// line. Every design is labelled with its number beside its point, and a
+/// key below the plot names each number's design in its colour (beyond
+/// 40 designs, only the frontier's are numbered); a legend names
+/// the "Pareto frontier" and the marks. Points off the frontier are drawn
+/// smaller and lighter.
 /// Designs whose cost or unavailability is not finite are left out;
 /// unavailabilities at or below zero are clamped to a tenth of the
 /// smallest positive one, and above one to one.
@@ -84,9 +91,33 @@ pub fn pareto_scatter(title: &str, x_label: &str, designs: &[Design]) -> String 
             format_percent(floor)
         )
     });
-    frame::render(title, 440, |area| {
-        draw_scatter(area, title, x_label, &shown, floor, note.as_deref())
+    let numbered = numbered(&shown);
+    let key_rows = numbered.len().div_ceil(KEY_COLUMNS) as u32;
+    frame::render(title, 440 + key_rows * KEY_ROW_PX, |area| {
+        draw_scatter(
+            area,
+            title,
+            x_label,
+            &shown,
+            &numbered,
+            floor,
+            note.as_deref(),
+        )
     })
+}
+
+/// The designs to number, with their numbers from 1 in the order given:
+/// all of them, or the frontier's when there are more than [`MAX_KEYED`].
+fn numbered(shown: &[&Design]) -> Vec<(usize, usize)> {
+    let all = shown.len() <= MAX_KEYED;
+    shown
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| all || d.pareto)
+        .take(MAX_KEYED)
+        .enumerate()
+        .map(|(n, (i, _))| (i, n + 1))
+        .collect()
 }
 
 /// A design in pixels: where its point and whisker are.
@@ -101,9 +132,11 @@ fn draw_scatter<'a>(
     title: &str,
     x_label: &str,
     designs: &[&'a Design],
+    numbered: &[(usize, usize)],
     floor: f64,
     note: Option<&str>,
 ) -> Drawn {
+    let key_px = numbered.len().div_ceil(KEY_COLUMNS) as u32 * KEY_ROW_PX;
     let clamp = |v: f64| if v > floor { v.min(1.0) } else { floor };
     let ends = |d: &Design| -> Option<(f64, f64)> {
         (usable(d.low) && usable(d.high))
@@ -133,7 +166,7 @@ fn draw_scatter<'a>(
     let y_tick = |v: f64| unavailability_tick(10f64.powf(v));
     let margins = Margins {
         y_labels: 128,
-        bottom: 6 + LEGEND_PX + if note.is_some() { NOTE_ROW_PX } else { 0 },
+        bottom: 6 + LEGEND_PX + key_px + if note.is_some() { NOTE_ROW_PX } else { 0 },
         ..Margins::default()
     };
     let pad = (y_axis.hi - y_axis.lo) * 0.04;
@@ -205,12 +238,55 @@ fn draw_scatter<'a>(
             Some(solid(INK)),
         )?;
     }
-    label_frontier(area, &plot, &frontier)?;
+    let labelled: Vec<(Placed<'a>, usize)> = numbered
+        .iter()
+        .map(|&(i, number)| (place(designs[i]), number))
+        .collect();
+    label_designs(area, &plot, &labelled)?;
     if let Some(note) = note {
         frame::bottom_note(area, plot.left, note)?;
     }
-    let legend_bottom = if note.is_some() { NOTE_ROW_PX } else { 0 };
-    draw_legend(area, &plot, legend_bottom)
+    let note_px = if note.is_some() { NOTE_ROW_PX } else { 0 };
+    draw_key(area, &plot, designs, numbered, note_px)?;
+    draw_legend(area, &plot, note_px + key_px)
+}
+
+/// The key below the legend: each numbered design's number and name, in
+/// its colour, in [`KEY_COLUMNS`] columns, read across.
+fn draw_key(
+    area: &Area<'_>,
+    plot: &frame::Plot,
+    designs: &[&Design],
+    numbered: &[(usize, usize)],
+    below: u32,
+) -> Drawn {
+    let (_, height) = area.dim_in_pixel();
+    let rows = numbered.len().div_ceil(KEY_COLUMNS) as i32;
+    let top = height as i32 - 6 - below as i32 - rows * KEY_ROW_PX as i32;
+    let column_px = (plot.right - plot.left) / KEY_COLUMNS as f64;
+    let style = font(NOTE_PX, INK);
+    let bold_style = frame::bold(NOTE_PX, INK);
+    for (k, &(i, number)) in numbered.iter().enumerate() {
+        let d = designs[i];
+        let x = frame::pixel(plot.left + column_px * (k % KEY_COLUMNS) as f64);
+        let y = top + (k / KEY_COLUMNS) as i32 * KEY_ROW_PX as i32 + KEY_ROW_PX as i32 / 2;
+        let outline = d.pareto.then(|| solid(INK));
+        frame::dot(area, (x + 5, y), 4, solid(colour(d.colour)), outline)?;
+        let number = number.to_string();
+        frame::text(
+            area,
+            &number,
+            (x + 14, y),
+            &bold_style,
+            HPos::Left,
+            VPos::Center,
+        )?;
+        let name_x = x + 16 + text_width(&number, NOTE_PX).ceil() as i32 + 4;
+        let room = column_px - f64::from(name_x - x) - 8.0;
+        let name = fit(&d.label, NOTE_PX, room.max(12.0));
+        frame::text(area, &name, (name_x, y), &style, HPos::Left, VPos::Center)?;
+    }
+    Ok(())
 }
 
 /// A box of pixels: left, top, right, bottom.
@@ -220,70 +296,65 @@ fn overlaps(a: Box, b: Box) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
-/// Labels each frontier design beside its point, trying places around it
-/// until one is inside the plot and clear of other labels and points.
-fn label_frontier(area: &Area<'_>, plot: &frame::Plot, frontier: &[Placed<'_>]) -> Drawn {
-    let style = font(TICK_PX, INK);
+/// Labels each numbered design with its number beside its point, trying
+/// places around it in turn (right, left, above, below, at alternating
+/// offsets) until one is inside the plot and clear of other labels and
+/// points.
+fn label_designs(area: &Area<'_>, plot: &frame::Plot, labelled: &[(Placed<'_>, usize)]) -> Drawn {
     let inside = (
         frame::pixel(plot.left) + 2,
         frame::pixel(plot.top) + 2,
         frame::pixel(plot.right) - 2,
         frame::pixel(plot.bottom) - 2,
     );
-    let points: Vec<Box> = frontier
+    let points: Vec<Box> = labelled
         .iter()
-        .map(|p| (p.at.0 - 6, p.at.1 - 6, p.at.0 + 6, p.at.1 + 6))
+        .map(|(p, _)| (p.at.0 - 4, p.at.1 - 4, p.at.0 + 4, p.at.1 + 4))
         .collect();
     let mut taken: Vec<Box> = Vec::new();
     let h = (TICK_PX * 1.25).ceil() as i32;
-    for p in frontier {
-        let text = fit(&p.design.label, TICK_PX, MAX_LABEL_PX);
+    for (p, number) in labelled {
+        let text = number.to_string();
+        let style = if p.design.pareto {
+            frame::bold(TICK_PX, INK)
+        } else {
+            font(TICK_PX, MUTED)
+        };
         let w = text_width(&text, TICK_PX).ceil() as i32;
         let (x, y) = p.at;
-        let candidates = [
-            (
-                x + 8,
-                y - 4,
-                HPos::Left,
-                VPos::Bottom,
-                (x + 8, y - 4 - h, x + 8 + w, y - 4),
-            ),
-            (
-                x + 8,
-                y + 4,
-                HPos::Left,
-                VPos::Top,
-                (x + 8, y + 4, x + 8 + w, y + 4 + h),
-            ),
-            (
-                x - 8,
-                y - 4,
-                HPos::Right,
-                VPos::Bottom,
-                (x - 8 - w, y - 4 - h, x - 8, y - 4),
-            ),
-            (
-                x - 8,
-                y + 4,
-                HPos::Right,
-                VPos::Top,
-                (x - 8 - w, y + 4, x - 8, y + 4 + h),
-            ),
-            (
-                x,
-                y - 9,
-                HPos::Center,
-                VPos::Bottom,
-                (x - w / 2, y - 9 - h, x + w / 2, y - 9),
-            ),
-            (
-                x,
-                y + 9,
-                HPos::Center,
-                VPos::Top,
-                (x - w / 2, y + 9, x + w / 2, y + 9 + h),
-            ),
-        ];
+        let mut candidates = Vec::new();
+        for gap in [7, 15, 23] {
+            candidates.extend([
+                (
+                    x + gap,
+                    y,
+                    HPos::Left,
+                    VPos::Center,
+                    (x + gap, y - h / 2, x + gap + w, y + h / 2),
+                ),
+                (
+                    x - gap,
+                    y,
+                    HPos::Right,
+                    VPos::Center,
+                    (x - gap - w, y - h / 2, x - gap, y + h / 2),
+                ),
+                (
+                    x,
+                    y - gap,
+                    HPos::Center,
+                    VPos::Bottom,
+                    (x - w / 2, y - gap - h, x + w / 2, y - gap),
+                ),
+                (
+                    x,
+                    y + gap,
+                    HPos::Center,
+                    VPos::Top,
+                    (x - w / 2, y + gap, x + w / 2, y + gap + h),
+                ),
+            ]);
+        }
         let fits =
             |b: Box| b.0 >= inside.0 && b.1 >= inside.1 && b.2 <= inside.2 && b.3 <= inside.3;
         let clear = |b: Box| !taken.iter().chain(&points).any(|t| overlaps(*t, b));

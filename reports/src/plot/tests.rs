@@ -919,7 +919,7 @@ fn heat_map_survives_ragged_nan_equal_and_long_labelled_grids() {
 }
 
 #[test]
-fn pareto_scatter_labels_the_frontier_and_only_the_frontier() {
+fn pareto_scatter_numbers_every_design_and_names_each_in_a_key() {
     let svg = pareto_scatter("t", "cost per year (USD)", &designs());
     assert_shows(
         &svg,
@@ -927,14 +927,22 @@ fn pareto_scatter_labels_the_frontier_and_only_the_frontier() {
             "Pareto frontier",
             "single node",
             "2 replicas",
+            "2 replicas, no failover",
             "3 replicas, 2 zones",
+            "5 replicas",
         ],
     );
-    assert!(
-        !texts(&svg)
-            .iter()
-            .any(|t| t == "5 replicas" || t == "2 replicas, no failover")
-    );
+    // Each design's number twice: beside its point and in the key.
+    let texts = texts(&svg);
+    for number in 1..=designs().len() {
+        let n = number.to_string();
+        assert_eq!(
+            texts.iter().filter(|t| **t == n).count(),
+            2,
+            "{n}: {texts:?}"
+        );
+    }
+    assert_text_inside(&svg);
     assert_shows(
         &svg,
         &[
@@ -1419,4 +1427,23 @@ fn exceedance_marks_sit_on_the_curve() {
         &svg,
         &["1 year in 100: > 149 min", "1 year in 20: > 143 min"],
     );
+}
+
+#[test]
+fn heat_map_keeps_a_long_y_description_whole() {
+    let (columns, rows, values) = heat_data();
+    let label = "service.web.instances per zone of the region";
+    let svg = heat_map(
+        "t",
+        "variant",
+        label,
+        &columns,
+        &rows,
+        &values,
+        "min/yr",
+        false,
+        &one_decimal,
+    );
+    assert_shows(&svg, &[label]);
+    assert_text_inside(&svg);
 }

@@ -127,6 +127,53 @@ pub(crate) fn horizon(h: f64) -> String {
     }
 }
 
+/// What a report's rates are framed per: a year, or, for a run that
+/// measures less than a day (a request-level window of minutes, say), the
+/// measured span itself, so a 10-minute run is not told in minutes a year.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Basis {
+    /// What a per-year figure is multiplied by.
+    factor: f64,
+    /// The span after an amount: "a year", "in the 9.00 min measured".
+    pub(crate) span: String,
+    /// The span after "per" in a measure's name: "year", "9.00 min measured".
+    pub(crate) per: String,
+}
+
+impl Basis {
+    /// The basis of a run that measures `measured_hours` per replication.
+    pub(crate) fn of(measured_hours: f64) -> Basis {
+        if measured_hours > 0.0 && measured_hours < 24.0 {
+            let span = hours(measured_hours);
+            Basis {
+                factor: measured_hours / 8760.0,
+                span: format!("in the {span} measured"),
+                per: format!("{span} measured"),
+            }
+        } else {
+            Basis {
+                factor: 1.0,
+                span: "a year".into(),
+                per: "year".into(),
+            }
+        }
+    }
+
+    /// A per-year figure on this basis.
+    pub(crate) fn scale(&self, per_year: f64) -> f64 {
+        per_year * self.factor
+    }
+
+    /// A per-year estimate on this basis.
+    pub(crate) fn interval(&self, per_year: &Interval) -> Interval {
+        Interval {
+            mean: self.scale(per_year.mean),
+            ci95_low: self.scale(per_year.ci95_low),
+            ci95_high: self.scale(per_year.ci95_high),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use crate::plot;
 use crate::results::{Results, RunResults, Sample, TimelineRow};
 use crate::run::{Interval, OutageBin, RunReport};
 
-use super::format::{MINUTES_PER_YEAR, availability, horizon, hours, num, range, share};
+use super::format::{Basis, MINUTES_PER_YEAR, availability, horizon, hours, num, range, share};
 
 /// The document of a run.
 pub(super) fn document(results: &Results, run: &RunResults) -> Document {
@@ -36,16 +36,18 @@ pub(super) fn document(results: &Results, run: &RunResults) -> Document {
 fn summary(results: &Results, r: &RunReport) -> Section {
     let mut s = Section::new("Summary");
     let (a, a_range) = availability(&r.availability);
-    let d = &r.downtime_minutes_per_year;
+    let basis = Basis::of(r.horizon_hours - r.warmup_hours);
+    let d = &basis.interval(&r.downtime_minutes_per_year);
+    let span = &basis.span;
     let headline = if r.availability.zero_downtime_observed {
         format!(
-            "No downtime in {} replications: availability {a} (95% bound), at most {} min of downtime a year.",
+            "No downtime in {} replications: availability {a} (95% bound), at most {} min of downtime {span}.",
             r.replications,
             num(d.ci95_high)
         )
     } else {
         format!(
-            "Availability {a} ({:.1} nines): {} min of downtime a year, 95% interval {} min.",
+            "Availability {a} ({:.1} nines): {} min of downtime {span}, 95% interval {} min.",
             r.availability.nines,
             num(d.mean),
             range(d)
@@ -53,7 +55,7 @@ fn summary(results: &Results, r: &RunReport) -> Section {
     };
     s.callout(headline);
     if r.requests.is_some() {
-        s.text("This is a request-level run: availability is the share of requests served in time, and downtime is that share's complement in minutes a year (an error budget, not an outage).");
+        s.text(format!("This is a request-level run: availability is the share of requests served in time, and downtime is that share's complement in minutes {span} (an error budget, not an outage)."));
     }
     s.blocks.push(Block::Facts(vec![
         (
@@ -84,13 +86,14 @@ fn summary(results: &Results, r: &RunReport) -> Section {
         ),
         String::new(),
     ]);
+    let per = &basis.per;
     t.row(vec![
-        "downtime per year".into(),
+        format!("downtime per {per}"),
         format!("{} min", num(d.mean)),
         format!("{} min", range(d)),
     ]);
-    let i = &r.incidents_per_year;
-    t.row(vec!["incidents per year".into(), num(i.mean), range(i)]);
+    let i = &basis.interval(&r.incidents_per_year);
+    t.row(vec![format!("incidents per {per}"), num(i.mean), range(i)]);
     if let Some(m) = &r.mttr_hours {
         t.row(vec![
             "time to recover, as users see it (MTTR)".into(),
@@ -117,9 +120,13 @@ fn summary(results: &Results, r: &RunReport) -> Section {
             ),
         ]);
     }
-    if let Some(g) = &r.degraded_minutes_per_year {
+    if let Some(g) = &r
+        .degraded_minutes_per_year
+        .as_ref()
+        .map(|g| basis.interval(g))
+    {
         t.row(vec![
-            "degraded per year".into(),
+            format!("degraded per {per}"),
             format!("{} min", num(g.mean)),
             format!("{} min", range(g)),
         ]);
@@ -128,13 +135,18 @@ fn summary(results: &Results, r: &RunReport) -> Section {
         estimate_row(&mut t, "writes lost per year", &data.lost_writes_per_year);
     }
     if let Some(c) = &r.cost_per_year {
+        let u = c.unit();
+        let money = |i: &Interval| (format!("{u} {}", num(i.mean)), format!("{u} {}", range(i)));
+        let infrastructure = format!("{u} {}", num(c.infrastructure));
         t.measure(
             "infrastructure cost per year",
-            num(c.infrastructure),
+            infrastructure,
             String::new(),
         );
-        estimate_row(&mut t, "downtime cost per year", &c.downtime);
-        estimate_row(&mut t, "total cost per year", &c.total);
+        let (value, interval) = money(&c.downtime);
+        t.measure("downtime cost per year", value, interval);
+        let (value, interval) = money(&c.total);
+        t.measure("total cost per year", value, interval);
     }
     s.blocks.push(Block::Table(t));
     if let Some(slo) = results.design.slo {

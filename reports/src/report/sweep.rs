@@ -96,18 +96,39 @@ pub(super) fn document(results: &Results, sweep: &SweepResults) -> Document {
 fn summary(results: &Results, sweep: &SweepResults, dims: &[Dimension]) -> Section {
     let mut s = Section::new("Summary");
     let n = sweep.points.len();
-    if let Some(best) = sweep.points.iter().max_by(|a, b| {
-        a.summary
-            .availability
-            .mean
-            .total_cmp(&b.summary.availability.mean)
-    }) {
+    let order = ranked(sweep);
+    if let Some(&(top, _)) = order.first() {
+        let best = &sweep.points[top];
         let (a, _) = availability(&best.summary.availability);
-        s.callout(format!(
-            "{n} designs. The most available is {} at {a}, {} min of downtime a year.",
-            best.label,
+        let figures = format!(
+            "{a}, {} min of downtime a year",
             num(best.summary.downtime_minutes_per_year.mean)
-        ));
+        );
+        // Designs the ranking cannot tell from the top one.
+        let tied: Vec<&str> = order[1..]
+            .iter()
+            .filter(|(i, diff)| match diff {
+                Some(d) => d.ci95_low <= 0.0 && d.ci95_high >= 0.0,
+                None => {
+                    sweep.points[*i].summary.availability.mean == best.summary.availability.mean
+                }
+            })
+            .map(|(i, _)| sweep.points[*i].label.as_str())
+            .collect();
+        s.callout(if tied.is_empty() {
+            format!("{n} designs. The most available is {} at {figures}.", best.label)
+        } else {
+            const NAMED: usize = 4;
+            let mut others = tied[..tied.len().min(NAMED)].join("; ");
+            if tied.len() > NAMED {
+                others.push_str(&format!("; and {} more", tied.len() - NAMED));
+            }
+            format!(
+                "{n} designs. {} tie for most available (their 95% intervals cannot tell them apart). Ranked first: {} ({figures}); tied with it: {others}.",
+                tied.len() + 1,
+                best.label
+            )
+        });
     }
     let frontier: Vec<&str> = by_cost(sweep)
         .into_iter()
@@ -367,6 +388,25 @@ fn heat(sweep: &SweepResults, dims: &[Dimension]) -> Section {
     s
 }
 
+/// The designs most available first, each with its downtime's difference
+/// from the first where the sweep has it: the order of the ranking table
+/// and of the headline.
+fn ranked(sweep: &SweepResults) -> Vec<(usize, Option<&crate::PairedDifference>)> {
+    if sweep.ranking.is_empty() {
+        crate::results::rank_order(&sweep.points)
+            .into_iter()
+            .map(|i| (i, None))
+            .collect()
+    } else {
+        sweep
+            .ranking
+            .iter()
+            .filter(|r| r.point < sweep.points.len())
+            .map(|r| (r.point, r.downtime_vs_best.as_ref()))
+            .collect()
+    }
+}
+
 fn ranking(sweep: &SweepResults, slo: Option<f64>) -> Section {
     let mut s = Section::new("Designs ranked");
     s.text(if sweep.independent {
@@ -389,18 +429,7 @@ fn ranking(sweep: &SweepResults, slo: Option<f64>) -> Section {
         numeric.push(false);
     }
     let mut t = Table::new(&headers, &numeric);
-    let order: Vec<(usize, Option<&crate::PairedDifference>)> = if sweep.ranking.is_empty() {
-        crate::results::rank_order(&sweep.points)
-            .into_iter()
-            .map(|i| (i, None))
-            .collect()
-    } else {
-        sweep
-            .ranking
-            .iter()
-            .map(|r| (r.point, r.downtime_vs_best.as_ref()))
-            .collect()
-    };
+    let order = ranked(sweep);
     for (rank, (i, diff)) in order.into_iter().enumerate() {
         let Some(p) = sweep.points.get(i) else {
             continue;
