@@ -36,6 +36,12 @@ use crate::sweep::{SweepPoint, SweepSpec};
 /// bound on a mistake.
 const MAX_EXTENDS_DEPTH: usize = 16;
 
+/// The largest scenario file read, in bytes (64 MiB): far beyond any
+/// design written by hand or generated for one, and a bound on the time
+/// and memory a mistaken input can take. A larger file is refused before
+/// it is parsed.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
 /// Finds the scenario an `extends` names: given the name as written and
 /// the origin of the file that wrote it, returns the base's origin and
 /// text, or what went wrong.
@@ -159,6 +165,20 @@ fn load(
     sources: &mut Vec<Source>,
     chain: &mut Vec<String>,
 ) -> Result<DocumentMut, ScenarioError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ScenarioError::single(
+            origin,
+            Diagnostic::at(
+                "",
+                None,
+                None,
+                format!(
+                    "the file is {} bytes; the largest scenario file read is {MAX_FILE_BYTES} bytes (64 MiB)",
+                    text.len()
+                ),
+            ),
+        ));
+    }
     let file = sources.len();
     sources.push(Source {
         origin: origin.to_string(),

@@ -84,6 +84,7 @@ pub mod error;
 mod file;
 mod invariant;
 pub mod library;
+mod lines;
 pub mod schedule;
 pub mod schema;
 pub mod sweep;
