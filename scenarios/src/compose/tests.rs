@@ -296,7 +296,7 @@ fn a_file_past_the_size_limit_is_refused_before_parsing() {
     let text = "!".repeat(MAX_FILE_BYTES + 1);
     let e = compose(&text).unwrap_err().to_string();
     assert!(
-        e.contains("largest scenario file") && e.contains("64 MiB"),
+        e.contains("largest scenario file") && e.contains("8 MiB"),
         "{e}"
     );
 }
