@@ -397,6 +397,17 @@ while_down = "suspend"
     }
 
     #[test]
+    fn zero_failure_and_zero_repair_are_refused_where_written() {
+        let e = err(&GOOD
+            .replace("exponential(mean = 1000h)", "deterministic(0s)")
+            .replace("lognormal(mean = 10h, sd = 5h)", "deterministic(0s)"));
+        assert!(
+            e.starts_with("s.toml:13:10: key `component.repair`:") && e.contains("no length"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn malformed_distribution_is_located() {
         let e = err(&GOOD.replace("exponential(mean = 1000h)", "exponential(mean = 1000h"));
         assert!(
