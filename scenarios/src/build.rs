@@ -56,6 +56,9 @@ pub(crate) fn build(
         let (Some(count), Some(failure), Some(repair)) = (count, failure, repair) else {
             continue;
         };
+        if !c.cycle(&failure, &repair, comp.repair.span(), "component.repair") {
+            continue;
+        }
         total += count;
         if total > MAX_COMPONENTS {
             c.error(

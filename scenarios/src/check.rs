@@ -72,6 +72,22 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A diagnostic at `span` (concerning `key`) if a renewal cycle, the
+    /// time to a failure `up` then the repair `down`, can take no time at
+    /// all: a simulation would repeat it forever without time passing.
+    /// Returns whether the cycle is sound.
+    pub(crate) fn cycle(&mut self, up: &Dist, down: &Dist, span: Range<usize>, key: &str) -> bool {
+        if up.can_be_zero() && down.can_be_zero() {
+            self.error(
+                span,
+                key,
+                "the time to failure and the repair can both be zero: a cycle of no length, repeated without time passing; expected a positive duration for one of them".into(),
+            );
+            return false;
+        }
+        true
+    }
+
     /// An integer from `min` to `max`, or a diagnostic.
     pub(crate) fn int_in(
         &mut self,

@@ -84,6 +84,7 @@ pub mod error;
 mod file;
 mod invariant;
 pub mod library;
+mod lines;
 pub mod schedule;
 pub mod schema;
 pub mod sweep;
@@ -391,6 +392,17 @@ while_down = "suspend"
         let e = err(&GOOD.replace("\"2y\"", "\"-2y\""));
         assert!(
             e.starts_with("s.toml:5:11: key `simulation.horizon`: negative duration"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn zero_failure_and_zero_repair_are_refused_where_written() {
+        let e = err(&GOOD
+            .replace("exponential(mean = 1000h)", "deterministic(0s)")
+            .replace("lognormal(mean = 10h, sd = 5h)", "deterministic(0s)"));
+        assert!(
+            e.starts_with("s.toml:13:10: key `component.repair`:") && e.contains("no length"),
             "{e}"
         );
     }

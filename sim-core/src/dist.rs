@@ -440,6 +440,20 @@ impl Dist {
         }))
     }
 
+    /// Whether a draw can be exactly zero with positive probability: a
+    /// deterministic zero, or an empirical list holding zero. (Continuous
+    /// distributions reach zero with probability zero.) A failure and a
+    /// repair that can both be zero make a cycle of no length, which a
+    /// simulation would repeat without time passing.
+    pub fn can_be_zero(&self) -> bool {
+        match self {
+            Dist::Deterministic(d) => d.value == SimDuration::ZERO,
+            Dist::Empirical(e) => e.values.contains(&SimDuration::ZERO),
+            Dist::Uniform(u) => u.max == SimDuration::ZERO,
+            _ => false,
+        }
+    }
+
     /// Draws a duration, rounded once to the nearest microsecond.
     ///
     /// Deterministic and empirical distributions return their durations

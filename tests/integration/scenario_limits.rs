@@ -24,3 +24,18 @@ fn an_error_past_column_65535_exits_2_located() {
     assert!(run.stderr.contains("scenario.toml:2:"), "{}", run.stderr);
     assert!(run.stderr.len() < 2_000, "the whole line was printed");
 }
+
+#[test]
+fn zero_failure_and_zero_repair_exit_2_instead_of_running_forever() {
+    let text = "[scenario]\nname = \"zz\"\n[[component]]\nname = \"n\"\ncount = 1\nfailure = \"deterministic(0s)\"\nrepair = \"deterministic(0s)\"\n[service]\nmin_up = 1\n";
+    let run = with_file(
+        text,
+        &["run", "--replications", "2", "--horizon", "1h", "-q"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("scenario.toml:7:") && run.stderr.contains("no length"),
+        "{}",
+        run.stderr
+    );
+}

@@ -12,6 +12,7 @@ use std::ops::Range;
 use toml_edit::{Document, DocumentMut, Item, Table};
 
 use crate::error::{Diagnostic, ScenarioError};
+use crate::lines::LineIndex;
 
 /// What a file of the composition is.
 #[derive(Clone, Debug)]
@@ -68,28 +69,24 @@ pub(crate) fn parse_tagged(
         ScenarioError::single(origin, Diagnostic::at(text, span, None, message))
     })?;
     let mut tags = Vec::new();
-    collect(doc.as_table(), text, file, &mut tags);
+    let lines = LineIndex::new(text);
+    collect(doc.as_table(), &lines, file, &mut tags);
     let mut doc = doc.into_mut();
     let mut tags = tags.into_iter();
     apply(doc.as_table_mut(), &mut tags);
     Ok(doc)
 }
 
-/// The 1-based line of byte `offset` of `text`.
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-fn tag_of(text: &str, file: usize, span: Range<usize>) -> Tag {
+fn tag_of(lines: &LineIndex, file: usize, span: Range<usize>) -> Tag {
     Tag {
         file,
-        first: line_of(text, span.start),
-        last: line_of(text, span.end.saturating_sub(1).max(span.start)),
+        first: lines.line(span.start),
+        last: lines.line(span.end.saturating_sub(1).max(span.start)),
     }
 }
 
 /// Tags in the order [`apply`] visits the items.
-fn collect(table: &Table, text: &str, file: usize, out: &mut Vec<Option<Tag>>) {
+fn collect(table: &Table, lines: &LineIndex, file: usize, out: &mut Vec<Option<Tag>>) {
     for (key, item) in table.iter() {
         let key_span = table.key(key).and_then(|k| k.span());
         match item {
@@ -99,16 +96,16 @@ fn collect(table: &Table, text: &str, file: usize, out: &mut Vec<Option<Tag>>) {
                     (None, Some(v)) => Some(v),
                     _ => None,
                 };
-                out.push(span.map(|s| tag_of(text, file, s)));
+                out.push(span.map(|s| tag_of(lines, file, s)));
             }
             Item::Table(t) => {
-                out.push(header_tag(t, text, file));
-                collect(t, text, file, out);
+                out.push(header_tag(t, lines, file));
+                collect(t, lines, file, out);
             }
             Item::ArrayOfTables(a) => {
                 for t in a.iter() {
-                    out.push(header_tag(t, text, file));
-                    collect(t, text, file, out);
+                    out.push(header_tag(t, lines, file));
+                    collect(t, lines, file, out);
                 }
             }
             Item::None => {}
@@ -116,12 +113,12 @@ fn collect(table: &Table, text: &str, file: usize, out: &mut Vec<Option<Tag>>) {
     }
 }
 
-fn header_tag(t: &Table, text: &str, file: usize) -> Option<Tag> {
+fn header_tag(t: &Table, lines: &LineIndex, file: usize) -> Option<Tag> {
     if t.is_implicit() || t.is_dotted() {
         return None;
     }
     t.span().map(|s| {
-        let line = line_of(text, s.start);
+        let line = lines.line(s.start);
         Tag {
             file,
             first: line,
@@ -309,5 +306,21 @@ mod tests {
             })
         );
         assert!(out.contains("name = \"n\" #@0:9:9"), "{out}");
+    }
+
+    #[test]
+    fn tagging_reads_the_file_once_however_many_items() {
+        let mut text = String::from("[scenario]\nname = \"big\"\n");
+        for i in 0..2000 {
+            text.push_str(&format!(
+                "[[fault]]\nname = \"f{i}\"\nkind = \"host-crash\"\n"
+            ));
+        }
+        crate::lines::SCANNED.with(|s| s.set(0));
+        let out = parse_tagged(&text, 0, "big.toml").unwrap().to_string();
+        assert!(out.contains("name = \"f1999\" #@0:6001:6001"), "{out}");
+        // Counting newlines from the start for every item scanned about
+        // 6000 × the file; one index scans it once.
+        assert_eq!(crate::lines::SCANNED.with(|s| s.get()), text.len());
     }
 }

@@ -289,3 +289,14 @@ fn sweep_mistakes_are_located() {
         "{e}"
     );
 }
+
+#[test]
+fn a_file_past_the_size_limit_is_refused_before_parsing() {
+    // Not TOML at all: parsing it would report a syntax error instead.
+    let text = "!".repeat(MAX_FILE_BYTES + 1);
+    let e = compose(&text).unwrap_err().to_string();
+    assert!(
+        e.contains("largest scenario file") && e.contains("8 MiB"),
+        "{e}"
+    );
+}

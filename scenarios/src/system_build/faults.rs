@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use models::system::spec::{Effect, Element, FaultClass, FaultSpec, UpRule};
+use models::system::spec::{Effect, Element, FaultClass, FaultSpec, Occurrence, UpRule};
 use serde_spanned::Spanned;
 
 use super::names::suggestion;
@@ -63,6 +63,12 @@ impl Builder<'_> {
         let effect = class.and_then(|class| self.effect(f, class));
         let occurrence = self.occurrence(f);
         let repair = self.repair(f, class);
+        if let (Some(Occurrence::Random { every }), Some(r), Some(span)) =
+            (&occurrence, &repair, f.repair.as_ref().map(|r| r.span()))
+            && !self.c.cycle(every, &r.duration, span, "fault.repair")
+        {
+            return None;
+        }
         Some(FaultSpec {
             name,
             class: class?,

@@ -1287,3 +1287,19 @@ fn rates_take_units() {
     assert!(parse_per("x/h", 1.0, "x").is_err());
     assert!(parse_per("1/0s", 1.0, "x").is_err());
 }
+
+#[test]
+fn a_fault_whose_every_and_repair_can_both_be_zero_is_refused() {
+    let text = with_fault(
+        "name = \"zero\"\nkind = \"host-crash\"\ntargets = [\"east-a\"]\nevery = \"empirical(0s, 1h)\"\nrepair = \"deterministic(0s)\"",
+    );
+    check(
+        &text,
+        "\"deterministic(0s)\"",
+        "fault.repair",
+        "cycle of no length",
+    );
+    // One side positive is a sound cycle.
+    let ok = text.replace("empirical(0s, 1h)", "deterministic(1h)");
+    spec(&ok);
+}
