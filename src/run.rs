@@ -82,7 +82,13 @@ pub(crate) fn check_event_budget_over(
     if e.events <= EVENT_BUDGET as f64 {
         return Ok(());
     }
-    let cycle = SimDuration::from_hours_f64(e.cycle_h.max(1.0 / 3.6e9));
+    if !e.events.is_finite() {
+        return Err(Failure::input(format!(
+            "{}: `{}` fails and is repaired in no time at all, so the simulated clock never moves and the run would never end; give its failure or repair a positive duration",
+            scenario.name, e.busiest
+        )));
+    }
+    let cycle = SimDuration::from_hours_f64(e.cycle_h);
     let fits = SimDuration::from_hours_f64(horizon.as_hours_f64() * EVENT_BUDGET as f64 / e.events);
     Err(Failure::input(format!(
         "{}: about {:.1e} events per replication over {horizon}, more than the budget of {:.0e}: `{}` fails and is repaired every {cycle} on average; use a horizon of at most {fits} (--horizon) or longer times to failure and repair",

@@ -28,7 +28,9 @@ pub struct EventEstimate {
     /// The process with the shortest mean cycle (a component or a fault),
     /// the one to look at first when the estimate is too high.
     pub busiest: String,
-    /// Its mean cycle (time to fail plus time to repair), in hours.
+    /// Its mean cycle (time to fail plus time to repair), in hours; zero for
+    /// a process that fails and is repaired in no time (then `events` is
+    /// infinite).
     pub cycle_h: f64,
 }
 
@@ -41,10 +43,13 @@ pub fn estimate_events(spec: &ModelSpec, horizon: SimDuration) -> Option<EventEs
     let mut total = 0.0;
     let mut busiest: Option<(String, f64)> = None;
     let mut add = |name: &str, cycle_h: f64, processes: usize| {
-        // A cycle under a microsecond counts as a microsecond: the engine
-        // cannot take a shorter step.
-        let cycle_h = cycle_h.max(1.0 / 3.6e9);
-        total += 2.0 * horizon_h / cycle_h * processes as f64;
+        // A cycle of no time at all never lets the clock move: infinitely
+        // many events.
+        total += if cycle_h > 0.0 {
+            2.0 * horizon_h / cycle_h * processes as f64
+        } else {
+            f64::INFINITY
+        };
         if busiest.as_ref().is_none_or(|(_, c)| cycle_h < *c) {
             busiest = Some((name.to_string(), cycle_h));
         }
@@ -116,6 +121,14 @@ mod tests {
         assert!((e.events / 6.3072e15 - 1.0).abs() < 1e-9, "{}", e.events);
         assert!(e.events > EVENT_BUDGET as f64);
         assert_eq!(e.busiest, "n0");
+    }
+
+    #[test]
+    fn a_cycle_of_no_time_never_ends() {
+        let zero = SimDuration::ZERO;
+        let e = estimate_events(&kofn(zero, zero, 2), SimDuration::from_secs(1)).unwrap();
+        assert_eq!(e.events, f64::INFINITY);
+        assert_eq!(e.cycle_h, 0.0);
     }
 
     #[test]

@@ -118,8 +118,9 @@ pub use measures::{FailureCause, RequestMeasures};
 pub use model::{BreakerState, RequestEvent, RequestModel};
 pub use sketch::LatencyHistogram;
 pub use spec::{
-    Arrivals, BreakerPolicy, ClientPolicy, DependencySpec, Dispatch, HealthCheck, InstanceFaults,
-    InstanceSpec, RatePoint, RequestSpec, RequestSpecError, RetryBudget, RetryPolicy,
+    Arrivals, BreakerPolicy, ClientPolicy, DEFAULT_QUEUE_LIMIT, DependencySpec, Dispatch,
+    HealthCheck, InstanceFaults, InstanceSpec, RatePoint, RequestSpec, RequestSpecError,
+    RetryBudget, RetryPolicy,
 };
 
 /// What one request-level replication produced.

@@ -68,3 +68,14 @@ fn streamed_replications_give_the_figures_of_kept_ones() {
     assert_eq!(spread["max"], 3016.07522603331);
     assert_eq!(one["mttr_hours"]["mean"], 4.862167599138139);
 }
+
+#[test]
+fn a_cycle_of_no_time_is_refused_not_run_for_ever() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zero.toml");
+    std::fs::write(&path, DENSE.replace("1us", "0s")).unwrap();
+    let run = nines(&["run", path.to_str().unwrap(), "--horizon", "1h", "-q"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // The scenario checker may refuse it first; either way it names it.
+    assert!(run.stderr.contains("flicker"), "{}", run.stderr);
+}
