@@ -263,6 +263,11 @@ pub(crate) struct CompareArgs {
     /// Set a value in every design before running, such as simulation.horizon="2y". Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub(crate) set: Vec<String>,
+    /// Also write a comparison report into DIR: report.html, report.md with
+    /// its SVG plots, results.json (both designs' measures, the paired
+    /// differences and the verdicts) and results.csv.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) sim: SimOptions,
     #[command(flatten)]

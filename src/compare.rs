@@ -84,6 +84,16 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         differences,
     };
 
+    let reproduce = format!(
+        "nines compare {} --seed {} --replications {} --horizon {}",
+        command_line(&args),
+        common.seed,
+        finished,
+        common.horizon
+    );
+    if let Some(dir) = &args.report {
+        write_report(dir, &reports::report::render_compare(&report, &reproduce))?;
+    }
     let printed = crate::output::emit(&args.output, &report, || {
         let mut text = String::new();
         if interrupted {
@@ -91,13 +101,10 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
             text.push('\n');
         }
         text.push_str(&report.to_text());
-        text.push_str(&format!(
-            "\nreproduce     nines compare {} --seed {} --replications {} --horizon {}\n",
-            command_line(&args),
-            common.seed,
-            finished,
-            common.horizon
-        ));
+        text.push_str(&format!("\nreproduce     {reproduce}\n"));
+        if let Some(dir) = &args.report {
+            text.push_str(&format!("report        {}\n", dir.display()));
+        }
         text
     })?;
     if let Printed::PipeClosed = printed {
@@ -108,6 +115,31 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
             "interrupted: {finished} of {asked} replications of each design finished"
         )));
     }
+    Ok(())
+}
+
+/// Writes the files of a comparison report into `dir` (created if needed),
+/// each atomically; nothing else in `dir` is touched.
+fn write_report(
+    dir: &std::path::Path,
+    rendered: &reports::report::Rendered,
+) -> Result<(), Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: exists and is not a directory; expected a directory to write the report into",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
+    let write = crate::output::write_atomically;
+    write(&dir.join("report.html"), rendered.html.as_bytes())?;
+    write(&dir.join("report.md"), rendered.markdown.as_bytes())?;
+    for (file, svg) in &rendered.figures {
+        write(&dir.join(file), svg.as_bytes())?;
+    }
+    write(&dir.join("results.json"), rendered.json.as_bytes())?;
+    write(&dir.join("results.csv"), rendered.csv.as_bytes())?;
     Ok(())
 }
 

@@ -7,6 +7,8 @@ mod support;
 mod cli;
 #[path = "integration/compare.rs"]
 mod compare;
+#[path = "integration/compare_report.rs"]
+mod compare_report;
 #[path = "integration/compose.rs"]
 mod compose;
 #[path = "integration/determinism.rs"]
