@@ -68,3 +68,44 @@ fn compare_report_files_exist_and_agree_with_the_text() {
     assert!(md.contains("](downtime.svg)"), "{md}");
     assert!(md.contains("nines compare single-server web-n-plus-1 --seed 1 --replications 20"));
 }
+
+#[test]
+fn compare_precision_stops_once_the_paired_interval_is_within_the_target() {
+    let json = crate::support::nines_json(&[
+        "compare",
+        "single-server",
+        "web-n-plus-1",
+        "--precision",
+        "20%",
+        "--json",
+        "-",
+        "-q",
+    ]);
+    let stopping = &json["stopping"];
+    assert_eq!(stopping["rule"], "precision", "{stopping}");
+    assert_eq!(stopping["reached"], true);
+    let d = &json["differences"][0]["downtime_minutes_per_year"];
+    let (mean, low, high) = (
+        d["mean"].as_f64().expect("a mean"),
+        d["ci95_low"].as_f64().expect("a low end"),
+        d["ci95_high"].as_f64().expect("a high end"),
+    );
+    let half_width = (high - low) / 2.0;
+    assert!(half_width <= 0.2 * mean.abs(), "{half_width} vs {mean}");
+    let replications = json["replications"].as_u64().expect("replications");
+    assert_eq!(stopping["replications"], replications);
+    // The first batch of 100 was not enough for this pair: it went on.
+    assert!(replications > 100, "{replications}");
+    // The same replications without --precision give the same difference.
+    let again = crate::support::nines_json(&[
+        "compare",
+        "single-server",
+        "web-n-plus-1",
+        "--replications",
+        &replications.to_string(),
+        "--json",
+        "-",
+        "-q",
+    ]);
+    assert_eq!(again["differences"], json["differences"]);
+}
