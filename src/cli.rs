@@ -263,6 +263,19 @@ pub(crate) struct CompareArgs {
     /// Set a value in every design before running, such as simulation.horizon="2y". Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub(crate) set: Vec<String>,
+    /// Also write a comparison report into DIR: report.html, report.md with
+    /// its SVG plots, results.json (both designs' measures, the paired
+    /// differences and the verdicts) and results.csv.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report: Option<PathBuf>,
+    /// Add replications in batches until the 95% interval of every paired
+    /// difference of downtime is this narrow: a half-width relative to the
+    /// difference (5%) or absolute in minutes per year (2min).
+    #[arg(long, value_name = "TARGET", conflicts_with = "replications")]
+    pub(crate) precision: Option<String>,
+    /// With --precision: the most replications to run [default: 100000].
+    #[arg(long, value_name = "N", requires = "precision")]
+    pub(crate) max_replications: Option<u64>,
     #[command(flatten)]
     pub(crate) sim: SimOptions,
     #[command(flatten)]

@@ -15,8 +15,9 @@ mod verdict;
 use models::replicate::{Horizon, ReplicationResult, simulate};
 use models::spec::ModelSpec;
 use models::summary::Summary;
-use reports::{CompareReport, Difference, RunReport};
+use reports::{CompareReport, Difference, RunReport, Stopping};
 use scenarios::{Scenario, SimulationSettings};
+use sim_core::stats::precision::Schedule;
 
 use crate::cli::{CompareArgs, ScenarioArgs};
 use crate::fail::Failure;
@@ -45,21 +46,75 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         .iter()
         .map(|d| Horizon::new(d.simulation.horizon, d.simulation.warmup))
         .collect();
-    let results = run_interruptible(
-        common.replications,
-        args.sim.threads,
-        names.clone(),
-        args.output.quiet,
-        |r| {
-            designs
-                .iter()
-                .zip(&horizons)
-                .map(|(d, &h)| simulate(&d.model, common.seed, r, h, None))
-                .collect::<Vec<_>>()
-        },
-        |one| one.iter().map(replication_availability).collect(),
-    )?;
-    let asked = common.replications;
+    let target = args
+        .precision
+        .as_deref()
+        .map(crate::run::precision::parse_target)
+        .transpose()?;
+    let batch = |start: u64, count: u64| {
+        run_interruptible(
+            count,
+            args.sim.threads,
+            names.clone(),
+            args.output.quiet,
+            |r| {
+                designs
+                    .iter()
+                    .zip(&horizons)
+                    .map(|(d, &h)| simulate(&d.model, common.seed, start + r, h, None))
+                    .collect::<Vec<_>>()
+            },
+            |one| one.iter().map(replication_availability).collect(),
+        )
+    };
+    let (results, asked, stopping) = match &target {
+        None => (batch(0, common.replications)?, common.replications, None),
+        Some(target) => {
+            let cap = args
+                .max_replications
+                .unwrap_or(crate::run::precision::DEFAULT_MAX_REPLICATIONS)
+                .clamp(2, crate::run::MAX_REPLICATIONS);
+            let mut all: Vec<Vec<ReplicationResult>> = Vec::new();
+            let mut asked = 0;
+            let mut judged = None;
+            for total in Schedule::new(crate::run::precision::FIRST_BATCH, cap) {
+                asked = total;
+                let start = all.len() as u64;
+                let got = batch(start, total - start)?;
+                let complete = got.len() as u64 == total - start;
+                all.extend(got);
+                if !complete {
+                    break;
+                }
+                let judgement = judge(target, &all, designs.len());
+                let reached = judgement.reached;
+                judged = Some(judgement);
+                if reached {
+                    break;
+                }
+            }
+            let finished = all.len() as u64;
+            let stopping = judged.map(|j| Stopping {
+                rule: if finished < asked {
+                    "interrupted"
+                } else if j.reached {
+                    "precision"
+                } else {
+                    "max-replications"
+                }
+                .into(),
+                target: target.text.clone(),
+                target_minutes_per_year: j.limit,
+                reached: j.reached,
+                half_width_minutes_per_year: j.half_width,
+                relative_half_width: j.relative,
+                replications: finished,
+                max_replications: cap,
+                note: None,
+            });
+            (all, asked, stopping)
+        }
+    };
     let finished = results.len() as u64;
     let interrupted = finished < asked;
     if interrupted && finished < 2 {
@@ -82,8 +137,19 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         names,
         designs: reports,
         differences,
+        stopping,
     };
 
+    let reproduce = format!(
+        "nines compare {} --seed {} --replications {} --horizon {}",
+        command_line(&args),
+        common.seed,
+        finished,
+        common.horizon
+    );
+    if let Some(dir) = &args.report {
+        write_report(dir, &reports::report::render_compare(&report, &reproduce))?;
+    }
     let printed = crate::output::emit(&args.output, &report, || {
         let mut text = String::new();
         if interrupted {
@@ -91,13 +157,13 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
             text.push('\n');
         }
         text.push_str(&report.to_text());
-        text.push_str(&format!(
-            "\nreproduce     nines compare {} --seed {} --replications {} --horizon {}\n",
-            command_line(&args),
-            common.seed,
-            finished,
-            common.horizon
-        ));
+        if let Some(stopping) = &report.stopping {
+            text.push_str(&stopping.to_text());
+        }
+        text.push_str(&format!("\nreproduce     {reproduce}\n"));
+        if let Some(dir) = &args.report {
+            text.push_str(&format!("report        {}\n", dir.display()));
+        }
         text
     })?;
     if let Printed::PipeClosed = printed {
@@ -108,6 +174,85 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
             "interrupted: {finished} of {asked} replications of each design finished"
         )));
     }
+    Ok(())
+}
+
+/// How near a `--precision` target the paired differences are.
+struct Judgement {
+    /// The widest half-width of the paired differences of downtime.
+    half_width: f64,
+    /// That half-width over its difference's magnitude, when not zero.
+    relative: Option<f64>,
+    /// The half-width that meets the target for that difference.
+    limit: Option<f64>,
+    /// Whether every difference meets the target.
+    reached: bool,
+}
+
+/// Judges `target` on the paired differences of downtime of every design
+/// from the first, over replications `0..results.len()`.
+fn judge(
+    target: &crate::run::precision::Target,
+    results: &[Vec<ReplicationResult>],
+    designs: usize,
+) -> Judgement {
+    let downtime: Vec<Vec<f64>> = (0..designs)
+        .map(|i| {
+            let list: Vec<ReplicationResult> = results.iter().map(|one| one[i].clone()).collect();
+            Summary::from_results(&list).downtime_by_replication
+        })
+        .collect();
+    let mut widest = Judgement {
+        half_width: 0.0,
+        relative: None,
+        limit: None,
+        reached: true,
+    };
+    for design in &downtime[1..] {
+        let Some(d) = paired::paired_difference(&downtime[0], design) else {
+            return Judgement {
+                half_width: f64::NAN,
+                relative: None,
+                limit: None,
+                reached: false,
+            };
+        };
+        let half_width = (d.ci95_high - d.ci95_low) / 2.0;
+        let reached = target.precision.is_met(half_width, d.mean);
+        if half_width >= widest.half_width || !reached {
+            widest = Judgement {
+                half_width,
+                relative: (d.mean != 0.0).then(|| half_width / d.mean.abs()),
+                limit: target.precision.half_width_limit(d.mean),
+                reached: widest.reached && reached,
+            };
+        }
+    }
+    widest
+}
+
+/// Writes the files of a comparison report into `dir` (created if needed),
+/// each atomically; nothing else in `dir` is touched.
+fn write_report(
+    dir: &std::path::Path,
+    rendered: &reports::report::Rendered,
+) -> Result<(), Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: exists and is not a directory; expected a directory to write the report into",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
+    let write = crate::output::write_atomically;
+    write(&dir.join("report.html"), rendered.html.as_bytes())?;
+    write(&dir.join("report.md"), rendered.markdown.as_bytes())?;
+    for (file, svg) in &rendered.figures {
+        write(&dir.join(file), svg.as_bytes())?;
+    }
+    write(&dir.join("results.json"), rendered.json.as_bytes())?;
+    write(&dir.join("results.csv"), rendered.csv.as_bytes())?;
     Ok(())
 }
 

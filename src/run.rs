@@ -5,7 +5,7 @@
 //! (`--method batch-means`).
 
 mod batch_means;
-mod precision;
+pub(crate) mod precision;
 
 use std::io::BufWriter;
 

@@ -9,6 +9,8 @@ mod bounds;
 mod cli;
 #[path = "integration/compare.rs"]
 mod compare;
+#[path = "integration/compare_report.rs"]
+mod compare_report;
 #[path = "integration/compose.rs"]
 mod compose;
 #[path = "integration/determinism.rs"]

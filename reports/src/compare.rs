@@ -24,6 +24,10 @@ pub struct CompareReport {
     pub designs: Vec<RunReport>,
     /// Each design after the first against the first.
     pub differences: Vec<Difference>,
+    /// With `--precision`: what stopped adding replications, judged on the
+    /// widest paired difference of downtime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<crate::Stopping>,
 }
 
 /// One design against the baseline (the first design), replication by
@@ -314,6 +318,7 @@ mod tests {
                 cost_verdict: None,
                 overall: None,
             }],
+            stopping: None,
         }
     }
 

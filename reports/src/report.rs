@@ -6,11 +6,13 @@
 //! Everything here is a function of the results alone, so a report
 //! rendered again from `results.json` is the same, byte for byte.
 
+mod compare;
 mod csv;
 mod format;
 mod run;
 mod sweep;
 
+pub use compare::render_compare;
 pub use csv::sweep_table as sweep_csv;
 
 use crate::document::{Document, to_html, to_markdown};
