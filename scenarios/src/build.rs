@@ -39,7 +39,7 @@ pub(crate) fn build(
         ));
     }
     for comp in &file.components {
-        let base = comp.name.get_ref().trim().to_string();
+        let base = c.name_text(&comp.name, "component.name");
         if base.is_empty() {
             c.error(
                 comp.name.span(),

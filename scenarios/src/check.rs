@@ -12,6 +12,10 @@ use crate::SimulationSettings;
 use crate::error::{Diagnostic, ScenarioError};
 use crate::file::{ScenarioMeta, SimulationFile};
 
+/// The longest name (of a component, service, zone, fault...) in
+/// characters.
+pub(crate) const MAX_NAME_CHARS: usize = 256;
+
 /// The most replications a scenario may ask for.
 pub(crate) const MAX_REPLICATIONS: i64 = 10_000_000;
 
@@ -69,6 +73,28 @@ impl<'a> Checker<'a> {
                 self.error(value.span(), key, e.to_string());
                 None
             }
+        }
+    }
+
+    /// The trimmed text of a name, cut to [`MAX_NAME_CHARS`] with a
+    /// diagnostic when longer: names are repeated in every element a count
+    /// expands them into (`web-1` … `web-10000`), so their length is
+    /// bounded before anything is expanded.
+    pub(crate) fn name_text(&mut self, value: &Spanned<String>, key: &str) -> String {
+        let name = value.get_ref().trim();
+        match name.char_indices().nth(MAX_NAME_CHARS) {
+            Some((cut, _)) => {
+                self.error(
+                    value.span(),
+                    key,
+                    format!(
+                        "the name is {} characters long; expected at most {MAX_NAME_CHARS}",
+                        name.chars().count()
+                    ),
+                );
+                name[..cut].to_string()
+            }
+            None => name.to_string(),
         }
     }
 

@@ -408,6 +408,20 @@ while_down = "suspend"
     }
 
     #[test]
+    fn a_long_name_times_a_large_count_is_refused_before_expansion() {
+        // 100,000 copies of a 70,000-character name would need 7 GB.
+        let long = "n".repeat(70_000);
+        let e = err(&GOOD
+            .replace("name = \"node\"", &format!("name = \"{long}\""))
+            .replace("count = 3", "count = 100000"));
+        assert!(
+            e.starts_with("s.toml:10:8: key `component.name`:") && e.contains("at most 256"),
+            "{}",
+            &e[..300]
+        );
+    }
+
+    #[test]
     fn malformed_distribution_is_located() {
         let e = err(&GOOD.replace("exponential(mean = 1000h)", "exponential(mean = 1000h"));
         assert!(

@@ -378,6 +378,35 @@ impl fmt::Display for SimDuration {
     }
 }
 
+impl SimDuration {
+    /// The duration in one unit, the largest in which it is a whole number
+    /// of thousandths (of whole milliseconds and microseconds), as a scenario file would write it: `1.5y`, `30d`,
+    /// `90s`, `1.5h` (never mixed units like `4w2d`; days rather than
+    /// weeks). Zero is `0s`.
+    pub fn compact(&self) -> String {
+        if self.0 == 0 {
+            return "0s".into();
+        }
+        for (name, scale) in PRINT_UNITS.iter().filter(|(n, _)| *n != "w") {
+            let thousandths = u128::from(self.0) * 1000;
+            if thousandths % u128::from(*scale) == 0 {
+                let t = thousandths / u128::from(*scale);
+                let (whole, frac) = (t / 1000, t % 1000);
+                if frac != 0 && *scale < S {
+                    continue;
+                }
+                return if frac == 0 {
+                    format!("{whole}{name}")
+                } else {
+                    let frac = format!("{frac:03}");
+                    format!("{whole}.{}{name}", frac.trim_end_matches('0'))
+                };
+            }
+        }
+        self.to_string()
+    }
+}
+
 impl fmt::Display for SimTime {
     /// Prints the instant as the duration since the start, prefixed by `t+`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -391,6 +420,22 @@ mod tests {
 
     fn d(s: &str) -> SimDuration {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn compact_keeps_one_unit_as_written() {
+        for (text, shown) in [
+            ("1.5y", "1.5y"),
+            ("30d", "30d"),
+            ("2w", "14d"),
+            ("90m", "1.5h"),
+            ("10s", "10s"),
+            ("1us", "1us"),
+            ("0s", "0s"),
+            ("1h1us", "3600000001us"),
+        ] {
+            assert_eq!(d(text).compact(), shown, "{text}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::Builder;
 impl Builder<'_> {
     /// A trimmed, non-empty name, or a diagnostic (and the empty string).
     pub(super) fn name(&mut self, value: &Spanned<String>, key: &str) -> String {
-        let name = value.get_ref().trim().to_string();
+        let name = self.c.name_text(value, key);
         if name.is_empty() {
             self.c.error(
                 value.span(),

@@ -1303,3 +1303,15 @@ fn a_fault_whose_every_and_repair_can_both_be_zero_is_refused() {
     let ok = text.replace("empirical(0s, 1h)", "deterministic(1h)");
     spec(&ok);
 }
+
+#[test]
+fn a_long_zone_name_is_refused_before_its_hosts_are_named() {
+    let long = "z".repeat(70_000);
+    let text = BASE.replacen("name = \"east-a\"", &format!("name = \"{long}\""), 1);
+    let e = message(&text);
+    assert!(
+        e.contains("key `zone.name`") && e.contains("at most 256"),
+        "{}",
+        &e[..300]
+    );
+}
