@@ -221,6 +221,10 @@ pub(crate) struct SweepArgs {
     /// Keep the points already finished in --out and run only the rest.
     #[arg(long, requires = "out")]
     pub(crate) resume: bool,
+    /// Discard the points already finished in --out and start over (only
+    /// the point files nines wrote are removed).
+    #[arg(long, requires = "out", conflicts_with = "resume")]
+    pub(crate) force: bool,
     /// Also write a report into DIR: report.html (self-contained), report.md
     /// with its SVG plots, results.json (which `nines report` renders again)
     /// and results.csv.

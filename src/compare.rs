@@ -245,7 +245,8 @@ fn write_report(
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
-    let write = crate::output::write_atomically;
+    let write =
+        |path: &std::path::Path, bytes: &[u8]| crate::output::write_file(path, bytes).map(|_| ());
     write(&dir.join("report.html"), rendered.html.as_bytes())?;
     write(&dir.join("report.md"), rendered.markdown.as_bytes())?;
     for (file, svg) in &rendered.figures {

@@ -54,9 +54,23 @@ pub(crate) fn shell_quote(text: &str) -> String {
     }
 }
 
-/// The origin and text of `arg`: an existing file, else a built-in
-/// scenario of that name.
+/// The origin and text of `arg`: `builtin:NAME` (as `extends` writes it),
+/// an existing file, else a built-in scenario of that name.
 fn read(arg: &str) -> Result<(String, String), Failure> {
+    if let Some(bare) = arg.strip_prefix("builtin:") {
+        return library::find(bare)
+            .map(|b| (format!("builtin:{}", b.name), b.source.to_string()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = library::names().collect();
+                let close = scenarios::suggest(bare, names.iter().copied())
+                    .map(|s| format!("did you mean `builtin:{s}`? "))
+                    .unwrap_or_default();
+                Failure::input(format!(
+                    "{arg}: no built-in scenario of that name ({close}built-ins: {})",
+                    names.join(", ")
+                ))
+            });
+    }
     let path = Path::new(arg);
     if path.is_file() {
         let text = std::fs::read_to_string(path)

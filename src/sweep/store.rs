@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PointResult;
 use crate::fail::Failure;
-use crate::output::write_atomically;
+use crate::output::write_file;
 
 /// What a sweep is: enough to tell its points from another sweep's and to
 /// write its tables.
@@ -57,16 +57,22 @@ fn io(path: &Path, what: &str, e: impl std::fmt::Display) -> Failure {
     Failure::input(format!("{}: cannot {what}: {e}", path.display()))
 }
 
-/// Prepares `dir` for a sweep: writes its manifest; with `resume`, returns
-/// the points already finished there for this very sweep; without, clears
-/// the point files of an earlier sweep.
+/// Prepares `dir` for a sweep: removes the temporary files a killed run
+/// left, writes its manifest and, with `resume`, returns the points
+/// already finished there for this very sweep. Without `resume`, a
+/// directory holding finished points is refused unless `force` says to
+/// start over; starting over removes only the point files nines names
+/// (`points/NNNNNN.json`), never other files under `points/`.
 pub(crate) fn open(
     dir: &Path,
     manifest: &Manifest,
     resume: bool,
+    force: bool,
 ) -> Result<BTreeMap<usize, PointResult>, Failure> {
     let points = points_dir(dir);
     std::fs::create_dir_all(&points).map_err(|e| io(&points, "create", e))?;
+    remove_temporaries(dir)?;
+    remove_temporaries(&points)?;
     let mut done = BTreeMap::new();
     if resume {
         let old = read_manifest(dir)?;
@@ -80,17 +86,66 @@ pub(crate) fn open(
         }
         done = read_points(dir, &manifest.key)?;
     } else {
-        for entry in std::fs::read_dir(&points).map_err(|e| io(&points, "read", e))? {
-            let path = entry.map_err(|e| io(&points, "read", e))?.path();
-            if path.extension().is_some_and(|x| x == "json") {
-                std::fs::remove_file(&path).map_err(|e| io(&path, "remove", e))?;
-            }
+        let finished = point_files(&points)?;
+        if !finished.is_empty() && !force {
+            let same = read_manifest(dir)?.is_some_and(|old| old.key == manifest.key);
+            let advice = if same {
+                "add --resume to keep them and run only the rest, or --force to discard them and start over"
+            } else {
+                "add --force to discard them and start over, or choose another --out"
+            };
+            let whose = if same { "this" } else { "another" };
+            let n = finished.len();
+            let plural = if n == 1 { "" } else { "s" };
+            return Err(Failure::input(format!(
+                "{}: holds {n} finished point{plural} of {whose} sweep; {advice}",
+                dir.display()
+            )));
+        }
+        for path in finished {
+            std::fs::remove_file(&path).map_err(|e| io(&path, "remove", e))?;
         }
     }
     let text = serde_json::to_string_pretty(manifest)
         .map_err(|e| Failure::internal(format!("cannot encode the manifest: {e}")))?;
-    write_atomically(&dir.join("manifest.json"), (text + "\n").as_bytes())?;
+    write_file(&dir.join("manifest.json"), (text + "\n").as_bytes())?;
     Ok(done)
+}
+
+/// Whether `name` is one nines gives a finished point: six digits, `.json`.
+fn is_point_name(name: &str) -> bool {
+    name.strip_suffix(".json")
+        .is_some_and(|stem| stem.len() == 6 && stem.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The point files nines wrote in `points`, sorted.
+fn point_files(points: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(points)
+        .map_err(|e| io(points, "read", e))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| e.file_name().to_str().is_some_and(is_point_name))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Removes the temporary files (`.NAME.XXXXXX.nines-tmp`) a killed run
+/// left in `dir`.
+fn remove_temporaries(dir: &Path) -> Result<(), Failure> {
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, "read", e))? {
+        let entry = entry.map_err(|e| io(dir, "read", e))?;
+        let name = entry.file_name();
+        let temporary = name
+            .to_str()
+            .is_some_and(|n| n.starts_with('.') && n.ends_with(crate::output::TEMP_SUFFIX));
+        if temporary && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| io(&path, "remove", e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes one finished point.
@@ -107,7 +162,7 @@ pub(crate) fn save(
     };
     let text = serde_json::to_string(&stored)
         .map_err(|e| Failure::internal(format!("cannot encode a point: {e}")))?;
-    write_atomically(&point_path(dir, index), text.as_bytes())
+    write_file(&point_path(dir, index), text.as_bytes()).map(drop)
 }
 
 /// The manifest of `dir`, if it has one.
@@ -133,7 +188,11 @@ pub(crate) fn read_points(dir: &Path, key: &str) -> Result<BTreeMap<usize, Point
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_point_name)
+        })
         .collect();
     paths.sort();
     for path in paths {

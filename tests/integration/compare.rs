@@ -192,3 +192,36 @@ fn a_small_compare_reads_as_expected() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("compare-single-server-web-n-plus-1", run.stdout);
 }
+
+/// `builtin:NAME`, as `extends` writes it, names a built-in scenario on the
+/// command line too, and gives the same results as the bare name.
+#[test]
+fn builtin_prefixed_names_are_accepted_wherever_a_scenario_is() {
+    let prefixed = nines(&[
+        "compare",
+        "builtin:web-n-plus-1",
+        "builtin:multi-az",
+        "--replications",
+        "4",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(prefixed.code, 0, "{}", prefixed.stderr);
+    let bare = nines(&[
+        "compare",
+        "web-n-plus-1",
+        "multi-az",
+        "--replications",
+        "4",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(prefixed.stdout, bare.stdout);
+    let wrong = nines(&["check", "builtin:web-n-plus-2"]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong.stderr.contains("no built-in scenario"),
+        "{}",
+        wrong.stderr
+    );
+}

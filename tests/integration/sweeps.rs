@@ -157,6 +157,68 @@ fn a_killed_sweep_resumes_to_the_same_bytes() {
     );
 }
 
+/// Rerunning a sweep onto a directory with finished points, without
+/// `--resume`, is refused and says how to go on; `--force` starts over,
+/// removing only the point files nines wrote (a user's file under
+/// `points/` stays), and a killed run's temporary files are cleaned.
+#[test]
+fn a_rerun_onto_finished_points_is_refused_unless_resumed_or_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sw");
+    let o = out.to_string_lossy().into_owned();
+    let args = [
+        "sweep",
+        "web-replicas-sweep",
+        "--replications",
+        "5",
+        "-q",
+        "--out",
+        &o,
+    ];
+    assert_eq!(nines(&args).code, 0);
+    let points = out.join("points");
+    let before = std::fs::read_dir(&points).unwrap().count();
+    assert!(before > 0);
+    std::fs::write(points.join("notes.json"), "mine").unwrap();
+    std::fs::write(points.join(".000001.json.abc123.nines-tmp"), "half").unwrap();
+    let run = nines(&args);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("finished point"), "{}", run.stderr);
+    assert!(run.stderr.contains("--resume"), "{}", run.stderr);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_dir(&points).unwrap().count(),
+        before + 1,
+        "the refusal removes no point"
+    );
+    // Another sweep's points are refused too.
+    let mut other = args.to_vec();
+    other[3] = "6";
+    let run = nines(&other);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("another sweep"), "{}", run.stderr);
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let run = nines(&forced);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(points.join("notes.json")).unwrap(),
+        "mine"
+    );
+    let names: Vec<String> = std::fs::read_dir(&points)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with(".nines-tmp")),
+        "{names:?}"
+    );
+    assert_eq!(names.len(), before + 1, "{names:?}");
+    let mut resumed = args.to_vec();
+    resumed.push("--resume");
+    assert_eq!(nines(&resumed).code, 0);
+}
+
 /// Common random numbers: the paired difference between two close designs
 /// (4 vs 5 web servers over 2 zones, which differ only when a fifth server
 /// matters) is far more precise than with independent streams.
