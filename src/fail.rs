@@ -20,6 +20,11 @@ impl Failure {
     pub(crate) fn check(message: String) -> Self {
         Failure { code: 1, message }
     }
+    /// The environment failed: a file that cannot be written, a path nines
+    /// will not write through (a symbolic link, a directory). Exit code 3.
+    pub(crate) fn environment(message: String) -> Self {
+        Failure { code: 3, message }
+    }
     /// Something that is not the user's fault. Exit code 3.
     pub(crate) fn internal(message: String) -> Self {
         Failure { code: 3, message }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::NewArgs;
 use crate::fail::Failure;
-use crate::output::write_atomically;
+use crate::output::write_file;
 
 /// `nines new`.
 pub(crate) fn new(args: NewArgs) -> Result<(), Failure> {
@@ -17,7 +17,8 @@ pub(crate) fn new(args: NewArgs) -> Result<(), Failure> {
             path.display()
         )));
     };
-    if path.exists() && !args.force {
+    // A link counts as existing, even a dangling one.
+    if std::fs::symlink_metadata(&path).is_ok() && !args.force {
         return Err(Failure::input(format!(
             "{}: the file exists; use --force to overwrite it",
             path.display()
@@ -29,7 +30,7 @@ pub(crate) fn new(args: NewArgs) -> Result<(), Failure> {
             template.name
         ))
     })?;
-    write_atomically(&path, text.as_bytes())?;
+    write_file(&path, text.as_bytes())?;
     let shown = quoted(&path.to_string_lossy());
     eprintln!(
         "wrote {shown}: scenario `{stem}`, a copy of the built-in {}\nnext:\n  nines check {shown}\n  nines run {shown}",

@@ -1,13 +1,17 @@
 //! Writing results: to standard output (a closed pipe ends quietly) or to
-//! a file, atomically (a temporary file beside it, then a rename), so a
-//! crash never leaves a half-written file that looks whole.
+//! a file, through [`file`]: atomically for a regular file or a new path,
+//! directly into a FIFO or a device, never through a symbolic link.
+
+mod file;
 
 use std::io::{self, Write};
 use std::path::Path;
 
+pub(crate) use self::file::{OutputFile, write_file};
 use crate::fail::Failure;
 
 /// The outcome of writing to standard output.
+#[derive(Debug)]
 pub(crate) enum Printed {
     /// Everything was written.
     Done,
@@ -27,33 +31,12 @@ pub(crate) fn print(text: &str) -> Result<Printed, Failure> {
     }
 }
 
-/// Writes `bytes` to `path` atomically.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| Failure::input(format!("{}: not a file path", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::input(format!("{}: cannot write: {e}", path.display()))
-    })
-}
-
 /// Writes JSON `text` to `target`: a path, or `-` for standard output.
 pub(crate) fn write_json(target: &str, text: &str) -> Result<Printed, Failure> {
     if target == "-" {
         print(text)
     } else {
-        write_atomically(Path::new(target), text.as_bytes()).map(|()| Printed::Done)
+        write_file(Path::new(target), text.as_bytes())
     }
 }
 

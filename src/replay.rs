@@ -50,9 +50,7 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
         None => simulate(&scenario.model, sim.seed, args.replication, horizon, None),
         Some(path) => {
             crate::output::check_trace_horizon(sim.horizon)?;
-            let file = std::fs::File::create(path).map_err(|e| {
-                Failure::input(format!("{}: cannot create the trace: {e}", path.display()))
-            })?;
+            let file = crate::output::OutputFile::create(path)?;
             let changes = recording.as_ref().map(transitions).unwrap_or_default();
             let mut sink = ChangeTrace::new(BufWriter::new(file), changes, from, to);
             let result = simulate(
@@ -62,9 +60,12 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
                 horizon,
                 Some(&mut sink),
             );
-            sink.finish().map_err(|e| {
-                Failure::input(format!("{}: cannot write the trace: {e}", path.display()))
-            })?;
+            sink.finish()
+                .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+                .map_err(|e| {
+                    Failure::environment(format!("{}: cannot write the trace: {e}", path.display()))
+                })?
+                .commit()?;
             result
         }
     };
@@ -92,7 +93,7 @@ pub(crate) fn replay(args: ReplayArgs) -> Result<(), Failure> {
             &format!("{}: replication {}", scenario.name, args.replication),
             &timeline,
         );
-        crate::output::write_atomically(path, svg.as_bytes())?;
+        crate::output::write_file(path, svg.as_bytes())?;
     }
     let explain = match (&recording, args.explain) {
         (Some(rec), true) => narrative(&scenario, rec, args.replication, horizon, from, to),
@@ -344,9 +345,10 @@ impl<W: Write> ChangeTrace<W> {
         self.out.record_with_changes(record, &name, &changes);
     }
 
-    fn finish(mut self) -> std::io::Result<()> {
+    /// Writes what is held, flushes, and hands the writer back.
+    fn finish(mut self) -> std::io::Result<W> {
         self.write_held(true);
-        self.out.finish().map(drop)
+        self.out.finish()
     }
 }
 

@@ -20,7 +20,7 @@ use sim_core::time::SimTime;
 use crate::cli::ReportArgs;
 use crate::compare::paired::paired_difference;
 use crate::fail::Failure;
-use crate::output::{print, write_atomically};
+use crate::output::{print, write_file};
 
 /// The fewest hours a timeline's window shows around an outage.
 const MIN_PAD_HOURS: f64 = 2.0;
@@ -71,13 +71,13 @@ pub(crate) fn write(dir: &Path, results: &Results) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
     let rendered = reports::report::render(results);
-    write_atomically(&dir.join("report.html"), rendered.html.as_bytes())?;
-    write_atomically(&dir.join("report.md"), rendered.markdown.as_bytes())?;
+    write_file(&dir.join("report.html"), rendered.html.as_bytes())?;
+    write_file(&dir.join("report.md"), rendered.markdown.as_bytes())?;
     for (file, svg) in &rendered.figures {
-        write_atomically(&dir.join(file), svg.as_bytes())?;
+        write_file(&dir.join(file), svg.as_bytes())?;
     }
-    write_atomically(&dir.join("results.json"), rendered.json.as_bytes())?;
-    write_atomically(&dir.join("results.csv"), rendered.csv.as_bytes())?;
+    write_file(&dir.join("results.json"), rendered.json.as_bytes())?;
+    write_file(&dir.join("results.csv"), rendered.csv.as_bytes())?;
     Ok(())
 }
 

@@ -272,8 +272,7 @@ pub(crate) fn write_trace(
     path: &std::path::Path,
     summary: &Summary,
 ) -> Result<(), Failure> {
-    let file = std::fs::File::create(path)
-        .map_err(|e| Failure::input(format!("{}: cannot create the trace: {e}", path.display())))?;
+    let file = crate::output::OutputFile::create(path)?;
     let mut sink = JsonLinesTrace::new(BufWriter::new(file));
     let sim = scenario.simulation;
     let one = simulate(
@@ -283,8 +282,14 @@ pub(crate) fn write_trace(
         Horizon::new(sim.horizon, sim.warmup),
         Some(&mut sink),
     );
-    sink.finish()
-        .map_err(|e| Failure::input(format!("{}: cannot write the trace: {e}", path.display())))?;
+    let written = sink
+        .finish()
+        .and_then(|w| w.into_inner().map_err(|e| e.into_error()));
+    written
+        .map_err(|e| {
+            Failure::environment(format!("{}: cannot write the trace: {e}", path.display()))
+        })?
+        .commit()?;
     let expected = summary.replication_hashes[replication as usize];
     if one.trace_hash != expected {
         return Err(Failure::internal(format!(

@@ -2,7 +2,7 @@
 
 use crate::cli::SchemaArgs;
 use crate::fail::Failure;
-use crate::output::{print, write_atomically};
+use crate::output::{print, write_file};
 
 /// `nines schema`.
 pub(crate) fn schema(args: SchemaArgs) -> Result<(), Failure> {
@@ -10,7 +10,7 @@ pub(crate) fn schema(args: SchemaArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::internal(format!("cannot encode the schema: {e}")))?;
     text.push('\n');
     match &args.out {
-        Some(path) => write_atomically(path, text.as_bytes()),
+        Some(path) => write_file(path, text.as_bytes()).map(drop),
         None => print(&text).map(drop),
     }
 }

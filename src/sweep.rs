@@ -34,7 +34,7 @@ use sim_core::runner::run_replications_with;
 use self::store::Manifest;
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::fail::Failure;
-use crate::output::{Printed, print, write_atomically, write_json};
+use crate::output::{Printed, print, write_file, write_json};
 use crate::progress::Progress;
 use crate::run::{apply_overrides, replication_availability};
 use crate::summarize::run_report;
@@ -378,8 +378,8 @@ fn finish(
     if let Some(dir) = out
         && !interrupted
     {
-        write_atomically(&dir.join("sweep.json"), json.as_bytes())?;
-        write_atomically(
+        write_file(&dir.join("sweep.json"), json.as_bytes())?;
+        write_file(
             &dir.join("sweep.csv"),
             output::csv(results, manifest).as_bytes(),
         )?;

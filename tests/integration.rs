@@ -25,6 +25,8 @@ mod help;
 mod hunt;
 #[path = "integration/interrupt.rs"]
 mod interrupt;
+#[path = "integration/outputs.rs"]
+mod outputs;
 #[path = "integration/precision.rs"]
 mod precision;
 #[path = "integration/rankings.rs"]

@@ -247,7 +247,7 @@ pub(super) fn shrink(
         lines.join("\n")
     );
     let text = shrinker.text(&kept)?;
-    crate::output::write_atomically(out, text.as_bytes())?;
+    crate::output::write_file(out, text.as_bytes())?;
     Ok(ShrinkReport {
         file: out.display().to_string(),
         faults_before: before,

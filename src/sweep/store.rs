@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PointResult;
 use crate::fail::Failure;
-use crate::output::write_atomically;
+use crate::output::write_file;
 
 /// What a sweep is: enough to tell its points from another sweep's and to
 /// write its tables.
@@ -89,7 +89,7 @@ pub(crate) fn open(
     }
     let text = serde_json::to_string_pretty(manifest)
         .map_err(|e| Failure::internal(format!("cannot encode the manifest: {e}")))?;
-    write_atomically(&dir.join("manifest.json"), (text + "\n").as_bytes())?;
+    write_file(&dir.join("manifest.json"), (text + "\n").as_bytes())?;
     Ok(done)
 }
 
@@ -107,7 +107,7 @@ pub(crate) fn save(
     };
     let text = serde_json::to_string(&stored)
         .map_err(|e| Failure::internal(format!("cannot encode a point: {e}")))?;
-    write_atomically(&point_path(dir, index), text.as_bytes())
+    write_file(&point_path(dir, index), text.as_bytes()).map(drop)
 }
 
 /// The manifest of `dir`, if it has one.
