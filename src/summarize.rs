@@ -285,7 +285,7 @@ fn system_lines(
             ci95_low: infrastructure + downtime_cost.ci95_low,
             ci95_high: infrastructure + downtime_cost.ci95_high,
         },
-        currency: None,
+        currency: spec.currency.clone(),
     };
     let requests = interval(estimate(&sys.request_availability, CONFIDENCE_95)?);
     let requests = Interval {

@@ -118,6 +118,7 @@ pub(crate) fn build(
     b.services(&file.services);
     let entry = b.entry(&file);
     let downtime_cost_per_minute = b.downtime_cost(&file);
+    let currency = b.currency(&file);
     let teams = b.teams(&file);
     let load_curve = b.load_curve(&file);
     let faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
@@ -176,6 +177,7 @@ pub(crate) fn build(
         faults,
         teams,
         downtime_cost_per_minute,
+        currency,
         load_curve,
     };
     if let Err(e) = spec.validate() {

@@ -334,6 +334,10 @@ pub(crate) struct CostFile {
     /// credits), 0 or more (default 0).
     #[schemars(with = "Option<f64>")]
     pub(crate) downtime_per_minute: Option<Spanned<f64>>,
+    /// The currency every cost in the scenario is in: a code or sign of 1
+    /// to 8 characters, such as "EUR", "USD" or "€" (default: none named).
+    #[schemars(with = "Option<String>")]
+    pub(crate) currency: Option<Spanned<String>>,
 }
 
 /// `[[team]]`: a team of repair crews.

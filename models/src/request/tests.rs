@@ -835,6 +835,7 @@ fn state_and_request_levels_agree_on_pool_availability() {
         faults: vec![],
         teams: vec![],
         downtime_cost_per_minute: 0.0,
+        currency: None,
         load_curve: None,
     };
     system.faults.push(sys::FaultSpec {

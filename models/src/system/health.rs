@@ -794,6 +794,7 @@ mod tests {
             faults: vec![],
             teams: vec![],
             downtime_cost_per_minute: 0.0,
+            currency: None,
             load_curve: None,
         }
     }

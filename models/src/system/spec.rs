@@ -513,6 +513,9 @@ pub struct SystemSpec {
     /// Cost of each minute the entry point is down (lost revenue, SLA
     /// credits); zero if not given.
     pub downtime_cost_per_minute: f64,
+    /// The currency every cost is in (`[cost] currency`, such as "EUR");
+    /// `None`: the scenario names none.
+    pub currency: Option<String>,
     /// How the offered load varies over the day (or any period); `None`:
     /// constant. It scales the load of every capacity up rule.
     pub load_curve: Option<LoadCurve>,

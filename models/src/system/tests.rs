@@ -56,6 +56,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
         faults: vec![],
         teams: vec![],
         downtime_cost_per_minute: 0.0,
+        currency: None,
         load_curve: None,
     }
 }

@@ -245,6 +245,7 @@ fn system() -> SystemSpec {
         ],
         teams: vec![],
         downtime_cost_per_minute: 0.0,
+        currency: None,
         load_curve: None,
     }
 }
@@ -342,6 +343,7 @@ fn a_scheduled_host_fault_is_the_outage() {
         }],
         teams: vec![],
         downtime_cost_per_minute: 0.0,
+        currency: None,
         load_curve: None,
     };
     let spec = ModelSpec::System(Box::new(spec));

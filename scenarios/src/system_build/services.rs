@@ -593,6 +593,23 @@ impl Builder<'_> {
         })
     }
 
+    /// `[cost] currency`: 1 to 8 characters, letters or a currency sign.
+    pub(super) fn currency(&mut self, file: &SystemFile) -> Option<String> {
+        let v = file.cost.as_ref()?.currency.as_ref()?;
+        let text = v.get_ref().trim();
+        let n = text.chars().count();
+        if (1..=8).contains(&n) && text.chars().all(|c| !c.is_control() && !c.is_whitespace()) {
+            Some(text.to_string())
+        } else {
+            self.c.error(
+                v.span(),
+                "cost.currency",
+                format!("{text:?} is not a currency; expected a code or sign of 1 to 8 characters without spaces, such as \"EUR\" or \"$\""),
+            );
+            None
+        }
+    }
+
     /// `[cost]`.
     pub(super) fn downtime_cost(&mut self, file: &SystemFile) -> f64 {
         let Some(v) = file

@@ -1315,3 +1315,18 @@ fn a_long_zone_name_is_refused_before_its_hosts_are_named() {
         &e[..300]
     );
 }
+
+#[test]
+fn cost_currency_is_carried_or_refused_where_written() {
+    assert_eq!(spec(BASE).currency, None);
+    let eur = BASE.replace(
+        "downtime_per_minute = 50.0",
+        "downtime_per_minute = 50.0\ncurrency = \"EUR\"",
+    );
+    assert_eq!(spec(&eur).currency.as_deref(), Some("EUR"));
+    let bad = BASE.replace(
+        "downtime_per_minute = 50.0",
+        "downtime_per_minute = 50.0\ncurrency = \"euro cents\"",
+    );
+    check(&bad, "\"euro cents\"", "cost.currency", "not a currency");
+}
