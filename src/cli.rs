@@ -13,7 +13,7 @@ use clap_complete::Shell;
     name = "nines",
     version,
     about,
-    after_help = "Examples:\n  nines scenarios list\n  nines run cluster-2of3\n  nines run my-design.toml --seed 7 --replications 1000 --json results.json\n  nines compare web-n-plus-1 multi-az\n  nines new my-design.toml --from multi-az\n  nines check my-design.toml\n  nines validate\n\nExit codes: 0 success, 1 an invariant or validation case failed, 2 bad input,\n3 an internal or environmental error (a file that cannot be written)."
+    after_help = "Examples:\n  nines scenarios list\n  nines run cluster-2of3\n  nines run my-design.toml --seed 7 --replications 1000 --json results.json\n  nines compare web-n-plus-1 multi-az\n  nines new my-design.toml --from multi-az\n  nines check my-design.toml\n  nines validate\n\nExit codes: 0 success (for hunt: a violation was found), 1 a validation case\nfailed (for hunt: no violation was found), 2 bad input, 3 an internal or\nenvironmental error (a file that cannot be written), 130 interrupted (Ctrl-C)."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
