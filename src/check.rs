@@ -213,9 +213,9 @@ fn summarize(scenario: &Scenario) -> CheckSummary {
         origin: scenario.origin.clone(),
         model,
         simulation: Simulation {
-            horizon: sim.horizon.to_string(),
+            horizon: sim.horizon.compact(),
             horizon_hours: sim.horizon.as_hours_f64(),
-            warmup: sim.warmup.to_string(),
+            warmup: sim.warmup.compact(),
             warmup_hours: sim.warmup.as_hours_f64(),
             replications: sim.replications,
             seed: sim.seed,
@@ -366,5 +366,5 @@ fn percent(share: f64) -> String {
 
 /// A duration as the scenario format writes it.
 fn duration(d: SimDuration) -> String {
-    d.to_string()
+    d.compact()
 }

@@ -633,30 +633,12 @@ fn out_of_range(family: Family, reason: String) -> DistError {
     }
 }
 
-/// Prints a duration in one unit, the largest of years, hours, minutes,
-/// seconds, milliseconds and microseconds that divides it exactly: `1000h`
-/// rather than `5w6d16h`, since reliability figures are quoted in hours.
-/// The text parses back to the same duration.
+/// Prints a duration in one unit, as [`SimDuration::compact`] does: the
+/// largest unit in which it is a whole number or exact to thousandths
+/// (`1.5y`, `30d`, `1000h`), never mixed units. The text parses back to
+/// the same duration.
 fn fmt_duration(d: SimDuration) -> String {
-    const UNITS: &[(&str, u64)] = &[
-        ("y", 8760 * US_PER_HOUR),
-        ("h", US_PER_HOUR),
-        ("m", 60_000_000),
-        ("s", 1_000_000),
-        ("ms", 1_000),
-        ("us", 1),
-    ];
-    let us = d.as_micros();
-    if us == 0 {
-        return "0h".to_string();
-    }
-    for (name, scale) in UNITS {
-        if us.is_multiple_of(*scale) {
-            return format!("{}{name}", us / scale);
-        }
-    }
-    // Unreachable: every duration is a whole number of microseconds.
-    format!("{us}us")
+    d.compact()
 }
 
 /// Prints the `per` part of a rate: `y` for one year, `1000h` otherwise.
@@ -1178,8 +1160,8 @@ mod tests {
             ),
             ("uniform(min = 1h, max = 2y)", "uniform(min = 1h, max = 2y)"),
             ("fixed(value = 250ms)", "deterministic(250ms)"),
-            ("deterministic(0s)", "deterministic(0h)"),
-            ("empirical(1h, 1d, 1500us)", "empirical(1h, 24h, 1500us)"),
+            ("deterministic(0s)", "deterministic(0s)"),
+            ("empirical(1h, 1d, 1500us)", "empirical(1h, 1d, 1500us)"),
         ];
         for (input, canonical) in cases {
             let dist = parse(input);

@@ -379,10 +379,11 @@ impl fmt::Display for SimDuration {
 }
 
 impl SimDuration {
-    /// The duration in one unit, the largest in which it is a whole number
-    /// of thousandths (of whole milliseconds and microseconds), as a scenario file would write it: `1.5y`, `30d`,
-    /// `90s`, `1.5h` (never mixed units like `4w2d`; days rather than
-    /// weeks). Zero is `0s`.
+    /// The duration in one unit, as a scenario file would write it: the
+    /// largest unit in which it is a whole number, or a whole number and a
+    /// half of years or days (`1.5y`, `30d`, `30h`, `90s`; never mixed units
+    /// like `4w2d`, and days rather than weeks). Zero is `0s`. The text
+    /// parses back to the same duration.
     pub fn compact(&self) -> String {
         if self.0 == 0 {
             return "0s".into();
@@ -392,7 +393,7 @@ impl SimDuration {
             if thousandths % u128::from(*scale) == 0 {
                 let t = thousandths / u128::from(*scale);
                 let (whole, frac) = (t / 1000, t % 1000);
-                if frac != 0 && *scale < S {
+                if frac != 0 && !(frac == 500 && whole > 0 && *scale >= D) {
                     continue;
                 }
                 return if frac == 0 {
@@ -428,7 +429,9 @@ mod tests {
             ("1.5y", "1.5y"),
             ("30d", "30d"),
             ("2w", "14d"),
-            ("90m", "1.5h"),
+            ("90m", "90m"),
+            ("36h", "1.5d"),
+            ("30h", "30h"),
             ("10s", "10s"),
             ("1us", "1us"),
             ("0s", "0s"),
