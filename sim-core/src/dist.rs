@@ -60,9 +60,6 @@ use crate::time::SimDuration;
 /// The 95th percentile of the standard normal distribution, `Φ⁻¹(0.95)`.
 const Z_95: f64 = 1.644_853_626_951_472_2;
 
-/// Microseconds in one hour, for printing durations in whole hours.
-const US_PER_HOUR: u64 = 3_600_000_000;
-
 /// A distribution of durations, with its sampler built in.
 ///
 /// Build one with the constructors ([`Dist::exponential_mean`],
