@@ -148,7 +148,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         common.horizon
     );
     if let Some(dir) = &args.report {
-        write_report(dir, &reports::report::render_compare(&report, &reproduce))?;
+        crate::report::write_rendered(dir, &reports::report::render_compare(&report, &reproduce))?;
     }
     let printed = crate::output::emit(&args.output, &report, || {
         let mut text = String::new();
@@ -229,32 +229,6 @@ fn judge(
         }
     }
     widest
-}
-
-/// Writes the files of a comparison report into `dir` (created if needed),
-/// each atomically; nothing else in `dir` is touched.
-fn write_report(
-    dir: &std::path::Path,
-    rendered: &reports::report::Rendered,
-) -> Result<(), Failure> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(Failure::input(format!(
-            "{}: exists and is not a directory; expected a directory to write the report into",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
-    let write =
-        |path: &std::path::Path, bytes: &[u8]| crate::output::write_file(path, bytes).map(|_| ());
-    write(&dir.join("report.html"), rendered.html.as_bytes())?;
-    write(&dir.join("report.md"), rendered.markdown.as_bytes())?;
-    for (file, svg) in &rendered.figures {
-        write(&dir.join(file), svg.as_bytes())?;
-    }
-    write(&dir.join("results.json"), rendered.json.as_bytes())?;
-    write(&dir.join("results.csv"), rendered.csv.as_bytes())?;
-    Ok(())
 }
 
 /// The designs and their `--set` flags as they would be typed again, for

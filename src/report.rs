@@ -62,6 +62,16 @@ pub(crate) fn written(dir: &Path) -> String {
 /// needed). Only the report's own files are written; nothing else in `dir`
 /// is touched.
 pub(crate) fn write(dir: &Path, results: &Results) -> Result<(), Failure> {
+    write_rendered(dir, &reports::report::render(results))
+}
+
+/// Writes the files of a rendered report (a run's, a sweep's or a
+/// comparison's) into `dir` (created if needed), each through
+/// [`write_file`]; nothing else in `dir` is touched.
+pub(crate) fn write_rendered(
+    dir: &Path,
+    rendered: &reports::report::Rendered,
+) -> Result<(), Failure> {
     if dir.exists() && !dir.is_dir() {
         return Err(Failure::input(format!(
             "{}: exists and is not a directory; expected a directory to write the report into",
@@ -70,7 +80,6 @@ pub(crate) fn write(dir: &Path, results: &Results) -> Result<(), Failure> {
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
-    let rendered = reports::report::render(results);
     write_file(&dir.join("report.html"), rendered.html.as_bytes())?;
     write_file(&dir.join("report.md"), rendered.markdown.as_bytes())?;
     for (file, svg) in &rendered.figures {
