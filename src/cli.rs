@@ -3,8 +3,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
 use clap_complete::Shell;
+
+mod builtins;
+
+use builtins::ScenarioName;
 
 /// nines: simulate years of a system's life, many times over, and say how
 /// available it is, with confidence intervals.
@@ -13,7 +17,7 @@ use clap_complete::Shell;
     name = "nines",
     version,
     about,
-    after_help = "Examples:\n  nines scenarios list\n  nines run cluster-2of3\n  nines run my-design.toml --seed 7 --replications 1000 --json results.json\n  nines compare web-n-plus-1 multi-az\n  nines new my-design.toml --from multi-az\n  nines check my-design.toml\n  nines validate\n\nExit codes: 0 success (for hunt: a violation was found), 1 a validation case\nfailed (for hunt: no violation was found), 2 bad input, 3 an internal or\nenvironmental error (a file that cannot be written), 130 interrupted (Ctrl-C)."
+    after_help = "Examples:\n  nines scenarios list\n  nines run cluster-2of3\n  nines new my-design.toml --from multi-az\n  nines check my-design.toml\n  nines run my-design.toml --seed 7 --replications 1000 --json results.json\n  nines compare web-n-plus-1 multi-az\n  nines validate\n\nExit codes: 0 success (for hunt: a violation was found), 1 a validation case\nfailed (for hunt: no violation was found), 2 bad input, 3 an internal or\nenvironmental error (a file that cannot be written), 130 interrupted (Ctrl-C)."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -29,12 +33,12 @@ pub(crate) enum Command {
     Run(RunArgs),
     /// Run every point of a sweep and print one line per point.
     #[command(
-        after_help = "The points come from the scenario's [sweep] table, or from --sweep flags\n(which replace it). Several --sweep flags are crossed: every combination runs.\n\nExamples:\n  nines sweep lb-health-checks\n  nines sweep web-n-plus-1 --sweep service.web.instances=3,4,5,6\n  nines sweep multi-az --sweep service.web.instances=10..16:2 --json -"
+        after_help = "The points come from the scenario's [sweep] table, or from --sweep flags\n(which replace it). Several --sweep flags are crossed: every combination runs.\n\nExamples:\n  nines sweep web-replicas-sweep\n  nines sweep web-n-plus-1 --sweep service.web.instances=3,4,5,6\n  nines sweep multi-az --sweep service.web.instances=10..16:2 --json -"
     )]
     Sweep(SweepArgs),
     /// Join the --out directories of a sharded sweep into the sweep's results.
     #[command(
-        after_help = "The merged sweep.json and sweep.csv are byte for byte what the unsharded\nsweep writes.\n\nExamples:\n  nines sweep web-replicas-sweep --shard 1/3 --out part-1   (and 2/3, 3/3 elsewhere)\n  nines merge part-1 part-2 part-3 --out all"
+        after_help = "The merged sweep.json and sweep.csv are byte for byte what the unsharded\nsweep writes. Each shard can run on a machine of its own.\n\nExamples:\n  nines sweep web-replicas-sweep --shard 1/3 --out part-1\n  nines sweep web-replicas-sweep --shard 2/3 --out part-2\n  nines sweep web-replicas-sweep --shard 3/3 --out part-3\n  nines merge part-1 part-2 part-3 --out all"
     )]
     Merge(MergeArgs),
     /// Run several designs under common random numbers and compare them side by side.
@@ -54,7 +58,7 @@ pub(crate) enum Command {
     Replay(ReplayArgs),
     /// Search replications for a violated invariant, and shrink what is found to a scenario
     #[command(
-        after_help = "Invariants: no-split-brain (at most one writable primary), no-lost-writes\n(nothing lost beyond what the replication promises), slo (availability over\nscenario.slo_window at least scenario.slo), health-check-bound (no dead node\nin rotation past its health checks), and the scenario's [[invariant]] tables.\n\nReplications 0, 1, 2, ... of the root seed are tried in order, in parallel;\nthe first that breaks an invariant is reported with the command that replays\nit. Exit codes: 0 a violation was found, 1 none was, 2 bad input.\n\nExamples:\n  nines hunt split-brain --seeds 2000\n  nines hunt split-brain --invariant no-split-brain --json -\n  nines hunt split-brain --shrink --out split-brain-min.toml\n  nines hunt multi-az --time 30s\n  nines hunt quorum-3-zones --amplify 20 --seeds 500"
+        after_help = "Invariants: no-split-brain (at most one writable primary), no-lost-writes\n(nothing lost beyond what the replication promises), slo (availability over\nscenario.slo_window at least scenario.slo), health-check-bound (no dead node\nin rotation past its health checks), and the scenario's [[invariant]] tables.\n\nReplications 0, 1, 2, ... of the root seed are tried in order, in parallel;\nthe first that breaks an invariant is reported with the command that replays\nit. Exit codes: 0 a violation was found, 1 none was, 2 bad input.\n\nExamples:\n  nines hunt split-brain --seeds 2000\n  nines hunt split-brain --invariant no-split-brain --json -\n  nines hunt split-brain --shrink --out split-brain-min.toml\n  nines hunt multi-az --time 30s\n  nines hunt dr-strategies --amplify 20 --seeds 500"
     )]
     Hunt(HuntArgs),
     /// Validate a scenario and print a short summary of its structure.
@@ -85,7 +89,7 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     #[command(
-        after_help = "Examples:\n  nines completions bash > ~/.local/share/bash-completion/completions/nines\n  nines completions zsh > ~/.zfunc/_nines\n  nines completions fish > ~/.config/fish/completions/nines.fish"
+        after_help = "In bash, zsh and fish a scenario argument completes to the name of a built-in\nscenario or to a file.\n\nExamples:\n  nines completions bash > ~/.local/share/bash-completion/completions/nines\n  nines completions zsh > ~/.zfunc/_nines\n  nines completions fish > ~/.config/fish/completions/nines.fish"
     )]
     Completions(CompletionsArgs),
 }
@@ -94,7 +98,7 @@ pub(crate) enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct ScenarioArgs {
     /// A scenario file, or the name of a built-in scenario (see `nines scenarios list`).
-    #[arg(value_name = "SCENARIO")]
+    #[arg(value_name = "SCENARIO", value_parser = ScenarioName, hide_possible_values = true, value_hint = ValueHint::FilePath)]
     pub(crate) scenario: String,
     /// Set a value of the scenario before running, such as service.web.instances=5
     /// or fault.host-crash.every="exponential(mean = 1y)". Repeatable.
@@ -262,7 +266,7 @@ pub(crate) struct MergeArgs {
 #[derive(Debug, Args)]
 pub(crate) struct CompareArgs {
     /// Two or more scenario files or built-in names.
-    #[arg(value_name = "SCENARIO", num_args = 2.., required = true)]
+    #[arg(value_name = "SCENARIO", num_args = 2.., required = true, value_parser = ScenarioName, hide_possible_values = true, value_hint = ValueHint::FilePath)]
     pub(crate) scenarios: Vec<String>,
     /// Set a value in every design before running, such as simulation.horizon="2y". Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -401,7 +405,7 @@ pub(crate) struct NewArgs {
     #[arg(value_name = "NAME")]
     pub(crate) name: PathBuf,
     /// The built-in scenario to start from (see `nines scenarios list`).
-    #[arg(long, value_name = "TEMPLATE", default_value = "web-n-plus-1")]
+    #[arg(long, value_name = "TEMPLATE", default_value = "web-n-plus-1", value_parser = ScenarioName, hide_possible_values = true)]
     pub(crate) from: String,
     /// Overwrite the file if it exists.
     #[arg(long)]
@@ -415,7 +419,7 @@ pub(crate) enum ScenariosCommand {
     /// Print a built-in scenario's file, with its comments.
     Show {
         /// The built-in scenario's name.
-        #[arg(value_name = "NAME")]
+        #[arg(value_name = "NAME", value_parser = ScenarioName, hide_possible_values = true)]
         name: String,
     },
 }

@@ -235,14 +235,14 @@ fn text(r: &HuntReport, scenario: &Scenario) -> String {
 fn replay_command(args: &HuntArgs, scenario: &Scenario, replication: u64, v: &Violation) -> String {
     let t = v.time.as_micros();
     let hour = 3_600_000_000u64;
-    let from = SimDuration::from_micros((t / hour).saturating_sub(2) * hour);
-    let to = SimDuration::from_micros((t / hour + 2) * hour);
+    let from = SimDuration::from_micros((t / hour).saturating_sub(2) * hour).compact();
+    let to = SimDuration::from_micros((t / hour + 2) * hour).compact();
     format!(
         "nines replay {} --seed {} --replication {} --horizon {}{} --explain --from {from} --to {to}",
         crate::load::command_line(&args.scenario),
         scenario.simulation.seed,
         replication,
-        scenario.simulation.horizon,
+        scenario.simulation.horizon.compact(),
         args.amplify
             .map_or_else(String::new, |f| format!(" --amplify {f}")),
     )

@@ -3,11 +3,13 @@
 //! directly into a FIFO or a device, never through a symbolic link.
 
 mod file;
+mod report_dir;
 
 use std::io::{self, Write};
 use std::path::Path;
 
-pub(crate) use self::file::{OutputFile, TEMP_SUFFIX, write_file};
+pub(crate) use self::file::{OutputFile, remove_temporaries, write_file};
+pub(crate) use self::report_dir::write_report_dir;
 use crate::fail::Failure;
 
 /// The outcome of writing to standard output.

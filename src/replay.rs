@@ -223,7 +223,10 @@ fn narrative(
         horizon,
         Some(&mut steps),
     );
-    lines.extend(steps.lines);
+    // A step a row already tells (a failover done is also the end of the
+    // service's failing-over span) is told once.
+    let told: std::collections::BTreeSet<(SimTime, String)> = lines.iter().cloned().collect();
+    lines.extend(steps.lines.into_iter().filter(|step| !told.contains(step)));
     lines.sort_by_key(|(t, _)| *t);
     let slo = scenario.slo.map(|s| (s, scenario.slo_window));
     let mut invariants = builtins(&scenario.model, slo);

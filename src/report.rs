@@ -20,7 +20,7 @@ use sim_core::time::SimTime;
 use crate::cli::ReportArgs;
 use crate::compare::paired::paired_difference;
 use crate::fail::Failure;
-use crate::output::{print, write_file};
+use crate::output::print;
 
 /// The fewest hours a timeline's window shows around an outage.
 const MIN_PAD_HOURS: f64 = 2.0;
@@ -66,28 +66,23 @@ pub(crate) fn write(dir: &Path, results: &Results) -> Result<(), Failure> {
 }
 
 /// Writes the files of a rendered report (a run's, a sweep's or a
-/// comparison's) into `dir` (created if needed), each through
-/// [`write_file`]; nothing else in `dir` is touched.
+/// comparison's) into `dir` (created if needed) as one report: see
+/// [`write_report_dir`](crate::output::write_report_dir). Nothing else in
+/// `dir` is touched.
 pub(crate) fn write_rendered(
     dir: &Path,
     rendered: &reports::report::Rendered,
 ) -> Result<(), Failure> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(Failure::input(format!(
-            "{}: exists and is not a directory; expected a directory to write the report into",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
-    write_file(&dir.join("report.html"), rendered.html.as_bytes())?;
-    write_file(&dir.join("report.md"), rendered.markdown.as_bytes())?;
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("report.html", rendered.html.as_bytes()),
+        ("report.md", rendered.markdown.as_bytes()),
+    ];
     for (file, svg) in &rendered.figures {
-        write_file(&dir.join(file), svg.as_bytes())?;
+        files.push((file.as_str(), svg.as_bytes()));
     }
-    write_file(&dir.join("results.json"), rendered.json.as_bytes())?;
-    write_file(&dir.join("results.csv"), rendered.csv.as_bytes())?;
-    Ok(())
+    files.push(("results.json", rendered.json.as_bytes()));
+    files.push(("results.csv", rendered.csv.as_bytes()));
+    crate::output::write_report_dir(dir, &files)
 }
 
 fn design(scenario: &Scenario) -> Design {

@@ -263,13 +263,17 @@ fn merge(base: &mut Table, top: &Table, sources: &[Source]) -> Result<(), Scenar
                             b.remove(i);
                         }
                         (None, true) => {
+                            let id = id.unwrap_or_default();
+                            let names: Vec<String> = b.iter().filter_map(identity).collect();
+                            let hint = crate::suggest(&id, names.iter().map(String::as_str))
+                                .map(|s| format!("; did you mean `{s}`?"))
+                                .unwrap_or_default();
                             return Err(located(
                                 element.decor().suffix().and_then(|s| s.as_str()),
                                 sources,
                                 &format!("{key}.remove"),
                                 format!(
-                                    "`remove = true` but the base has no [[{key}]] named `{}`; expected the name of an element to remove",
-                                    id.unwrap_or_default()
+                                    "`remove = true` but the base has no [[{key}]] named `{id}`; expected the name of an element to remove{hint}"
                                 ),
                             ));
                         }

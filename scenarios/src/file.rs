@@ -68,10 +68,10 @@ pub(crate) struct SimulationFile {
     pub(crate) warmup: Option<Spanned<String>>,
     /// Independent replications, 2 to 10,000,000 (default 100); every
     /// estimate's interval rests on them.
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 2, max = crate::check::MAX_REPLICATIONS))]
     pub(crate) replications: Option<Spanned<i64>>,
     /// Root seed of every random stream, 0 or more (default 1).
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 0))]
     pub(crate) seed: Option<Spanned<i64>>,
 }
 
@@ -86,7 +86,7 @@ pub(crate) struct ComponentFile {
     pub(crate) name: Spanned<String>,
     /// How many identical instances, 1 to 100,000 (default one, named
     /// `name`).
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::build::MAX_COMPONENTS))]
     pub(crate) count: Option<Spanned<i64>>,
     /// Time from starting to run until failure.
     #[schemars(with = "Distribution")]
@@ -106,12 +106,12 @@ pub(crate) struct ServiceFile {
     pub(crate) name: Option<String>,
     /// k: the service is up while at least this many components run, from
     /// 1 to the number of components.
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1))]
     pub(crate) min_up: Spanned<i64>,
     /// A pool of this many repair crews, 1 or more, shared by all
     /// components first come, first served; absent: every component has
     /// its own crew.
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::build::MAX_COMPONENTS))]
     pub(crate) shared_repair_crews: Option<Spanned<i64>>,
     /// Whether running components keep ageing while the service is down
     /// (default "keep-running").

@@ -55,7 +55,7 @@ pub(crate) struct InvariantFile {
     pub(crate) window: Option<Spanned<String>>,
     /// Limit, infrastructure systems only: no more acknowledged writes
     /// lost in a replication than this, 0 or more.
-    #[schemars(with = "Option<u64>")]
+    #[schemars(with = "Option<u64>", range(min = 0))]
     pub(crate) lost_writes_max: Option<Spanned<i64>>,
     /// Limit, infrastructure systems only: no split brain (two writable
     /// primaries) longer than this.
@@ -63,7 +63,7 @@ pub(crate) struct InvariantFile {
     pub(crate) split_brain_max: Option<Spanned<String>>,
     /// Limit, infrastructure systems only: no more failovers in a
     /// replication than this, 0 or more.
-    #[schemars(with = "Option<u64>")]
+    #[schemars(with = "Option<u64>", range(min = 0))]
     pub(crate) failovers_max: Option<Spanned<i64>>,
 }
 

@@ -35,6 +35,8 @@ use crate::file::ScenarioFile;
 use crate::system_file::SystemFile;
 use crate::traffic::TrafficScenarioFile;
 
+pub(crate) mod patterns;
+
 /// The three formats' definitions, in the order of the top-level `anyOf`.
 pub(crate) const FORMATS: [&str; 3] = ["KofNScenario", "SystemScenario", "RequestScenario"];
 
@@ -352,6 +354,7 @@ impl JsonSchema for Duration {
         json_schema!({
             "description": "A duration: a number and a unit (us, ms, s, m or min, h, d, w, y = 8760 h); decimals and sums are allowed, such as \"250ms\", \"1.5h\", \"1h30m\" or \"2d 12h\".",
             "type": "string",
+            "pattern": patterns::duration(),
             "examples": ["90s", "4h", "1y"],
         })
     }
@@ -369,6 +372,7 @@ impl JsonSchema for Distribution {
         json_schema!({
             "description": "A distribution of durations, name(parameter = value, ...): exponential(mean = 1000h) or exponential(rate = 2/y), weibull(shape = 2, scale = 1000h) or weibull(shape = 2, mean = 886h), lognormal(mean = 10h, sd = 5h) or lognormal(median = 10h, p95 = 30h), gamma(shape = 2, scale = 5h) or gamma(shape = 2, mean = 10h), uniform(min = 1h, max = 3h), deterministic(10h), empirical(1h, 2h, 5h).",
             "type": "string",
+            "pattern": patterns::distribution(),
             "examples": ["exponential(mean = 1000h)", "lognormal(median = 30m, p95 = 2h)"],
         })
     }

@@ -93,7 +93,7 @@ pub(crate) struct LoadStepFile {
     pub(crate) at: Spanned<String>,
     /// The load from then until the next step, as a multiple (0 or more)
     /// of every capacity service's `load_rps`.
-    #[schemars(with = "f64")]
+    #[schemars(with = "f64", range(min = 0))]
     pub(crate) factor: Spanned<f64>,
 }
 
@@ -120,10 +120,10 @@ pub(crate) struct ZoneFile {
     #[schemars(with = "String")]
     pub(crate) region: Spanned<String>,
     /// How many racks, 1 to 1,000 (default 1).
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::system_build::MAX_RACKS_PER_ZONE))]
     pub(crate) racks: Option<Spanned<i64>>,
     /// How many hosts in each rack, 1 to 1,000 (default 1).
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::system_build::MAX_HOSTS_PER_RACK))]
     pub(crate) hosts_per_rack: Option<Spanned<i64>>,
 }
 
@@ -149,14 +149,14 @@ pub(crate) struct ServiceFile {
     #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
     /// How many instances, 1 to 10,000; required unless `hosts` is given.
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::system_build::MAX_INSTANCES))]
     pub(crate) instances: Option<Spanned<i64>>,
     /// How instances are placed on hosts (default "spread").
     #[schemars(with = "Option<Placement>")]
     pub(crate) placement: Option<Spanned<String>>,
     /// The most instances of this service on one host, 1 or more (default
     /// 1).
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::system_build::MAX_COUNT))]
     pub(crate) per_host: Option<Spanned<i64>>,
     /// Zones or regions placement may use (a region stands for its zones);
     /// default: every zone.
@@ -168,7 +168,7 @@ pub(crate) struct ServiceFile {
     pub(crate) hosts: Option<Spanned<Vec<Spanned<String>>>>,
     /// Up rule: up while at least this many instances are healthy and
     /// reachable.
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1))]
     pub(crate) min_healthy: Option<Spanned<i64>>,
     /// Up rule, with `load_rps`: requests per second one instance serves
     /// (a number, or a rate such as "30000/min").
@@ -215,10 +215,10 @@ pub(crate) struct ServiceFile {
 #[schemars(rename = "Quorum")]
 pub(crate) struct QuorumFile {
     /// Replicas a write needs (W), 1 to the number of instances.
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1))]
     pub(crate) write: Spanned<i64>,
     /// Replicas a read needs (R), 1 to the number of instances.
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1))]
     pub(crate) read: Spanned<i64>,
 }
 
@@ -232,10 +232,10 @@ pub(crate) struct HealthCheckFile {
     pub(crate) interval: Spanned<String>,
     /// Failed checks in a row that take an instance out of rotation, 1 to
     /// 1000 (default 3).
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 1000))]
     pub(crate) unhealthy_threshold: Option<Spanned<i64>>,
     /// Passed checks in a row that put it back, 1 to 1000 (default 2).
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 1000))]
     pub(crate) healthy_threshold: Option<Spanned<i64>>,
 }
 
@@ -332,7 +332,7 @@ pub(crate) struct EntryFile {
 pub(crate) struct CostFile {
     /// What a minute of user-facing downtime costs (lost revenue, SLA
     /// credits), 0 or more (default 0).
-    #[schemars(with = "Option<f64>")]
+    #[schemars(with = "Option<f64>", range(min = 0))]
     pub(crate) downtime_per_minute: Option<Spanned<f64>>,
     /// The currency every cost in the scenario is in: a code or sign of 1
     /// to 8 characters, such as "EUR", "USD" or "€" (default: none named).
@@ -349,7 +349,7 @@ pub(crate) struct TeamFile {
     #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
     /// How many repairs it can run at once, 1 to 10,000.
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1, max = crate::system_build::MAX_COUNT))]
     pub(crate) crews: Spanned<i64>,
 }
 
@@ -383,7 +383,7 @@ pub(crate) struct FaultFile {
     #[schemars(with = "Option<Vec<Names>>", length(equal = 2))]
     pub(crate) between: Option<Spanned<Vec<Spanned<Names>>>>,
     /// bad-deploy: instances the bad release reaches in each batch.
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::system_build::MAX_COUNT))]
     pub(crate) batch_size: Option<Spanned<i64>>,
     /// bad-deploy: time between batches.
     #[schemars(with = "Option<Duration>")]
@@ -604,7 +604,7 @@ impl JsonSchema for Rate {
             "description": "A rate: a plain number, per second, or a string \"amount/duration\" such as \"500/s\", \"30000/min\" or \"1.8M/h\" (k and M for thousands and millions).",
             "anyOf": [
                 { "type": "number", "minimum": 0 },
-                { "type": "string" }
+                { "type": "string", "pattern": crate::schema::patterns::per_time() }
             ],
             "examples": [500, "500/s", "30000/min", "1.8M/h"]
         })
@@ -621,7 +621,7 @@ impl JsonSchema for Amount {
             "description": "An amount of money per unit of time: a plain number, per hour, or a string \"amount/duration\" such as \"0.12/h\", \"2.88/d\" or \"90/30d\".",
             "anyOf": [
                 { "type": "number", "minimum": 0 },
-                { "type": "string" }
+                { "type": "string", "pattern": crate::schema::patterns::per_time() }
             ],
             "examples": [0.12, "0.12/h", "90/30d"]
         })

@@ -89,11 +89,11 @@ struct CurvePoint {
 #[schemars(rename = "Pool")]
 struct PoolFile {
     /// Instances behind the balancer, 1 to 100,000, named `instance-1`, ...
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1, max = 100_000))]
     instances: Spanned<i64>,
     /// Requests one instance serves at once (default 1).
     #[serde(default)]
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 100_000))]
     concurrency: Option<Spanned<i64>>,
     /// Time to serve one request.
     #[schemars(with = "Distribution")]
@@ -104,12 +104,12 @@ struct PoolFile {
     /// With "consistent-hashing": points per instance on the ring (default
     /// 100).
     #[serde(default)]
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 100_000))]
     virtual_nodes: Option<Spanned<i64>>,
     /// Requests an instance queues before refusing more (`overload`);
     /// absent: no limit.
     #[serde(default)]
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 0, max = 100_000_000))]
     queue_limit: Option<Spanned<i64>>,
     /// Time between an instance's failures (it then fails its in-flight
     /// requests and takes no traffic until repaired); give `repair` too.
@@ -136,11 +136,11 @@ struct HealthCheckFile {
     interval: Spanned<String>,
     /// Failed checks in a row that take an instance out (default 3).
     #[serde(default)]
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 1000))]
     unhealthy_threshold: Option<Spanned<i64>>,
     /// Passed checks in a row that put it back (default 2).
     #[serde(default)]
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 1000))]
     healthy_threshold: Option<Spanned<i64>>,
 }
 
@@ -199,7 +199,7 @@ struct DependencyFile {
 struct RetriesFile {
     /// Attempts per request, the first included, 1 to 100 (1 means no
     /// retry).
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1, max = 100))]
     max_attempts: Spanned<i64>,
     /// The first backoff, doubling with each retry up to `backoff_max`.
     #[schemars(with = "Duration")]
@@ -227,7 +227,7 @@ struct RetriesFile {
 #[schemars(rename = "Breaker")]
 struct BreakerFile {
     /// Consecutive failed attempts that open the breaker.
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1, max = 1_000_000))]
     failure_threshold: Spanned<i64>,
     /// How long it stays open before probing.
     #[schemars(with = "Duration")]
@@ -235,7 +235,7 @@ struct BreakerFile {
     /// Trial requests let through while half-open, which decide whether it
     /// closes (default 1).
     #[serde(default)]
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 1_000_000))]
     half_open_probes: Option<Spanned<i64>>,
 }
 

@@ -103,6 +103,17 @@ impl OutputFile {
         })
     }
 
+    /// Flushes the file and, for a temporary one, syncs it to disk, so
+    /// that a later [`OutputFile::commit`] is only its rename.
+    pub(crate) fn sync(&mut self) -> Result<(), Failure> {
+        if let Sink::Atomic(temp) = &mut self.sink {
+            temp.flush()
+                .and_then(|()| temp.as_file().sync_all())
+                .map_err(|e| cannot(&self.path, "write", &e))?;
+        }
+        Ok(())
+    }
+
     /// Finishes the file: flushed, synced and renamed into place (or, for a
     /// FIFO, a device or standard output, flushed).
     pub(crate) fn commit(self) -> Result<Printed, Failure> {
@@ -170,6 +181,23 @@ impl Write for OutputFile {
             Sink::Atomic(temp) => temp.flush(),
         }
     }
+}
+
+/// Removes the temporary files (`.NAME.XXXXXX.nines-tmp`) a killed run
+/// left in `dir`.
+pub(crate) fn remove_temporaries(dir: &Path) -> Result<(), Failure> {
+    for entry in std::fs::read_dir(dir).map_err(|e| cannot(dir, "read", &e))? {
+        let entry = entry.map_err(|e| cannot(dir, "read", &e))?;
+        let name = entry.file_name();
+        let temporary = name
+            .to_str()
+            .is_some_and(|n| n.starts_with('.') && n.ends_with(TEMP_SUFFIX));
+        if temporary && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| cannot(&path, "remove", &e))?;
+        }
+    }
+    Ok(())
 }
 
 /// The directory `path` is in (`.` for a bare name).

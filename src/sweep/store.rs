@@ -71,8 +71,8 @@ pub(crate) fn open(
 ) -> Result<BTreeMap<usize, PointResult>, Failure> {
     let points = points_dir(dir);
     std::fs::create_dir_all(&points).map_err(|e| io(&points, "create", e))?;
-    remove_temporaries(dir)?;
-    remove_temporaries(&points)?;
+    crate::output::remove_temporaries(dir)?;
+    crate::output::remove_temporaries(&points)?;
     let mut done = BTreeMap::new();
     if resume {
         let old = read_manifest(dir)?;
@@ -129,23 +129,6 @@ fn point_files(points: &Path) -> Result<Vec<PathBuf>, Failure> {
         .collect();
     found.sort();
     Ok(found)
-}
-
-/// Removes the temporary files (`.NAME.XXXXXX.nines-tmp`) a killed run
-/// left in `dir`.
-fn remove_temporaries(dir: &Path) -> Result<(), Failure> {
-    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, "read", e))? {
-        let entry = entry.map_err(|e| io(dir, "read", e))?;
-        let name = entry.file_name();
-        let temporary = name
-            .to_str()
-            .is_some_and(|n| n.starts_with('.') && n.ends_with(crate::output::TEMP_SUFFIX));
-        if temporary && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let path = entry.path();
-            std::fs::remove_file(&path).map_err(|e| io(&path, "remove", e))?;
-        }
-    }
-    Ok(())
 }
 
 /// Writes one finished point.

@@ -181,3 +181,55 @@ fn completions_for_every_shell() {
     }
     assert_eq!(nines(&["completions", "tcsh"]).code, 2);
 }
+
+/// What bash offers for the last word of `words` with the script of
+/// `nines completions bash` loaded.
+fn bash_completes(words: &[&str]) -> Option<Vec<String>> {
+    let script = nines(&["completions", "bash"]).stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nines.bash");
+    std::fs::write(&path, script).unwrap();
+    let n = words.len() - 1;
+    let call = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={n}; _nines nines '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display(),
+        words.join(" "),
+        words[n],
+        words[n - 1],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &call])
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+#[test]
+fn bash_completes_built_in_scenario_names() {
+    let Some(got) = bash_completes(&["nines", "run", "clu"]) else {
+        eprintln!("no bash here: skipped");
+        return;
+    };
+    assert_eq!(got, ["cluster-2of3"]);
+    let got = bash_completes(&["nines", "compare", "web-n-plus-1", "mul"]).unwrap();
+    assert_eq!(got, ["multi-az"]);
+    let got = bash_completes(&["nines", "new", "x.toml", "--from", "db-"]).unwrap();
+    assert_eq!(got, ["db-active-passive", "db-sync-vs-async"]);
+    // A path matches no name: bash's own file completion takes over.
+    assert!(
+        bash_completes(&["nines", "run", "./my"])
+            .unwrap()
+            .is_empty()
+    );
+}

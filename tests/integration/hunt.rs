@@ -64,10 +64,33 @@ fn hunting_split_brain_finds_one_that_replays_bit_for_bit() {
             .contains("INVARIANT BROKEN no-split-brain")),
         "{story:#?}"
     );
+    // Each change is told once (a failover's end is both a row's change
+    // and a step of the failover machinery).
+    let mut told = std::collections::BTreeSet::new();
+    for line in story {
+        assert!(told.insert(line.as_str().unwrap()), "told twice: {line}");
+    }
+    assert!(
+        story
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("failover done")),
+        "{story:#?}"
+    );
 
     // The replay command hunt printed runs as printed.
     let printed = h["replay"].as_str().unwrap();
     let args: Vec<&str> = printed.split_whitespace().skip(1).collect();
+    // Its times are written in one unit, as a scenario file writes them
+    // (`7544h`, never `44w6d8h`).
+    for flag in ["--from", "--to", "--horizon"] {
+        let at = args.iter().position(|a| *a == flag).unwrap();
+        let value = args[at + 1];
+        let digits = value.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        assert!(
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.'),
+            "{flag} {value} in {printed}"
+        );
+    }
     let again = nines(&args);
     assert_eq!(again.code, 0, "{printed}: {}", again.stderr);
     assert!(

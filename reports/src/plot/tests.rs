@@ -1447,3 +1447,59 @@ fn heat_map_keeps_a_long_y_description_whole() {
     assert_shows(&svg, &[label]);
     assert_text_inside(&svg);
 }
+
+/// The ink of the `state` bars of a timeline (not the ticks above them):
+/// the sum of their widths times their opacity, in pixels.
+fn ink(svg: &str, state: SpanState) -> f64 {
+    let c = state_colour(state);
+    let fill = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+    let doc = parse(svg);
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(fill.as_str()))
+        .filter_map(|n| {
+            let number = |a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
+            (number("height")? > 6.0)
+                .then(|| number("width").unwrap_or(0.0) * number("opacity").unwrap_or(1.0))
+        })
+        .sum()
+}
+
+#[test]
+fn a_years_strip_draws_outages_to_scale() {
+    let strip = |hours: f64| {
+        let row = Row {
+            name: "service".into(),
+            group: String::new(),
+            spans: vec![Span {
+                start: 1000.3,
+                end: 1000.3 + hours,
+                state: SpanState::Down,
+            }],
+        };
+        timeline("A year", "hours", 0.0, 8760.0, &[row])
+    };
+    // The legend's swatch has the same colour: a strip without the outage
+    // gives the ink that is not the outage's.
+    let legend = ink(&strip(0.0), SpanState::Down);
+    // An hour, a day and a week in a year: narrower than a pixel, a few
+    // pixels, tens of pixels; the ink keeps their proportions.
+    let (hour, day, week) = (
+        ink(&strip(1.0), SpanState::Down) - legend,
+        ink(&strip(24.0), SpanState::Down) - legend,
+        ink(&strip(168.0), SpanState::Down) - legend,
+    );
+    assert!(hour > 0.0 && hour < 1.0, "an hour: {hour} px");
+    assert!(
+        (day / hour - 24.0).abs() < 0.5,
+        "a day is {} hours",
+        day / hour
+    );
+    assert!(
+        (week / day - 7.0).abs() < 0.1,
+        "a week is {} days",
+        week / day
+    );
+    // The hour, too narrow to see, is marked by a tick the day does not get.
+    assert!(strip(1.0).contains("tick: narrower than a pixel"));
+    assert!(!strip(24.0).contains("tick: narrower than a pixel"));
+}

@@ -75,6 +75,55 @@ const ROW_PX: u32 = 22;
 /// The height of the legend below the x axis, in pixels.
 const LEGEND_PX: u32 = 30;
 
+/// How far above a row's bar the tick marking a span narrower than a
+/// pixel reaches, in pixels.
+const TICK_MARK_PX: i32 = 4;
+
+/// Fills `[x0, x1]` (pixels, fractional) between `top` and `bottom` with
+/// ink in proportion to the time: whole pixels solid, and a pixel the span
+/// covers in part with the colour's opacity equal to the part covered. An
+/// outage of an hour and one of a day in a year's strip differ as much as
+/// their lengths, though both are narrower than a pixel or two.
+fn draw_to_scale(
+    area: &Area<'_>,
+    (x0, x1): (f64, f64),
+    (top, bottom): (i32, i32),
+    colour: plotters::style::RGBColor,
+) -> Drawn {
+    use plotters::style::Color;
+
+    // Empty, reversed or not a number: nothing to draw.
+    if x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
+        return Ok(());
+    }
+    let partial = |column: f64, covered: f64| -> Drawn {
+        if covered <= 0.0 {
+            return Ok(());
+        }
+        let c = column as i32;
+        frame::fill_rect(
+            area,
+            (c, top),
+            (c + 1, bottom),
+            colour.mix(covered.min(1.0)),
+        )
+    };
+    let (first, last) = (x0.floor(), x1.floor());
+    if first == last {
+        return partial(first, x1 - x0);
+    }
+    partial(first, first + 1.0 - x0)?;
+    if last > first + 1.0 {
+        frame::fill_rect(
+            area,
+            (first as i32 + 1, top),
+            (last as i32, bottom),
+            solid(colour),
+        )?;
+    }
+    partial(last, x1 - last)
+}
+
 /// One line of the timeline: a group's heading, or a row and whether a
 /// separator goes above it (a new group without a heading).
 enum Slot<'a> {
@@ -87,8 +136,9 @@ enum Slot<'a> {
 /// replication 7"). Rows' spans are drawn as coloured bars over a light
 /// background meaning "up"; a legend names the states. The first row is
 /// the service as users see it (its name is in bold). Spans outside
-/// [start, end] are clipped, and a span too short to see is drawn 2 px
-/// wide. Height grows with the row count (22 px per row; at most 60 rows,
+/// [start, end] are clipped. Bars are to scale, a pixel covered in part
+/// drawn with as much ink as the part covered, and a span narrower than a
+/// pixel also gets a tick above its row. Height grows with the row count (22 px per row; at most 60 rows,
 /// with a note counting the rest).
 pub fn timeline(title: &str, x_label: &str, start: f64, end: f64, rows: &[Row]) -> String {
     if rows.is_empty() {
@@ -172,6 +222,7 @@ fn draw_timeline(
     let label_right = left - 8;
     let label_left = frame::pixel(f64::from(margins.left)) + 2;
     let mut first_row = true;
+    let mut ticked = false;
     for (j, slot) in slots.iter().enumerate() {
         let yc = plot.top + slot_px * (j as f64 + 0.5);
         let (top, bottom, mid) = (
@@ -208,18 +259,17 @@ fn draw_timeline(
                     if !(usable(a) && usable(b)) || b < a {
                         continue;
                     }
-                    let (mut x0, mut x1) = (plot.px(a), plot.px(b));
-                    if x1 - x0 < 2.0 {
-                        let centre = ((x0 + x1) / 2.0).clamp(plot.left + 1.0, plot.right - 1.0);
-                        (x0, x1) = (centre - 1.0, centre + 1.0);
+                    let (x0, x1) = (plot.px(a), plot.px(b));
+                    let colour = state_colour(span.state);
+                    draw_to_scale(area, (x0, x1), (top, bottom), colour)?;
+                    if x1 - x0 < 1.0 {
+                        // Too narrow to see: a tick above the bar says where.
+                        let x = frame::pixel((x0 + x1) / 2.0)
+                            .clamp(frame::pixel(plot.left), frame::pixel(plot.right) - 1);
+                        let tick = (top - TICK_MARK_PX).max(frame::pixel(plot.top));
+                        frame::fill_rect(area, (x, tick), (x + 1, top), solid(colour))?;
+                        ticked = true;
                     }
-                    let colour = solid(state_colour(span.state));
-                    frame::fill_rect(
-                        area,
-                        (frame::pixel(x0), top),
-                        (frame::pixel(x1), bottom),
-                        colour,
-                    )?;
                 }
                 let text = fit(&row.name, TICK_PX, label_px - 12.0);
                 let style = if first_row {
@@ -240,9 +290,8 @@ fn draw_timeline(
         }
     }
 
-    let (_, height) = area.dim_in_pixel();
+    let (width, height) = area.dim_in_pixel();
     let legend_y = height as i32 - 6 - note_px as i32 - LEGEND_PX as i32 / 2;
-    let mut x = left;
     let entries = [
         (UP_COLOUR, "up"),
         (state_colour(SpanState::Down), SpanState::Down.name()),
@@ -257,6 +306,17 @@ fn draw_timeline(
         (state_colour(SpanState::Active), SpanState::Active.name()),
     ];
     let legend_font = font(NOTE_PX, INK);
+    let tick_name = "tick: narrower than a pixel";
+    let entry_px = |name: &str| 19 + text_width(name, NOTE_PX) as i32 + 18;
+    // The legend starts under the plot, moved left (as far as the labels'
+    // margin) when it would run past the right edge.
+    let legend_px = entries.iter().map(|(_, n)| entry_px(n)).sum::<i32>()
+        + if ticked {
+            entry_px(tick_name) - 18
+        } else {
+            -18
+        };
+    let mut x = left.min(width as i32 - 8 - legend_px).max(label_left);
     for (colour, name) in entries {
         frame::swatch(area, (x, legend_y), solid(colour))?;
         frame::text(
@@ -267,7 +327,24 @@ fn draw_timeline(
             HPos::Left,
             VPos::Center,
         )?;
-        x += 19 + text_width(name, NOTE_PX) as i32 + 18;
+        x += entry_px(name);
+    }
+    if ticked {
+        let name = tick_name;
+        frame::fill_rect(
+            area,
+            (x + 6, legend_y - 6),
+            (x + 7, legend_y + 6),
+            solid(INK),
+        )?;
+        frame::text(
+            area,
+            name,
+            (x + 19, legend_y),
+            &legend_font,
+            HPos::Left,
+            VPos::Center,
+        )?;
     }
     if hidden > 0 {
         let note = format!("… {hidden} more rows not shown");

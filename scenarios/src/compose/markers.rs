@@ -247,6 +247,13 @@ pub(crate) fn remap(mut error: ScenarioError, composed: &str, sources: &[Source]
                 d.excerpt = None;
             }
             SourceKind::File(text) => {
+                let assigned = assignments_in_table(&lines, line, sources);
+                if !assigned.is_empty() {
+                    d.message.push_str(&format!(
+                        " (this table has a value set by {})",
+                        assigned.join(", ")
+                    ));
+                }
                 let original = tag.last as isize - (at - line) as isize;
                 if original < tag.first as isize || original < 1 {
                     continue;
@@ -270,6 +277,36 @@ pub(crate) fn remap(mut error: ScenarioError, composed: &str, sources: &[Source]
         }
     }
     error
+}
+
+/// The assignments (`--set …`, sweep points) that set a value in the
+/// table holding line `line` (1-based) of the composed text: a problem
+/// written in a file may come from a value set on the command line beside
+/// it (`min_healthy = 3` in the file, `instances=2` on the command line).
+fn assignments_in_table(lines: &[&str], line: usize, sources: &[Source]) -> Vec<String> {
+    // A table header is a tagged line that starts with `[` (a line inside
+    // a multi-line array carries no tag; the array's tag ends it).
+    let header = |l: &str| l.trim_start().starts_with('[') && Tag::parse(l).is_some();
+    let start = lines[..line.min(lines.len())]
+        .iter()
+        .rposition(|l| header(l))
+        .map_or(0, |i| i + 1);
+    let end = lines[start..]
+        .iter()
+        .position(|l| header(l))
+        .map_or(lines.len(), |i| start + i);
+    let mut found: Vec<String> = Vec::new();
+    for l in &lines[start..end] {
+        if let Some(Source {
+            origin,
+            kind: SourceKind::Assignment,
+        }) = Tag::parse(l).and_then(|t| sources.get(t.file))
+            && !found.contains(origin)
+        {
+            found.push(origin.clone());
+        }
+    }
+    found
 }
 
 #[cfg(test)]

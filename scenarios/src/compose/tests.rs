@@ -100,6 +100,7 @@ fn a_variant_can_remove_an_element() {
         e.starts_with("variant.toml:3:1: key `service.remove`: `remove = true` but the base has no [[service]] named `cahce`"),
         "{e}"
     );
+    assert!(e.contains("did you mean `cache`?"), "{e}");
 }
 
 #[test]
@@ -216,6 +217,21 @@ fn assignments_change_values_and_name_themselves_in_errors() {
         panic!()
     };
     assert_eq!(sys.services[0].instances.len(), 5);
+    // A problem written in the file but caused by a value set beside it
+    // on the command line says so; a problem elsewhere does not.
+    let mut c = compose("extends = \"base.toml\"\n").unwrap();
+    c.set("service.web.instances=1").unwrap();
+    c.set("simulation.seed=4").unwrap();
+    let e = c.build().unwrap_err().to_string();
+    assert!(
+        e.starts_with("base.toml:20:15: key `service.min_healthy`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("(this table has a value set by --set service.web.instances=1)"),
+        "{e}"
+    );
+    assert!(!e.contains("simulation.seed"), "{e}");
     let mut c = compose("extends = \"base.toml\"\n").unwrap();
     c.set("service.web.instances=-1").unwrap();
     let e = c.build().unwrap_err().to_string();

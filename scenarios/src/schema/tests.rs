@@ -371,3 +371,138 @@ fn invariants_and_the_slo_window_validate() {
         "an invariant without a name",
     );
 }
+
+#[test]
+fn ranges_are_the_ones_nines_checks() {
+    let v = validator();
+    // (built-in, text, a value at the edge nines accepts, one past it).
+    for (name, from, edge, past) in [
+        ("multi-az", "crews = 2", "crews = 10000", "crews = 10001"),
+        ("multi-az", "crews = 2", "crews = 1", "crews = 0"),
+        (
+            "multi-az",
+            "instances = 12",
+            "instances = 10000",
+            "instances = 10001",
+        ),
+        (
+            "cluster-2of3",
+            "count = 3",
+            "count = 100000",
+            "count = 100001",
+        ),
+        (
+            "cluster-2of3",
+            "replications = 200",
+            "replications = 2",
+            "replications = 1",
+        ),
+        ("cluster-2of3", "seed = 1", "seed = 0", "seed = -1"),
+        (
+            "retry-storm",
+            "instances = ",
+            "instances = 100000 #",
+            "instances = 100001 #",
+        ),
+        (
+            "multi-az",
+            "downtime_per_minute = 100.0",
+            "downtime_per_minute = 0",
+            "downtime_per_minute = -1",
+        ),
+    ] {
+        let edge_text = builtin_with(name, from, edge);
+        let past_text = builtin_with(name, from, past);
+        accepts(&v, &edge_text, &format!("{name}: {edge}"));
+        rejects(&v, &past_text, &format!("{name}: {past}"));
+        // nines agrees: the value past the edge is refused where it stands.
+        let e = crate::parse(&past_text, name).expect_err(past);
+        let key = past.split(' ').next().unwrap();
+        assert!(e.to_string().contains(key), "{past}: {e}");
+    }
+}
+
+#[test]
+fn durations_distributions_and_rates_have_patterns_as_loose_as_their_parsers() {
+    use sim_core::time::SimDuration;
+
+    use super::patterns;
+    use validate::matches;
+
+    let duration = patterns::duration();
+    for good in [
+        "250ms", "1.5h", "1h30m", "2d 12h", " 90s ", "1_000h", "3us", "10min", "1y", ".5h",
+    ] {
+        assert!(good.parse::<SimDuration>().is_ok(), "{good}");
+        assert!(matches(&duration, good), "{good} does not match {duration}");
+    }
+    for bad in ["4 hours", "h", "-1h", "1.5", "", "1h 30", "forever"] {
+        assert!(bad.parse::<SimDuration>().is_err(), "{bad}");
+        assert!(!matches(&duration, bad), "{bad} matches {duration}");
+    }
+    // Whatever the pattern admits, the parser reads (short of overflow).
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let unanchored = duration.trim_start_matches('^').trim_end_matches('$');
+    let strategy = proptest::string::string_regex(unanchored).unwrap();
+    for _ in 0..2000 {
+        let text = proptest::strategy::ValueTree::current(
+            &proptest::strategy::Strategy::new_tree(&strategy, &mut runner).unwrap(),
+        );
+        match text.parse::<SimDuration>() {
+            Ok(_) | Err(sim_core::time::DurationError::Overflow(_)) => {}
+            Err(e) => panic!("`{text}` matches the pattern but: {e}"),
+        }
+    }
+    // Every duration nines prints reads back through the pattern.
+    for micros in [
+        1,
+        999,
+        1_000_000,
+        5_400_000_000,
+        31_536_000_000_000,
+        47_304_000_000_000,
+    ] {
+        let d = SimDuration::from_micros(micros);
+        for text in [d.to_string(), d.compact()] {
+            assert!(matches(&duration, &text), "{text}");
+        }
+    }
+
+    let distribution = patterns::distribution();
+    for good in [
+        "exponential(mean = 1000h)",
+        "Weibull(shape = 2, scale = 1h)",
+        "deterministic(10h)",
+    ] {
+        assert!(good.parse::<sim_core::dist::Dist>().is_ok(), "{good}");
+        assert!(matches(&distribution, good), "{good}");
+    }
+    for bad in ["1000h", "exponential", "mean = 1h"] {
+        assert!(bad.parse::<sim_core::dist::Dist>().is_err(), "{bad}");
+        assert!(!matches(&distribution, bad), "{bad}");
+    }
+
+    let per_time = patterns::per_time();
+    for good in [
+        "500/s",
+        "1.8M/h",
+        "90/30d",
+        "0.12/h",
+        "2.88 / d",
+        "30000/min",
+        "1e3/h",
+    ] {
+        assert!(
+            crate::system_build::parse_per(good, 1.0, "x").is_ok(),
+            "{good}"
+        );
+        assert!(matches(&per_time, good), "{good}");
+    }
+    for bad in ["500", "500/", "/h", "ten/h", "5/0x"] {
+        assert!(
+            crate::system_build::parse_per(bad, 1.0, "x").is_err(),
+            "{bad}"
+        );
+        assert!(!matches(&per_time, bad), "{bad}");
+    }
+}
