@@ -1,0 +1,120 @@
+//! Lost writes: what an active instance had not replicated when it was
+//! lost, what a deletion loses since the last backup, and the record of
+//! each loss.
+
+use sim_core::dist::poisson_count;
+use sim_core::time::{SimDuration, SimTime};
+
+use super::SystemModel;
+use crate::system::spec::Replication;
+
+/// Why acknowledged writes were lost, for [`WriteLoss`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LossCause {
+    /// Another instance took over before the lost active one had
+    /// replicated them (asynchronous replication, batch shipping).
+    Failover,
+    /// A split brain healed: the writes the old primary's side took
+    /// meanwhile.
+    SplitBrain,
+    /// The data was deleted: the writes since the last backup
+    /// (everything, without backups).
+    Deletion,
+}
+
+/// One event that lost acknowledged writes, as [`SystemModel::recent_losses`]
+/// reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteLoss {
+    /// The service that lost them (by index).
+    pub service: usize,
+    /// How many writes were lost (at least one).
+    pub writes: u64,
+    /// The span of writes lost: the mean replication lag, the time since
+    /// the last batch or backup, or the split brain's length after the
+    /// warm-up.
+    pub window: SimDuration,
+    /// Why they were lost.
+    pub cause: LossCause,
+}
+
+impl SystemModel<'_> {
+    /// The active instance `a` of `svc` is lost at `now`: draws the writes
+    /// it had not replicated, to be lost if another instance takes over.
+    pub(super) fn start_loss(&mut self, svc: usize, a: usize, now: SimTime) {
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return;
+        };
+        let Some(data) = &self.spec.services[svc].data else {
+            // Nothing to lose, but the promotion still counts as a
+            // failover.
+            f.pending_loss = Some((0, 0.0, SimDuration::ZERO, a));
+            return;
+        };
+        let rate = data.writes_per_second;
+        let (lost, window_h, window) = match &data.replication {
+            None | Some(Replication::Sync) => (0, 0.0, SimDuration::ZERO),
+            Some(Replication::Async { lag }) => {
+                let mean_s = lag.mean_hours() * 3600.0;
+                (
+                    poisson_count(&mut f.data_rng, rate * mean_s),
+                    lag.mean_hours(),
+                    SimDuration::from_hours_f64(lag.mean_hours()),
+                )
+            }
+            Some(Replication::Batch { interval }) => {
+                let since = SimDuration::from_micros(now.as_micros() % interval.as_micros().max(1));
+                (
+                    poisson_count(&mut f.data_rng, rate * since.as_secs_f64()),
+                    since.as_hours_f64(),
+                    since,
+                )
+            }
+        };
+        f.pending_loss = Some((lost, window_h, window, a));
+    }
+
+    /// Records `lost` writes of `service` over a window of `window_h`
+    /// hours (`window` as a duration, for observers), lost for `cause`.
+    pub(super) fn record_loss(
+        &mut self,
+        lost: u64,
+        window_h: f64,
+        service: usize,
+        window: SimDuration,
+        cause: LossCause,
+    ) {
+        self.lost_writes += lost;
+        if lost > 0 {
+            self.loss_events += 1;
+            self.worst_rpo_hours = self.worst_rpo_hours.max(window_h);
+            self.recent_losses.push(WriteLoss {
+                service,
+                writes: lost,
+                window,
+                cause,
+            });
+        }
+    }
+
+    /// Data of `svc` is deleted at `now`: restored from the last backup,
+    /// losing what was written since (everything, without backups).
+    pub(super) fn delete_data(&mut self, svc: usize, now: SimTime) {
+        let Some(data) = &self.spec.services[svc].data else {
+            return;
+        };
+        let since = match data.backup_interval {
+            Some(interval) => {
+                SimDuration::from_micros(now.as_micros() % interval.as_micros().max(1))
+            }
+            None => now.since_start(),
+        };
+        let lost = poisson_count(
+            &mut self.data_rngs[svc],
+            data.writes_per_second * since.as_secs_f64(),
+        );
+        if now >= self.warmup {
+            self.record_loss(lost, since.as_hours_f64(), svc, since, LossCause::Deletion);
+        }
+    }
+}
