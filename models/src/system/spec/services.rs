@@ -1,0 +1,215 @@
+//! Services: their instances, up rules, health checks, data and
+//! replication, failover and heartbeats, and what they cost.
+
+use sim_core::dist::Dist;
+use sim_core::time::SimDuration;
+
+/// When a service counts as up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UpRule {
+    /// Up while at least this many instances are healthy and reachable.
+    MinHealthy(u32),
+    /// A replicated store with quorums: a write needs `write` healthy,
+    /// reachable replicas and a read `read` of them (W and R of N). The
+    /// service counts as up while both can succeed; read and write
+    /// availability are also measured on their own.
+    Quorum {
+        /// Replicas a write needs (W).
+        write: u32,
+        /// Replicas a read needs (R).
+        read: u32,
+    },
+    /// Up while the healthy, reachable instances' capacity covers the
+    /// offered load.
+    Capacity {
+        /// Requests per second one instance can serve.
+        per_instance_rps: f64,
+        /// Requests per second offered to the service.
+        load_rps: f64,
+    },
+}
+
+/// One running copy of a service, on a host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceSpec {
+    /// Unique name (`web-1`).
+    pub name: String,
+    /// Index of its host.
+    pub host: usize,
+}
+
+/// A service: instances, an up rule, dependencies and a cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSpec {
+    /// Unique name.
+    pub name: String,
+    /// Its instances.
+    pub instances: Vec<InstanceSpec>,
+    /// When it counts as up.
+    pub up_rule: UpRule,
+    /// Services it cannot work without (indices): while one is down or
+    /// unreachable from an instance's zone, that instance serves nothing.
+    pub hard_dependencies: Vec<usize>,
+    /// Services it can work without, degraded (indices).
+    pub soft_dependencies: Vec<usize>,
+    /// Cost of one instance per hour of operation.
+    pub cost_per_instance_hour: f64,
+    /// Active-passive operation: one instance serves, the others stand by,
+    /// and losing the active one costs a failover. `None`: every healthy
+    /// instance serves (active-active).
+    pub failover: Option<FailoverSpec>,
+    /// The data it holds and how it is protected (stateful services).
+    pub data: Option<DataSpec>,
+    /// The load balancer's health checks; `None`: the balancer knows at
+    /// once which instances are healthy.
+    pub health_check: Option<HealthCheckSpec>,
+}
+
+impl ServiceSpec {
+    /// What the service's instances cost per hour: the active instance and
+    /// its standbys for an active-passive service, every instance otherwise.
+    pub fn cost_per_hour(&self) -> f64 {
+        let n = self.instances.len() as f64;
+        match &self.failover {
+            Some(f) => {
+                let standby = f
+                    .standby_cost_per_hour
+                    .unwrap_or(self.cost_per_instance_hour);
+                self.cost_per_instance_hour + (n - 1.0) * standby
+            }
+            None => n * self.cost_per_instance_hour,
+        }
+    }
+}
+
+/// How the load balancer in front of a service checks its instances.
+///
+/// An instance that dies keeps receiving its share of requests, which
+/// fail, until `unhealthy_threshold` checks in a row have failed: the first
+/// check comes at a uniformly random point of the interval, the others one
+/// interval apart. A recovered instance gets no traffic until
+/// `healthy_threshold` checks in a row have passed. That lag is an error
+/// window the user trades against checking more often.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HealthCheckSpec {
+    /// Time between checks.
+    pub interval: SimDuration,
+    /// Failed checks in a row that take an instance out of rotation.
+    pub unhealthy_threshold: u32,
+    /// Passed checks in a row that put it back.
+    pub healthy_threshold: u32,
+}
+
+/// How an active-passive service copies acknowledged writes to its
+/// standbys, which decides what a failover loses.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Replication {
+    /// Writes wait for the standby: a failover loses nothing.
+    Sync,
+    /// Writes reach the standby after a lag: a failover loses the writes
+    /// still in flight, Poisson with mean `rate * E[lag]` for Poisson writes
+    /// whatever the lag's law (an M/G/inf occupancy at a random instant).
+    Async {
+        /// Time from acknowledging a write to the standby having it.
+        lag: Dist,
+    },
+    /// Writes are shipped in batches (log or snapshot shipping) every
+    /// `interval`, from time zero: a failover loses what was written since
+    /// the last batch.
+    Batch {
+        /// Time between batches.
+        interval: SimDuration,
+    },
+}
+
+/// The data of a stateful service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSpec {
+    /// Acknowledged writes per second (a Poisson stream).
+    pub writes_per_second: f64,
+    /// How writes reach the standbys (active-passive services only).
+    pub replication: Option<Replication>,
+    /// Backups every `interval` from time zero; deleted data is restored
+    /// from the last one and what was written since is lost. Without
+    /// backups, deleted data is lost entirely.
+    pub backup_interval: Option<SimDuration>,
+}
+
+/// How an active-passive service replaces a failed active instance.
+///
+/// While the active instance is healthy the service is up, whatever
+/// happens to the standbys. When it fails and a standby is healthy, the
+/// failover is automatic with probability `coverage` and takes `duration`;
+/// otherwise someone recovers it by hand in `manual`. The service is down
+/// meanwhile, then resumes on any healthy instance. With no healthy
+/// instance at all the service is down, any pending failover is abandoned,
+/// and it restarts at once on the first instance to come back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailoverSpec {
+    /// Time an automatic failover takes (detection and promotion).
+    pub duration: Dist,
+    /// Probability that a failover is automatic, in [0, 1].
+    pub coverage: f64,
+    /// Time a manual recovery takes when the failover is not automatic.
+    pub manual: Dist,
+    /// Hourly cost of a standby instance (a cold standby costs less than
+    /// a running one); `None`: the same as the active instance.
+    pub standby_cost_per_hour: Option<f64>,
+    /// Whether a promotion fences the old active instance. Without
+    /// fencing, a partition that cuts a standby off from a healthy active
+    /// instance lets the standby promote itself while the old one keeps
+    /// serving: two writable primaries (split brain) until the partition
+    /// heals, when the losing side's writes are lost.
+    pub fencing: bool,
+    /// Failback: once the first instance (the primary as placed) is
+    /// healthy again after a failover moved service elsewhere, a planned
+    /// switchover back to it, down for this long; nothing is lost, since a
+    /// planned switchover waits for the replicas to catch up. `None`: the
+    /// service stays where the failover put it.
+    pub failback: Option<Dist>,
+    /// The heartbeats by which the standbys watch the active instance.
+    /// With them, a lossy link between the two, or a gray active host,
+    /// can make a standby miss enough heartbeats in a row to suspect a
+    /// healthy active instance and promote itself: a needless failover,
+    /// and without fencing a split brain until a heartbeat gets through.
+    /// `None`: only a partition or a broken link causes suspicion.
+    pub heartbeat: Option<HeartbeatSpec>,
+}
+
+/// Heartbeats from the active instance to its standbys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeartbeatSpec {
+    /// Time between heartbeats.
+    pub interval: SimDuration,
+    /// Silence after which a standby suspects the active instance.
+    pub timeout: SimDuration,
+}
+
+impl HeartbeatSpec {
+    /// Heartbeats that must be missed in a row for a suspicion: the
+    /// timeout in intervals, rounded up, at least one.
+    pub fn missed(&self) -> u32 {
+        let i = self.interval.as_micros().max(1);
+        self.timeout
+            .as_micros()
+            .div_ceil(i)
+            .clamp(1, u64::from(u32::MAX)) as u32
+    }
+
+    /// Mean time, in microseconds, until `missed()` heartbeats in a row
+    /// are lost, each lost independently with probability `p`: the
+    /// classic waiting time for a run of failures, `(1 - p^m) / ((1 - p)
+    /// p^m)` heartbeats. Infinite for `p = 0`.
+    pub fn mean_time_to_suspicion(&self, p: f64) -> f64 {
+        let m = f64::from(self.missed());
+        let hb = self.interval.as_micros() as f64;
+        if p <= 0.0 {
+            return f64::INFINITY;
+        }
+        if p >= 1.0 {
+            return m * hb;
+        }
+        let pm = p.powf(m);
+        (1.0 - pm) / ((1.0 - p) * pm) * hb
+    }
+}
