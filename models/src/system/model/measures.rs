@@ -22,8 +22,10 @@ pub struct SystemMeasures {
     /// Hours of entry downtime charged to each fault of the spec.
     pub attributed_hours: Vec<f64>,
     /// Hours of entry downtime charged to each component (element, the
-    /// network, the load: [`SystemSpec::component_slots`]), by the same
-    /// rule as to faults: the component each charged fault held.
+    /// network, the load:
+    /// [`SystemSpec::component_slots`](crate::system::spec::SystemSpec::component_slots)),
+    /// by the same rule as to faults: the component each charged fault
+    /// held.
     pub attributed_component_hours: Vec<f64>,
     /// Occurrences of each fault of the spec that took effect.
     pub occurrences: Vec<u64>,
