@@ -11,6 +11,7 @@ use sim_core::time::SimDuration;
 use crate::SimulationSettings;
 use crate::error::{Diagnostic, ScenarioError};
 use crate::file::{ScenarioMeta, SimulationFile};
+use crate::lines::LineIndex;
 
 /// The longest name (of a component, service, zone, fault...) in
 /// characters.
@@ -23,6 +24,8 @@ pub(crate) const MAX_REPLICATIONS: i64 = 10_000_000;
 pub(crate) struct Checker<'a> {
     pub(crate) source: &'a str,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The line index of `source`, built at the first problem.
+    lines: std::cell::OnceCell<LineIndex>,
 }
 
 impl<'a> Checker<'a> {
@@ -31,13 +34,16 @@ impl<'a> Checker<'a> {
         Checker {
             source,
             diagnostics: Vec::new(),
+            lines: std::cell::OnceCell::new(),
         }
     }
 
     /// A problem at `span`, concerning `key`.
     pub(crate) fn error(&mut self, span: Range<usize>, key: &str, message: String) {
-        self.diagnostics.push(Diagnostic::at(
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.source));
+        self.diagnostics.push(Diagnostic::at_indexed(
             self.source,
+            lines,
             Some(span),
             Some(key.to_string()),
             message,
@@ -230,5 +236,28 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         (name, settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::SCANNED;
+
+    #[test]
+    fn many_problems_read_the_file_once() {
+        let source: String = (0..2000).map(|i| format!("k{i} = {i}\n")).collect();
+        let before = SCANNED.with(|s| s.get());
+        let mut c = Checker::new(&source);
+        for i in (0..2000).step_by(3) {
+            let at = source.find(&format!("k{i} =")).expect("the key");
+            c.error(at..at + 2, &format!("k{i}"), "bad".into());
+        }
+        assert_eq!(SCANNED.with(|s| s.get()) - before, source.len());
+        let lines: Vec<Option<usize>> = c.diagnostics.iter().map(|d| d.line).collect();
+        let expected: Vec<Option<usize>> = (0..2000).step_by(3).map(|i| Some(i + 1)).collect();
+        assert_eq!(lines, expected);
+        assert_eq!(c.diagnostics[1].excerpt.as_deref(), Some("k3 = 3"));
+        assert_eq!(c.diagnostics[1].column, Some(1));
     }
 }

@@ -158,6 +158,25 @@ impl Composed {
     }
 }
 
+/// Refuses a file larger than [`MAX_FILE_BYTES`] before anything reads it.
+pub(crate) fn check_size(text: &str, origin: &str) -> Result<(), ScenarioError> {
+    if text.len() <= MAX_FILE_BYTES {
+        return Ok(());
+    }
+    Err(ScenarioError::single(
+        origin,
+        Diagnostic::at(
+            "",
+            None,
+            None,
+            format!(
+                "the file is {} bytes; the largest scenario file read is {MAX_FILE_BYTES} bytes (8 MiB)",
+                text.len()
+            ),
+        ),
+    ))
+}
+
 /// Reads one file and, before it, the chain of bases it extends.
 fn load(
     text: &str,
@@ -166,20 +185,7 @@ fn load(
     sources: &mut Vec<Source>,
     chain: &mut Vec<String>,
 ) -> Result<DocumentMut, ScenarioError> {
-    if text.len() > MAX_FILE_BYTES {
-        return Err(ScenarioError::single(
-            origin,
-            Diagnostic::at(
-                "",
-                None,
-                None,
-                format!(
-                    "the file is {} bytes; the largest scenario file read is {MAX_FILE_BYTES} bytes (8 MiB)",
-                    text.len()
-                ),
-            ),
-        ));
-    }
+    check_size(text, origin)?;
     let file = sources.len();
     sources.push(Source {
         origin: origin.to_string(),

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::lines::LineIndex;
+
 /// One problem found in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -33,6 +35,29 @@ impl Diagnostic {
         key: Option<String>,
         message: String,
     ) -> Self {
+        Self::locate(source, None, span, key, message)
+    }
+
+    /// As [`Diagnostic::at`], finding the line in `lines` (the index of
+    /// `source`) rather than by counting newlines: a check that reports
+    /// many problems reads the file once.
+    pub(crate) fn at_indexed(
+        source: &str,
+        lines: &LineIndex,
+        span: Option<Range<usize>>,
+        key: Option<String>,
+        message: String,
+    ) -> Self {
+        Self::locate(source, Some(lines), span, key, message)
+    }
+
+    fn locate(
+        source: &str,
+        lines: Option<&LineIndex>,
+        span: Option<Range<usize>>,
+        key: Option<String>,
+        message: String,
+    ) -> Self {
         let Some(span) = span else {
             return Diagnostic {
                 origin: None,
@@ -45,11 +70,19 @@ impl Diagnostic {
             };
         };
         let start = span.start.min(source.len());
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let (line, line_start) = match lines {
+            Some(index) => {
+                let line = index.line(start);
+                (line, index.start(line).min(start))
+            }
+            None => (
+                source[..start].matches('\n').count() + 1,
+                source[..start].rfind('\n').map_or(0, |i| i + 1),
+            ),
+        };
         let line_end = source[start..]
             .find('\n')
             .map_or(source.len(), |i| start + i);
-        let line = source[..start].matches('\n').count() + 1;
         let column = source[line_start..start].chars().count() + 1;
         let excerpt = source[line_start..line_end]
             .trim_end_matches('\r')

@@ -143,8 +143,9 @@ pub struct Scenario {
 
 /// Parses and validates scenario text; `origin` names it in errors.
 ///
-/// The text is first read as a plain TOML table (a syntax error is reported
-/// there). A file with `[[component]]` tables, or a single `[service]`
+/// A text larger than [`compose::MAX_FILE_BYTES`] is refused before it is
+/// read. The text is first read as a plain TOML table (a syntax error is
+/// reported there). A file with `[[component]]` tables, or a single `[service]`
 /// table, is a k-of-n scenario; any other file is an infrastructure system
 /// (`[[region]]`, `[[zone]]`, `[[service]]`, `[[fault]]`, ...).
 ///
@@ -153,6 +154,7 @@ pub struct Scenario {
 /// scenarios can be extended here (the command line resolves files). The
 /// base scenario of a sweep is built.
 pub fn parse(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    compose::check_size(source, origin)?;
     let table: toml::Table = from_toml(source, origin)?;
     if table.contains_key("extends")
         || table.contains_key("template")

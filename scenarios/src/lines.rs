@@ -35,6 +35,15 @@ impl LineIndex {
     pub(crate) fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset).max(1)
     }
+
+    /// The byte offset at which 1-based `line` starts (the text's end for
+    /// a line past the last).
+    pub(crate) fn start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or_else(|| *self.starts.last().unwrap_or(&0))
+    }
 }
 
 #[cfg(test)]
@@ -48,5 +57,7 @@ mod tests {
         let lines: Vec<usize> = (0..=text.len() + 3).map(|o| index.line(o)).collect();
         assert_eq!(lines, [1, 1, 1, 2, 3, 3, 3, 4, 4, 4, 4]);
         assert_eq!(LineIndex::new("").line(0), 1);
+        let starts: Vec<usize> = (1..=4).map(|l| index.start(l)).collect();
+        assert_eq!(starts, [0, 3, 4, 7]);
     }
 }

@@ -8,8 +8,11 @@
 //! - a FIFO or a character device (`/dev/null`, a terminal): written into
 //!   directly, never replaced;
 //! - `-`: standard output;
-//! - a symbolic link, a directory, a socket or a block device: refused
-//!   (exit 3). A link is neither followed nor replaced.
+//! - a symbolic link to a FIFO or a character device (`/dev/stdout`,
+//!   `/dev/fd/1`): written into through the link, and refused if what is
+//!   opened turns out to be anything else;
+//! - any other symbolic link, a directory, a socket or a block device:
+//!   refused (exit 3). Such a link is neither followed nor replaced.
 //!
 //! A temporary file is removed when writing fails; one left by a killed run
 //! is named `.NAME.XXXXXX.nines-tmp`.
@@ -49,6 +52,8 @@ enum Existing {
     Nothing,
     Regular,
     Stream,
+    /// A link to a FIFO or a character device.
+    LinkedStream,
 }
 
 fn refused(path: &Path, what: &str) -> Failure {
@@ -71,9 +76,13 @@ fn existing(path: &Path) -> Result<Existing, Failure> {
     };
     let kind = meta.file_type();
     if kind.is_symlink() {
+        let target = std::fs::metadata(path).map(|m| m.file_type());
+        if target.is_ok_and(|t| t.is_fifo() || t.is_char_device()) {
+            return Ok(Existing::LinkedStream);
+        }
         Err(refused(
             path,
-            "is a symbolic link, which nines neither follows nor replaces (give the path it points to)",
+            "is a symbolic link to something other than a FIFO or a device, which nines neither follows nor replaces (give the path it points to)",
         ))
     } else if kind.is_dir() {
         Err(refused(path, "is a directory, expected a file path"))
@@ -93,7 +102,8 @@ impl OutputFile {
             Sink::Stdout { closed: false }
         } else {
             match existing(path)? {
-                Existing::Stream => Sink::Direct(open_stream(path)?),
+                Existing::Stream => Sink::Direct(open_stream(path, false)?),
+                Existing::LinkedStream => Sink::Direct(open_stream(path, true)?),
                 Existing::Nothing | Existing::Regular => Sink::Atomic(temporary(path)?),
             }
         };
@@ -135,7 +145,7 @@ impl OutputFile {
                     .map_err(|e| cannot(&path, "write", &e))?;
                 // Whatever appeared at the path meanwhile must still be
                 // something a rename may replace.
-                if let Existing::Stream = existing(&path)? {
+                if let Existing::Stream | Existing::LinkedStream = existing(&path)? {
                     return Err(refused(&path, "became a FIFO or a device while written"));
                 }
                 temp.persist(&path)
@@ -208,13 +218,15 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-/// Opens a FIFO or a character device for writing as it is: no link
-/// followed, nothing created or truncated, and still a FIFO or a device
-/// once open.
-fn open_stream(path: &Path) -> Result<File, Failure> {
+/// Opens a FIFO or a character device for writing as it is: nothing
+/// created or truncated, a link followed only when `through_link`, and
+/// still a FIFO or a device once open (a link changed meanwhile to point
+/// at a regular file is refused before anything is written).
+fn open_stream(path: &Path, through_link: bool) -> Result<File, Failure> {
+    let flags = if through_link { 0 } else { libc::O_NOFOLLOW };
     let file = OpenOptions::new()
         .write(true)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(flags)
         .open(path)
         .map_err(|e| cannot(path, "open for writing", &e))?;
     let kind = file
@@ -308,6 +320,21 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
         assert_eq!(write_file(&dangling, b"x").unwrap_err().code, 3);
         assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn a_link_to_a_device_is_written_through_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("null");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        write_file(&link, b"discarded").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert!(
+            std::fs::symlink_metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
 
     #[test]

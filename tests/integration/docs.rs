@@ -449,3 +449,39 @@ fn the_guide_uses_only_flags_nines_accepts() {
         }
     }
 }
+
+/// The README's set-up works outside the checkout and in scripts: `nines`
+/// comes from `cargo install --path .` (no shell alias to a build
+/// directory, which breaks elsewhere), and it says how long the tests
+/// take and how to run a part; CI runs the test command it gives.
+#[test]
+fn the_readme_sets_up_nines_on_the_path_and_says_what_the_tests_cost() {
+    let readme = read(&root().join("README.md"));
+    let setup = &readme[readme.find("## Set up").expect("a set-up section")..];
+    let setup = &setup[..setup[3..].find("\n## ").map_or(setup.len(), |i| i + 3)];
+    assert!(setup.contains("cargo install --path ."), "{setup}");
+    assert!(
+        !readme.contains("alias nines="),
+        "an alias breaks in scripts"
+    );
+    assert!(
+        !readme.contains("target/release/nines "),
+        "commands use the installed nines"
+    );
+    assert!(
+        setup.contains("minutes"),
+        "how long the tests take: {setup}"
+    );
+    assert!(
+        setup.contains("cargo test -p "),
+        "how to run a part: {setup}"
+    );
+    let test_command = setup
+        .lines()
+        .find(|l| l.starts_with("cargo test"))
+        .and_then(|l| l.split('#').next())
+        .map(str::trim)
+        .expect("the test command");
+    let ci = read(&root().join(".ci/run"));
+    assert!(ci.contains(test_command), "CI runs `{test_command}`");
+}

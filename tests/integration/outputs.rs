@@ -57,6 +57,27 @@ fn json_onto_a_fifo_is_written_into_and_the_fifo_stays() {
 }
 
 #[test]
+fn json_onto_dev_stdout_goes_to_standard_output() {
+    // `/dev/stdout` is a link to the process's standard output (a pipe
+    // here): written into through the link, never refused or replaced.
+    let run = nines(&[
+        "run",
+        "cluster-2of3",
+        "--replications",
+        "20",
+        "--json",
+        "/dev/stdout",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("\"replications\": 20"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn json_onto_a_device_node_is_written_into_and_the_node_stays() {
     let dir = tempfile::tempdir().unwrap();
     let node = dir.path().join("null");

@@ -67,8 +67,16 @@ fn check_report(dir: &Path, min_plots: usize) {
         svgs.len()
     );
     for svg in &svgs {
-        roxmltree::Document::parse(svg)
+        let doc = roxmltree::Document::parse(svg)
             .unwrap_or_else(|e| panic!("an embedded SVG is not XML ({e}): {svg:.300}"));
+        // An axis says its scale once ("log scale, log scale" was drawn
+        // when a caller's label already said it).
+        for text in doc.descendants().filter_map(|n| n.text()) {
+            assert!(
+                text.matches("log scale").count() <= 1,
+                "a label says its scale twice: {text}"
+            );
+        }
     }
     let md = read(dir, "report.md");
     let mut linked = 0;

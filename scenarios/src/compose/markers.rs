@@ -226,6 +226,8 @@ pub(crate) fn renumber(table: &mut Table, next: &mut isize) {
 /// assignment instead of a line.
 pub(crate) fn remap(mut error: ScenarioError, composed: &str, sources: &[Source]) -> ScenarioError {
     let lines: Vec<&str> = composed.lines().collect();
+    // The lines of each source file, split at the first problem in it.
+    let mut source_lines: Vec<Option<Vec<&str>>> = vec![None; sources.len()];
     for d in &mut error.diagnostics {
         let Some(line) = d.line else {
             continue;
@@ -259,9 +261,11 @@ pub(crate) fn remap(mut error: ScenarioError, composed: &str, sources: &[Source]
                     continue;
                 }
                 let original = original as usize;
-                let excerpt = text
-                    .lines()
-                    .nth(original - 1)
+                let text_lines =
+                    source_lines[tag.file].get_or_insert_with(|| text.lines().collect());
+                let excerpt = text_lines
+                    .get(original - 1)
+                    .copied()
                     .unwrap_or("")
                     .trim_end_matches('\r')
                     .to_string();

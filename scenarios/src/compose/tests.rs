@@ -315,4 +315,7 @@ fn a_file_past_the_size_limit_is_refused_before_parsing() {
         e.contains("largest scenario file") && e.contains("8 MiB"),
         "{e}"
     );
+    // The plain parse refuses it the same way, before reading it.
+    let e = crate::parse(&text, "big.toml").unwrap_err().to_string();
+    assert!(e.contains("largest scenario file"), "{e}");
 }
