@@ -28,6 +28,19 @@ fn assert_refused_link(run: &crate::support::Run, victim: &Path, link: &Path) {
     assert!(std::fs::symlink_metadata(link).unwrap().is_symlink());
 }
 
+/// `nines run cluster-2of3` of 20 replications with `--json path`.
+fn json_run(path: &str) -> crate::support::Run {
+    nines(&[
+        "run",
+        "cluster-2of3",
+        "--replications",
+        "20",
+        "--json",
+        path,
+        "-q",
+    ])
+}
+
 #[test]
 fn json_onto_a_fifo_is_written_into_and_the_fifo_stays() {
     let dir = tempfile::tempdir().unwrap();
@@ -38,15 +51,7 @@ fn json_onto_a_fifo_is_written_into_and_the_fifo_stays() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    let run = nines(&[
-        "run",
-        "cluster-2of3",
-        "--replications",
-        "20",
-        "--json",
-        arg(&fifo),
-        "-q",
-    ]);
+    let run = json_run(arg(&fifo));
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Checked before joining: a replaced FIFO would leave the reader waiting.
     let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
@@ -60,15 +65,7 @@ fn json_onto_a_fifo_is_written_into_and_the_fifo_stays() {
 fn json_onto_dev_stdout_goes_to_standard_output() {
     // `/dev/stdout` is a link to the process's standard output (a pipe
     // here): written into through the link, never refused or replaced.
-    let run = nines(&[
-        "run",
-        "cluster-2of3",
-        "--replications",
-        "20",
-        "--json",
-        "/dev/stdout",
-        "-q",
-    ]);
+    let run = json_run("/dev/stdout");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("\"replications\": 20"),

@@ -317,8 +317,8 @@ fn draw_timeline(
             -18
         };
     let mut x = left.min(width as i32 - 8 - legend_px).max(label_left);
-    for (colour, name) in entries {
-        frame::swatch(area, (x, legend_y), solid(colour))?;
+    // A legend entry's name, right of its mark at `x`.
+    let label = |x: i32, name: &str| {
         frame::text(
             area,
             name,
@@ -326,25 +326,21 @@ fn draw_timeline(
             &legend_font,
             HPos::Left,
             VPos::Center,
-        )?;
+        )
+    };
+    for (colour, name) in entries {
+        frame::swatch(area, (x, legend_y), solid(colour))?;
+        label(x, name)?;
         x += entry_px(name);
     }
     if ticked {
-        let name = tick_name;
         frame::fill_rect(
             area,
             (x + 6, legend_y - 6),
             (x + 7, legend_y + 6),
             solid(INK),
         )?;
-        frame::text(
-            area,
-            name,
-            (x + 19, legend_y),
-            &legend_font,
-            HPos::Left,
-            VPos::Center,
-        )?;
+        label(x, tick_name)?;
     }
     if hidden > 0 {
         let note = format!("… {hidden} more rows not shown");
