@@ -234,6 +234,14 @@ pub(crate) struct SweepArgs {
     /// and results.csv.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     pub(crate) report: Option<PathBuf>,
+    /// What ranks the points and what the Pareto frontier is drawn
+    /// over: measures separated by commas, such as `cost,writes_lost`
+    /// (default `cost,availability`). Names: downtime, availability,
+    /// incidents, requests, degraded, writes_lost, loss_events, rpo,
+    /// writes (write availability), failovers, needless_failovers,
+    /// split_brain, cost.
+    #[arg(long, value_name = "MEASURES")]
+    pub(crate) objective: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +267,14 @@ pub(crate) struct MergeArgs {
     /// Where to write sweep.json and sweep.csv, as the unsharded sweep would.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
+    /// What ranks the merged points and what their Pareto frontier is
+    /// drawn over, as for `nines sweep`: measures separated by commas, such as `cost,writes_lost`
+    /// (default `cost,availability`). Names: downtime, availability,
+    /// incidents, requests, degraded, writes_lost, loss_events, rpo,
+    /// writes (write availability), failovers, needless_failovers,
+    /// split_brain, cost.
+    #[arg(long, value_name = "MEASURES")]
+    pub(crate) objective: Option<String>,
     #[command(flatten)]
     pub(crate) output: OutputOptions,
 }
@@ -284,6 +300,12 @@ pub(crate) struct CompareArgs {
     /// With --precision: the most replications to run [default: 100000].
     #[arg(long, value_name = "N", requires = "precision")]
     pub(crate) max_replications: Option<u64>,
+    /// What the overall verdict weighs: measures separated by commas,
+    /// such as `cost,writes_lost` (default `downtime,cost`); with two, a
+    /// trade-off is priced one against the other. Every measure's paired
+    /// difference is reported whatever this says.
+    #[arg(long, value_name = "MEASURES")]
+    pub(crate) objective: Option<String>,
     #[command(flatten)]
     pub(crate) sim: SimOptions,
     #[command(flatten)]

@@ -9,6 +9,7 @@
 //! than the difference of two independent runs. Each design's results are
 //! exactly those `nines run` gives with the same settings.
 
+mod measures;
 pub(crate) mod paired;
 mod verdict;
 
@@ -39,7 +40,28 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         apply_overrides(&mut design, &args.sim)?;
         designs.push(design);
     }
+    let mut objectives = match &args.objective {
+        Some(text) => reports::measures::parse_objectives(text).map_err(Failure::input)?,
+        None => reports::measures::by_keys(&reports::measures::DEFAULT_COMPARE_OBJECTIVES),
+    };
+    if args.objective.is_none() {
+        // By default, what the designs have of downtime and cost.
+        objectives.retain(|o| designs.iter().all(|d| scenario_has(d, o)));
+    }
     let names = names(&designs, &args.scenarios);
+    for o in &objectives {
+        if let Some((name, _)) = names
+            .iter()
+            .zip(&designs)
+            .find(|(_, d)| !scenario_has(d, o))
+        {
+            return Err(Failure::input(format!(
+                "--objective {}: {name} has no {} to judge (writes lost and the other data measures need a stateful service, write availability a quorum store, cost an infrastructure system)",
+                o.aliases.first().unwrap_or(&o.key),
+                o.words
+            )));
+        }
+    }
     let common = common_settings(&mut designs, &names, &args)?;
 
     let horizons: Vec<Horizon> = designs
@@ -121,6 +143,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         return Err(interrupted_too_early(finished, asked));
     }
 
+    let series = measures::all_series(&results, designs.len());
     let summaries = summaries(results, designs.len());
     let mut reports = Vec::with_capacity(designs.len());
     for (design, summary) in designs.iter_mut().zip(&summaries) {
@@ -128,7 +151,19 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
         reports.push(run_report(design, common.seed, summary)?);
     }
     let differences = (1..designs.len())
-        .map(|i| difference(&names, &designs, &reports, &summaries, i))
+        .map(|i| {
+            difference(
+                &Designs {
+                    names: &names,
+                    designs: &designs,
+                    reports: &reports,
+                    summaries: &summaries,
+                    series: &series,
+                },
+                &objectives,
+                i,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let report = CompareReport {
         seed: common.seed,
@@ -242,6 +277,10 @@ fn command_line(args: &CompareArgs) -> String {
     for set in &args.set {
         words.push("--set".into());
         words.push(crate::load::shell_quote(set));
+    }
+    if let Some(objective) = &args.objective {
+        words.push("--objective".into());
+        words.push(crate::load::shell_quote(objective));
     }
     words.join(" ")
 }
@@ -364,15 +403,52 @@ fn cost_by_replication(
     )
 }
 
-/// Design `i` against design 0.
+/// Whether a design can have measure `m` at all: the data measures need a
+/// stateful service, write availability a quorum store, cost prices, and
+/// requests served, degraded time and incidents a system or a pool.
+pub(crate) fn scenario_has(scenario: &Scenario, m: &reports::measures::Measure) -> bool {
+    use models::system::spec::UpRule;
+    let system = match &scenario.model {
+        ModelSpec::System(spec) => Some(spec),
+        _ => None,
+    };
+    let data = system.is_some_and(|s| s.services.iter().any(|x| x.data.is_some()));
+    match m.key {
+        "downtime_minutes_per_year" | "availability" | "incidents_per_year" => true,
+        "request_availability" => {
+            system.is_some() || matches!(scenario.model, ModelSpec::Requests(_))
+        }
+        "degraded_minutes_per_year" => system.is_some(),
+        "write_availability" => system.is_some_and(|s| {
+            s.services
+                .iter()
+                .any(|x| matches!(x.up_rule, UpRule::Quorum { .. }))
+        }),
+        "cost_per_year" => system.is_some(),
+        _ => data,
+    }
+}
+
+/// What a comparison knows of its designs, each indexed as on the
+/// command line.
+struct Designs<'a> {
+    names: &'a [String],
+    designs: &'a [Scenario],
+    reports: &'a [RunReport],
+    summaries: &'a [Summary],
+    /// Per design, per measure of the catalog: its per-replication values.
+    series: &'a [Vec<Option<Vec<f64>>>],
+}
+
+/// Design `i` against design 0, on every measure both have; the overall
+/// verdict weighs `objectives`.
 fn difference(
-    names: &[String],
-    designs: &[Scenario],
-    reports: &[RunReport],
-    summaries: &[Summary],
+    all: &Designs<'_>,
+    objectives: &[&'static reports::measures::Measure],
     i: usize,
 ) -> Result<Difference, Failure> {
     let too_few = || Failure::input("at least 2 replications are needed for an interval".into());
+    let (names, designs, reports, summaries) = (all.names, all.designs, all.reports, all.summaries);
     let (baseline, design) = (&names[0], &names[i]);
     let downtime = paired::paired_difference(
         &summaries[0].downtime_by_replication,
@@ -386,14 +462,58 @@ fn difference(
         (Some(a), Some(b)) => Some(paired::paired_difference(&a, &b).ok_or_else(too_few)?),
         _ => None,
     };
+    let mut measures = Vec::new();
+    for (k, m) in reports::measures::MEASURES.iter().enumerate() {
+        if !m.paired || matches!(m.key, "downtime_minutes_per_year" | "cost_per_year") {
+            continue;
+        }
+        if !measures::has(&reports[0], m) || !measures::has(&reports[i], m) {
+            continue;
+        }
+        let (Some(a), Some(b)) = (&all.series[0][k], &all.series[i][k]) else {
+            continue;
+        };
+        measures.push((
+            m.key.to_string(),
+            paired::paired_difference(a, b).ok_or_else(too_few)?,
+        ));
+    }
+    let judged: Vec<(&reports::measures::Measure, &reports::PairedDifference)> = std::iter::once((
+        reports::measures::find("downtime_minutes_per_year").expect("in the catalog"),
+        &downtime,
+    ))
+    .chain(cost.as_ref().map(|c| {
+        (
+            reports::measures::find("cost_per_year").expect("in the catalog"),
+            c,
+        )
+    }))
+    .chain(
+        measures
+            .iter()
+            .filter_map(|(k, d)| Some((reports::measures::find(k)?, d))),
+    )
+    .collect();
+    let weighed: Vec<(&reports::measures::Measure, &reports::PairedDifference)> = objectives
+        .iter()
+        .filter_map(|o| judged.iter().find(|(m, _)| m.key == o.key).copied())
+        .collect();
+    let overall = if weighed.len() == objectives.len() {
+        verdict::overall(baseline, design, &weighed)
+    } else {
+        None
+    };
     Ok(Difference {
         baseline: baseline.clone(),
         design: design.clone(),
-        significant: verdict::significant(&downtime),
+        significant: downtime.significant,
         verdict: verdict::downtime_verdict(baseline, design, &downtime),
         cost_verdict: cost.map(|c| verdict::cost_verdict(baseline, design, &c)),
-        overall: cost.and_then(|c| verdict::overall(baseline, design, &downtime, &c)),
+        overall,
+        objectives: objectives.iter().map(|m| m.key.to_string()).collect(),
+        measures_verdict: verdict::measures_verdict(baseline, design, &judged),
         downtime_minutes_per_year: downtime,
         cost_per_year: cost,
+        measures: reports::MeasureDifferences(measures),
     })
 }

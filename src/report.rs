@@ -38,7 +38,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<(), Failure> {
     if let Body::Sweep(sweep) = &mut results.results
         && sweep.ranking.is_empty()
     {
-        sweep.ranking = rank(&sweep.points);
+        sweep.ranking = rank(&sweep.points, &sweep.objectives());
     }
     write(&args.out, &results)?;
     if !args.quiet {
@@ -122,6 +122,9 @@ pub(crate) struct SweepShape {
     pub(crate) seed: u64,
     /// Replications per point.
     pub(crate) replications: u64,
+    /// What ranks the points and what the frontier is drawn over (measure
+    /// keys; empty: cost and availability).
+    pub(crate) objectives: Vec<String>,
 }
 
 /// The results of a sweep, its points ranked.
@@ -131,13 +134,17 @@ pub(crate) fn sweep_results(
     shape: SweepShape,
     command: String,
 ) -> Results {
-    let ranking = rank(&points);
+    let ranking = rank(
+        &points,
+        &reports::results::objectives_or_default(&shape.objectives),
+    );
     let SweepShape {
         parameters,
         variants,
         independent,
         seed,
         replications,
+        objectives,
     } = shape;
     Results {
         format: FORMAT.into(),
@@ -152,15 +159,19 @@ pub(crate) fn sweep_results(
             variants,
             points,
             ranking,
+            objectives,
         })),
     }
 }
 
-/// The points in rank order ([`reports::results::rank_order`]), each with its
+/// The points in rank order by `objectives` ([`reports::results::rank_order`]), each with its
 /// downtime difference from the first: paired when the points share their
 /// random numbers (same seed), else from independent samples.
-pub(crate) fn rank(points: &[SweepPoint]) -> Vec<Ranked> {
-    let order = reports::results::rank_order(points);
+pub(crate) fn rank(
+    points: &[SweepPoint],
+    objectives: &[&reports::measures::Measure],
+) -> Vec<Ranked> {
+    let order = reports::results::rank_order(points, objectives);
     let Some(&top) = order.first() else {
         return Vec::new();
     };

@@ -150,7 +150,21 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         )));
     };
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let objectives = objectives(args.objective.as_deref())?;
     let mut points = build_points(&composed, &spec)?;
+    for o in objectives.iter().filter(|_| args.objective.is_some()) {
+        if let Some((p, _)) = points
+            .iter()
+            .find(|(_, s)| !crate::compare::scenario_has(s, o))
+        {
+            return Err(Failure::input(format!(
+                "--objective {}: point {} has no {} to judge (writes lost and the other data measures need a stateful service, cost a [cost] table or service prices)",
+                o.aliases.first().unwrap_or(&o.key),
+                p.label(),
+                o.words
+            )));
+        }
+    }
     for (i, (_, scenario)) in points.iter_mut().enumerate() {
         apply_overrides(scenario, &args.sim)?;
         scenario.simulation.seed = point_seed(scenario.simulation.seed, i, args.independent);
@@ -213,6 +227,7 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     finish(
         &mut results,
         &manifest,
+        &objectives,
         args.out.as_deref(),
         &args.output,
         interrupted,
@@ -226,7 +241,7 @@ pub(crate) fn sweep(args: SweepArgs) -> Result<(), Failure> {
                 dir.display()
             ));
         } else {
-            write_report(dir, &args, base, &manifest, results)?;
+            write_report(dir, &args, base, &manifest, &objectives, results)?;
         }
     }
     interrupted_failure(interrupted, finished, manifest.points)
@@ -238,9 +253,14 @@ fn write_report(
     args: &SweepArgs,
     base: &Scenario,
     manifest: &Manifest,
+    objectives: &[&'static reports::measures::Measure],
     results: Vec<PointResult>,
 ) -> Result<(), Failure> {
     let mut command = format!("nines sweep {}", crate::load::command_line(&args.scenario));
+    if let Some(objective) = &args.objective {
+        command.push_str(" --objective ");
+        command.push_str(&crate::load::shell_quote(objective));
+    }
     for flag in &args.sweep {
         command.push_str(" --sweep ");
         command.push_str(&crate::load::shell_quote(flag));
@@ -264,6 +284,11 @@ fn write_report(
             independent: manifest.independent,
             seed: manifest.seed,
             replications: manifest.replications,
+            objectives: if args.objective.is_some() {
+                objectives.iter().map(|m| m.key.to_string()).collect()
+            } else {
+                Vec::new()
+            },
         },
         command,
     );
@@ -367,11 +392,12 @@ fn run_points(
 fn finish(
     results: &mut [PointResult],
     manifest: &Manifest,
+    objectives: &[&'static reports::measures::Measure],
     out: Option<&Path>,
     output: &crate::cli::OutputOptions,
     interrupted: bool,
 ) -> Result<(), Failure> {
-    output::mark_pareto(results);
+    output::mark_pareto(results, objectives);
     let json = serde_json::to_string_pretty(&results)
         .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?
         + "\n";
@@ -403,6 +429,7 @@ fn finish(
         text.push_str(&output::table(
             results,
             manifest,
+            objectives,
             if interrupted { None } else { out },
         ));
         print(&text)?;
@@ -461,10 +488,21 @@ pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
     finish(
         &mut results,
         &manifest,
+        &objectives(args.objective.as_deref())?,
         Some(&args.out),
         &args.output,
         false,
     )
+}
+
+/// The objectives of `--objective`, else cost and availability.
+fn objectives(text: Option<&str>) -> Result<Vec<&'static reports::measures::Measure>, Failure> {
+    match text {
+        Some(t) => reports::measures::parse_objectives(t).map_err(Failure::input),
+        None => Ok(reports::measures::by_keys(
+            &reports::measures::DEFAULT_SWEEP_OBJECTIVES,
+        )),
+    }
 }
 
 /// The point's swept values as JSON, keyed by path.

@@ -50,10 +50,72 @@ pub struct Difference {
     pub verdict: String,
     /// The verdict on cost, in words; absent without costs.
     pub cost_verdict: Option<String>,
-    /// When downtime and cost both differ significantly: which design
-    /// dominates, or the trade-off and its price per minute of downtime
-    /// avoided.
+    /// When every objective differs significantly (downtime and cost
+    /// unless `--objective` chose others): which design dominates, or the
+    /// trade-off and its price.
     pub overall: Option<String>,
+    /// The objectives `overall` weighs, by measure key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<String>,
+    /// The verdict on every measure both designs have: those that differ
+    /// significantly, better or worse for the design, and those that do
+    /// not.
+    #[serde(default)]
+    pub measures_verdict: String,
+    /// The paired difference (design minus baseline) of every other
+    /// measure both designs have, keyed as in
+    /// [`MEASURES`](crate::measures::MEASURES): incidents, requests
+    /// served, degraded time, writes lost, loss events, worst recovery
+    /// point, write availability, failovers, needless failovers,
+    /// split-brain time.
+    #[serde(flatten)]
+    pub measures: MeasureDifferences,
+}
+
+/// Paired differences by measure key, in the catalog's order; written as
+/// JSON object members.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MeasureDifferences(pub Vec<(String, PairedDifference)>);
+
+impl MeasureDifferences {
+    /// The difference of measure `key`, if both designs have it.
+    pub fn get(&self, key: &str) -> Option<&PairedDifference> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, d)| d)
+    }
+}
+
+impl Serialize for MeasureDifferences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MeasureDifferences {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MeasureDifferences;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("paired differences keyed by measure")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::new();
+                while let Some((k, v)) = access.next_entry::<String, PairedDifference>()? {
+                    list.push((k, v));
+                }
+                Ok(MeasureDifferences(list))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The mean of per-replication differences with its 95% Student-t
@@ -73,6 +135,10 @@ pub struct PairedDifference {
     /// The paired half-width over the unpaired one: below 1 when common
     /// random numbers helped.
     pub pairing_ratio: Option<f64>,
+    /// True when the interval excludes zero, or when the designs differed
+    /// by the same nonzero amount in every replication.
+    #[serde(default)]
+    pub significant: bool,
 }
 
 impl CompareReport {
@@ -273,8 +339,36 @@ impl Difference {
                 c.mean, c.ci95_low, c.ci95_high
             );
         }
+        let mut identical = Vec::new();
+        for (key, d) in &self.measures.0 {
+            let Some(m) = crate::measures::find(key) else {
+                continue;
+            };
+            if d.mean == 0.0 && d.ci95_low == 0.0 && d.ci95_high == 0.0 {
+                identical.push(m.words);
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "  {:<22}{}{}",
+                m.words,
+                m.describe_difference(d.mean, d.ci95_low, d.ci95_high),
+                if d.significant { "  *" } else { "" }
+            );
+        }
+        if !identical.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {:<22}{} (the same in every replication)",
+                "no difference",
+                identical.join(", ")
+            );
+        }
         let mut verdicts = vec![self.verdict.as_str()];
         verdicts.extend(self.cost_verdict.as_deref());
+        if !self.measures_verdict.is_empty() {
+            verdicts.push(self.measures_verdict.as_str());
+        }
         verdicts.extend(self.overall.as_deref());
         for (i, v) in verdicts.iter().enumerate() {
             let head = if i == 0 {
@@ -282,9 +376,38 @@ impl Difference {
             } else {
                 "              "
             };
-            let _ = writeln!(s, "{head}{v}");
+            // Only the verdict on every measure is long enough to wrap.
+            let lines = if std::ptr::eq(*v, self.measures_verdict.as_str()) {
+                wrap(v, 90)
+            } else {
+                vec![v.to_string()]
+            };
+            for (j, line) in lines.iter().enumerate() {
+                let head = if j == 0 { head } else { "              " };
+                let _ = writeln!(s, "{head}{line}");
+            }
         }
     }
+}
+
+/// `text` broken at spaces into lines of at most `width` characters (a
+/// longer word stands on its own line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -311,12 +434,26 @@ mod tests {
                     ci95_high: -115.4,
                     unpaired_ci95_half_width: Some(60.0),
                     pairing_ratio: Some(42.3 / 60.0),
+                    significant: true,
                 },
                 cost_per_year: None,
                 significant: true,
                 verdict: "other has less downtime than cluster-2of3: 157.7 min/yr (95% CI [115.4, 200.0])".into(),
                 cost_verdict: None,
                 overall: None,
+                objectives: vec!["downtime_minutes_per_year".into(), "cost_per_year".into()],
+                measures_verdict: "other is better on writes lost (-40.000 /yr, 95% CI [-50.000, -30.000])".into(),
+                measures: MeasureDifferences(vec![(
+                    "writes_lost_per_year".into(),
+                    PairedDifference {
+                        mean: -40.0,
+                        ci95_low: -50.0,
+                        ci95_high: -30.0,
+                        unpaired_ci95_half_width: None,
+                        pairing_ratio: None,
+                        significant: true,
+                    },
+                )]),
             }],
             stopping: None,
         }
@@ -339,6 +476,23 @@ mod tests {
         assert!(t.contains("0.70 times as wide"), "{t}");
         assert!(t.contains("  verdict     other has less downtime"), "{t}");
         assert!(!t.contains("cost /yr"), "{t}");
+        assert!(
+            t.contains("  writes lost           -40.0 /yr, 95% CI [-50.0, -30.0]  *"),
+            "{t}"
+        );
+        assert!(
+            t.contains("              other is better on writes lost"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn every_measure_is_a_json_member_of_its_difference() {
+        let v = serde_json::to_value(report()).unwrap();
+        let d = &v["differences"][0];
+        assert_eq!(d["writes_lost_per_year"]["ci95_high"], -30.0);
+        assert_eq!(d["writes_lost_per_year"]["significant"], true);
+        assert_eq!(d["downtime_minutes_per_year"]["significant"], true);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod batch_means;
 pub mod compare;
 pub mod document;
+pub mod measures;
 pub mod plot;
 pub mod replay;
 pub mod report;
@@ -17,7 +18,7 @@ pub mod stopping;
 pub mod validation;
 
 pub use batch_means::BatchMeansReport;
-pub use compare::{CompareReport, Difference, PairedDifference};
+pub use compare::{CompareReport, Difference, MeasureDifferences, PairedDifference};
 pub use replay::ReplayReport;
 
 pub use run::{

@@ -153,6 +153,29 @@ pub struct SweepResults {
     /// The points ranked, most available first, each against the first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ranking: Vec<Ranked>,
+    /// What ranked the points and what the frontier is drawn over, by
+    /// measure key ([`crate::measures::MEASURES`]); empty: cost and
+    /// availability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<String>,
+}
+
+impl SweepResults {
+    /// The objectives the sweep was judged by.
+    pub fn objectives(&self) -> Vec<&'static crate::measures::Measure> {
+        objectives_or_default(&self.objectives)
+    }
+}
+
+/// The measures of `keys`, or the sweep's default objectives (cost and
+/// availability) when there are none.
+pub fn objectives_or_default<S: AsRef<str>>(keys: &[S]) -> Vec<&'static crate::measures::Measure> {
+    let chosen = crate::measures::by_keys(keys);
+    if chosen.is_empty() {
+        crate::measures::by_keys(&crate::measures::DEFAULT_SWEEP_OBJECTIVES)
+    } else {
+        chosen
+    }
 }
 
 /// A point's place in the ranking of a sweep.
@@ -199,32 +222,70 @@ pub fn judged_cost(r: &RunReport) -> f64 {
     r.cost_per_year.as_ref().map_or(0.0, |c| c.total.mean)
 }
 
-/// The points in rank order: most available first, the cheaper first
-/// among equally available ones, then in sweep order.
-pub fn rank_order(points: &[SweepPoint]) -> Vec<usize> {
+/// The value a point is judged by on objective `m`: its point estimate,
+/// or zero when the point has no such measure (a design without costs
+/// costs nothing, so only the other objectives count).
+pub fn judged_value(r: &RunReport, m: &crate::measures::Measure) -> f64 {
+    crate::measures::point_value(r, m).unwrap_or(0.0)
+}
+
+/// The points in rank order: by the objectives other than cost, in the
+/// order given, best first; cost breaks ties (so by default most
+/// available first, the cheaper first among equally available ones);
+/// then sweep order.
+pub fn rank_order(points: &[SweepPoint], objectives: &[&crate::measures::Measure]) -> Vec<usize> {
+    let mut keys: Vec<&crate::measures::Measure> = objectives
+        .iter()
+        .copied()
+        .filter(|m| m.key != "cost_per_year")
+        .collect();
+    keys.extend(
+        objectives
+            .iter()
+            .copied()
+            .filter(|m| m.key == "cost_per_year"),
+    );
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| {
         let (pa, pb) = (&points[a].summary, &points[b].summary);
-        pb.availability
-            .mean
-            .total_cmp(&pa.availability.mean)
-            .then(judged_cost(pa).total_cmp(&judged_cost(pb)))
+        keys.iter()
+            .map(|m| {
+                let (x, y) = (judged_value(pa, m), judged_value(pb, m));
+                match m.better {
+                    crate::measures::Better::Lower => x.total_cmp(&y),
+                    crate::measures::Better::Higher => y.total_cmp(&x),
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
     });
     order
 }
 
-/// Marks the points no other point dominates (at most as costly and at
-/// least as available, and better in one of the two).
-pub fn mark_pareto(points: &mut [SweepPoint]) {
-    let figures: Vec<(f64, f64)> = points
+/// Marks the points no other point dominates on `objectives` (at least as
+/// good on every one, and better on one).
+pub fn mark_pareto(points: &mut [SweepPoint], objectives: &[&crate::measures::Measure]) {
+    let figures: Vec<Vec<f64>> = points
         .iter()
-        .map(|r| (judged_cost(&r.summary), r.summary.availability.mean))
+        .map(|r| {
+            objectives
+                .iter()
+                .map(|m| judged_value(&r.summary, m))
+                .collect()
+        })
         .collect();
+    let dominates = |a: &[f64], b: &[f64]| {
+        let mut strictly = false;
+        for ((m, x), y) in objectives.iter().zip(a).zip(b) {
+            if m.is_better(*y, *x) {
+                return false;
+            }
+            strictly |= m.is_better(*x, *y);
+        }
+        strictly
+    };
     for (i, r) in points.iter_mut().enumerate() {
-        let (c, a) = figures[i];
-        r.pareto = !figures
-            .iter()
-            .any(|&(c2, a2)| c2 <= c && a2 >= a && (c2 < c || a2 > a));
+        r.pareto = !figures.iter().any(|other| dominates(other, &figures[i]));
     }
 }
 
@@ -306,6 +367,8 @@ fn from_sweep_points(points: Vec<SweepPoint>) -> Results {
             parameters,
             points,
             ranking: Vec::new(),
+            // A list of points does not say what judged them.
+            objectives: Vec::new(),
         })),
     }
 }

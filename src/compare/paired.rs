@@ -29,6 +29,7 @@ pub(crate) fn paired_difference(baseline: &[f64], design: &[f64]) -> Option<Pair
         ci95_high: e.ci_high,
         unpaired_ci95_half_width: unpaired,
         pairing_ratio: unpaired.map(|u| e.half_width / u),
+        significant: e.ci_high < 0.0 || e.ci_low > 0.0,
     })
 }
 

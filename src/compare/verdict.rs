@@ -3,6 +3,7 @@
 //! interval excludes zero.
 
 use reports::PairedDifference;
+use reports::measures::{Better, Measure};
 
 /// Where a difference (design − baseline) stands against zero.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,11 +24,6 @@ fn side(d: &PairedDifference) -> Side {
     } else {
         Side::Unresolved
     }
-}
-
-/// True when the interval excludes zero.
-pub(crate) fn significant(d: &PairedDifference) -> bool {
-    side(d) != Side::Unresolved
 }
 
 /// True when every replication differed by exactly zero.
@@ -77,32 +73,155 @@ pub(crate) fn cost_verdict(baseline: &str, design: &str, c: &PairedDifference) -
     }
 }
 
-/// When both downtime and cost differ significantly: which design
-/// dominates (less downtime and lower cost), or the trade-off with its
-/// price per minute of downtime avoided.
+/// The verdict on every measure of `judged` (downtime, cost and the rest,
+/// in the catalog's order): the measures on which `design` is
+/// significantly better than `baseline`, those on which it is worse, and
+/// those that do not differ significantly.
+pub(crate) fn measures_verdict(
+    baseline: &str,
+    design: &str,
+    judged: &[(&Measure, &PairedDifference)],
+) -> String {
+    let mut better = Vec::new();
+    let mut worse = Vec::new();
+    let mut same = Vec::new();
+    for &(m, d) in judged {
+        let described = format!(
+            "{} ({})",
+            m.words,
+            m.describe_difference(d.mean, d.ci95_low, d.ci95_high)
+        );
+        match side(d) {
+            Side::Unresolved => same.push(m.words.to_string()),
+            Side::Less if m.better == Better::Lower => better.push(described),
+            Side::More if m.better == Better::Higher => better.push(described),
+            _ => worse.push(described),
+        }
+    }
+    let mut parts = Vec::new();
+    if !better.is_empty() {
+        parts.push(format!("{design} is better on {}", and_list(&better)));
+    }
+    if !worse.is_empty() {
+        parts.push(format!("{design} is worse on {}", and_list(&worse)));
+    }
+    if better.is_empty() && worse.is_empty() {
+        parts.push(format!(
+            "no measure differs significantly between {baseline} and {design}"
+        ));
+    } else if !same.is_empty() {
+        parts.push(format!("no significant difference in {}", and_list(&same)));
+    }
+    let mut text = parts.join("; ");
+    if !(better.is_empty() && worse.is_empty()) {
+        text.push_str(&format!(" (differences are {design} minus {baseline})"));
+    }
+    text
+}
+
+/// `x` of measure `m` with its sign, in the measure's unit (shares in
+/// percentage points).
+fn signed(m: &Measure, x: f64) -> String {
+    if m.share {
+        return format!("{:+.5} points", 100.0 * x);
+    }
+    let digits = if x.abs() >= 100.0 || x == 0.0 {
+        0
+    } else if x.abs() >= 1.0 {
+        1
+    } else {
+        3
+    };
+    format!("{x:+.digits$} {}", m.unit).trim_end().to_string()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// When every objective of `weighed` differs significantly: which design
+/// dominates on them, or, for two objectives, the trade-off with the price
+/// of one in the other (downtime against cost: the price per minute of
+/// downtime avoided).
 pub(crate) fn overall(
     baseline: &str,
     design: &str,
-    d: &PairedDifference,
-    c: &PairedDifference,
+    weighed: &[(&Measure, &PairedDifference)],
 ) -> Option<String> {
-    let tradeoff = |better: &str, other: &str, minutes: f64, cost: f64| {
-        format!(
-            "trade-off: {better} avoids {minutes:.1} min/yr of downtime for {cost:.0} /yr more than {other} ({:.2} per minute avoided)",
-            cost / minutes
-        )
-    };
-    match (side(d), side(c)) {
-        (Side::Less, Side::Less) => Some(format!(
-            "{design} dominates {baseline}: less downtime and lower cost"
-        )),
-        (Side::More, Side::More) => Some(format!(
-            "{baseline} dominates {design}: less downtime and lower cost"
-        )),
-        (Side::Less, Side::More) => Some(tradeoff(design, baseline, -d.mean, c.mean)),
-        (Side::More, Side::Less) => Some(tradeoff(baseline, design, d.mean, -c.mean)),
-        _ => None,
+    if weighed.is_empty() || weighed.iter().any(|(_, d)| side(d) == Side::Unresolved) {
+        return None;
     }
+    // Whether the design is better than the baseline on each objective.
+    let wins: Vec<bool> = weighed
+        .iter()
+        .map(|(m, d)| m.is_better(d.mean, 0.0))
+        .collect();
+    let words: Vec<String> = weighed.iter().map(|(m, _)| m.words.to_string()).collect();
+    let on = and_list(&words);
+    if let [(m1, d1), (m2, d2)] = weighed
+        && wins[0] != wins[1]
+    {
+        // The design better on the first objective pays in the second.
+        let (better, other) = if wins[0] {
+            (design, baseline)
+        } else {
+            (baseline, design)
+        };
+        let (gain, price) = (d1.mean.abs(), d2.mean.abs());
+        if m1.key == "downtime_minutes_per_year" && m2.key == "cost_per_year" {
+            return Some(format!(
+                "trade-off: {better} avoids {gain:.1} min/yr of downtime for {price:.0} /yr more than {other} ({:.2} per minute avoided)",
+                price / gain
+            ));
+        }
+        let amount = |m: &Measure, x: f64| signed(m, x).trim_start_matches(['+', '-']).to_string();
+        return Some(format!(
+            "trade-off: {better} is better than {other} on {} by {} and worse on {} by {} ({:.4} of {} per unit of {})",
+            m1.words,
+            amount(m1, gain),
+            m2.words,
+            amount(m2, price),
+            price / gain,
+            m2.words,
+            m1.words
+        ));
+    }
+    let what = if weighed.len() == 2
+        && weighed[0].0.key == "downtime_minutes_per_year"
+        && weighed[1].0.key == "cost_per_year"
+    {
+        "less downtime and lower cost".to_string()
+    } else {
+        format!("better on {on}")
+    };
+    if wins.iter().all(|&w| w) {
+        return Some(format!("{design} dominates {baseline}: {what}"));
+    }
+    if wins.iter().all(|&w| !w) {
+        return Some(format!("{baseline} dominates {design}: {what}"));
+    }
+    let ahead: Vec<String> = weighed
+        .iter()
+        .zip(&wins)
+        .filter(|(_, w)| **w)
+        .map(|((m, _), _)| m.words.to_string())
+        .collect();
+    let behind: Vec<String> = weighed
+        .iter()
+        .zip(&wins)
+        .filter(|(_, w)| !**w)
+        .map(|((m, _), _)| m.words.to_string())
+        .collect();
+    Some(format!(
+        "neither dominates on {on}: {design} is better on {} and {baseline} on {}",
+        and_list(&ahead),
+        and_list(&behind)
+    ))
 }
 
 #[cfg(test)]
@@ -116,7 +235,12 @@ mod tests {
             ci95_high: mean + half,
             unpaired_ci95_half_width: None,
             pairing_ratio: None,
+            significant: half < mean.abs(),
         }
+    }
+
+    fn m(name: &str) -> &'static Measure {
+        reports::measures::find(name).unwrap()
     }
 
     #[test]
@@ -141,22 +265,73 @@ mod tests {
     #[test]
     fn dominance_and_tradeoffs() {
         let (less, more, none) = (diff(-10.0, 2.0), diff(100.0, 5.0), diff(0.0, 1.0));
+        let (down, cost) = (m("downtime"), m("cost"));
         assert_eq!(
-            overall("a", "b", &less, &less).unwrap(),
+            overall("a", "b", &[(down, &less), (cost, &less)]).unwrap(),
             "b dominates a: less downtime and lower cost"
         );
         assert_eq!(
-            overall("a", "b", &more, &more).unwrap(),
+            overall("a", "b", &[(down, &more), (cost, &more)]).unwrap(),
             "a dominates b: less downtime and lower cost"
         );
         assert_eq!(
-            overall("a", "b", &less, &more).unwrap(),
+            overall("a", "b", &[(down, &less), (cost, &more)]).unwrap(),
             "trade-off: b avoids 10.0 min/yr of downtime for 100 /yr more than a (10.00 per minute avoided)"
         );
-        assert_eq!(overall("a", "b", &none, &more), None);
+        assert_eq!(overall("a", "b", &[(down, &none), (cost, &more)]), None);
+        // Other objectives: cost against writes lost.
+        let writes = m("writes_lost");
+        assert_eq!(
+            overall("a", "b", &[(cost, &more), (writes, &diff(-2000.0, 100.0))]).unwrap(),
+            "trade-off: a is better than b on cost by 100 /yr and worse on writes lost by 2000 /yr (20.0000 of writes lost per unit of cost)"
+        );
+        assert_eq!(
+            overall("a", "b", &[(cost, &less), (writes, &diff(-2000.0, 100.0))]).unwrap(),
+            "b dominates a: better on cost and writes lost"
+        );
+        let requests = m("requests");
+        assert_eq!(
+            overall(
+                "a",
+                "b",
+                &[
+                    (cost, &less),
+                    (writes, &less),
+                    (requests, &diff(-0.01, 0.001))
+                ]
+            )
+            .unwrap(),
+            "neither dominates on cost, writes lost and requests served: b is better on cost and writes lost and a on requests served"
+        );
         assert_eq!(
             cost_verdict("a", "b", &more),
             "b costs more than a: 100 /yr (95% CI [95, 105])"
+        );
+    }
+
+    #[test]
+    fn every_measure_is_named_by_its_side() {
+        let (writes, events, down) = (m("writes_lost"), m("loss_events"), m("downtime"));
+        let fewer = diff(-48.0, 5.0);
+        let more_events = diff(3.0, 1.0);
+        let same = diff(0.0, 0.0);
+        assert_eq!(
+            measures_verdict(
+                "a",
+                "b",
+                &[(down, &same), (writes, &fewer), (events, &more_events)]
+            ),
+            "b is better on writes lost (-48.0 /yr, 95% CI [-53.0, -43.0]); b is worse on loss events (+3.0 /yr, 95% CI [+2.0, +4.0]); no significant difference in downtime (differences are b minus a)"
+        );
+        assert_eq!(
+            measures_verdict("a", "b", &[(down, &same)]),
+            "no measure differs significantly between a and b"
+        );
+        // A share that is higher is better.
+        assert!(
+            measures_verdict("a", "b", &[(m("requests"), &diff(0.001, 0.0001))]).starts_with(
+                "b is better on requests served (+0.100 points, 95% CI [+0.090, +0.110])"
+            )
         );
     }
 }

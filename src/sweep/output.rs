@@ -5,17 +5,32 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use reports::measures::Measure;
+
 use super::PointResult;
 use super::store::Manifest;
 
-/// Marks the points no other point dominates (at most as costly and at
-/// least as available, and better in one of the two).
-pub(crate) fn mark_pareto(results: &mut [PointResult]) {
-    reports::results::mark_pareto(results);
+/// Marks the points no other point dominates on `objectives` (at least
+/// as good on every one, and better on one).
+pub(crate) fn mark_pareto(results: &mut [PointResult], objectives: &[&'static Measure]) {
+    reports::results::mark_pareto(results, objectives);
+}
+
+/// Whether `objectives` are the default ones, cost and availability.
+fn is_default(objectives: &[&'static Measure]) -> bool {
+    objectives
+        .iter()
+        .map(|m| m.key)
+        .eq(reports::measures::DEFAULT_SWEEP_OBJECTIVES)
 }
 
 /// One line per point: its values, availability, downtime, cost, frontier.
-pub(crate) fn table(results: &[PointResult], m: &Manifest, out: Option<&Path>) -> String {
+pub(crate) fn table(
+    results: &[PointResult],
+    m: &Manifest,
+    objectives: &[&'static Measure],
+    out: Option<&Path>,
+) -> String {
     let width = results
         .iter()
         .map(|r| r.label.chars().count())
@@ -35,11 +50,39 @@ pub(crate) fn table(results: &[PointResult], m: &Manifest, out: Option<&Path>) -
             "common random numbers across points"
         }
     );
-    let _ = writeln!(
-        s,
-        "  {:width$}  {:>28}  {:>22}  {:>12}  frontier",
+    // Beside availability, downtime and cost: writes lost when a point
+    // keeps data, and every other objective.
+    let mut extra: Vec<&'static Measure> = Vec::new();
+    if results.iter().any(|r| r.summary.data.is_some()) {
+        extra.extend(reports::measures::find("writes_lost"));
+    }
+    for o in objectives {
+        let shown = matches!(
+            o.key,
+            "availability" | "downtime_minutes_per_year" | "cost_per_year"
+        );
+        if !shown && !extra.iter().any(|e| e.key == o.key) {
+            extra.push(o);
+        }
+    }
+    let headers: Vec<String> = extra
+        .iter()
+        .map(|e| {
+            if e.unit.is_empty() {
+                e.words.to_string()
+            } else {
+                format!("{} {}", e.words, e.unit)
+            }
+        })
+        .collect();
+    let mut head = format!(
+        "  {:width$}  {:>28}  {:>22}  {:>12}",
         "point", "availability (95% CI)", "downtime min/yr", "cost/yr"
     );
+    for h in &headers {
+        let _ = write!(head, "  {h:>16}");
+    }
+    let _ = writeln!(s, "{head}  frontier");
     for r in results {
         let a = &r.summary.availability;
         let d = &r.summary.downtime_minutes_per_year;
@@ -65,17 +108,39 @@ pub(crate) fn table(results: &[PointResult], m: &Manifest, out: Option<&Path>) -
             .cost_per_year
             .as_ref()
             .map_or_else(|| "-".to_string(), |c| format!("{:.0}", c.total.mean));
+        let mut line = format!(
+            "  {:width$}  {availability:>28}  {downtime:>22}  {cost:>12}",
+            r.label
+        );
+        for (e, h) in extra.iter().zip(&headers) {
+            let value = reports::measures::point_value(&r.summary, e).map_or_else(
+                || "-".to_string(),
+                |v| {
+                    if e.share {
+                        format!("{:.5}%", 100.0 * v)
+                    } else {
+                        format!("{v:.2}")
+                    }
+                },
+            );
+            let w = h.chars().count().max(16);
+            let _ = write!(line, "  {value:>w$}");
+        }
+        let _ = writeln!(s, "{line}  {}", if r.pareto { "*" } else { "" });
+    }
+    if is_default(objectives) {
         let _ = writeln!(
             s,
-            "  {:width$}  {availability:>28}  {downtime:>22}  {cost:>12}  {}",
-            r.label,
-            if r.pareto { "*" } else { "" }
+            "* on the cost-availability frontier: no other point is both cheaper and more available"
+        );
+    } else {
+        let words: Vec<&str> = objectives.iter().map(|o| o.words).collect();
+        let _ = writeln!(
+            s,
+            "* on the frontier over {}: no other point is at least as good on every one and better on one",
+            words.join(", ")
         );
     }
-    let _ = writeln!(
-        s,
-        "* on the cost-availability frontier: no other point is both cheaper and more available"
-    );
     if let Some(dir) = out {
         let _ = writeln!(
             s,

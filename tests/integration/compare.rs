@@ -225,3 +225,111 @@ fn builtin_prefixed_names_are_accepted_wherever_a_scenario_is() {
         wrong.stderr
     );
 }
+
+/// Every measure both designs have gets its paired difference: the async
+/// replica loses writes at each failover, the sync one none, while
+/// downtime and cost are the same in every replication. The verdict names
+/// the writes lost.
+#[test]
+fn writes_lost_are_judged_beside_downtime_and_cost() {
+    let v = nines_json(&[
+        "compare",
+        "db-active-passive",
+        "db-sync-vs-async",
+        "--replications",
+        "60",
+        "--seed",
+        "3",
+        "--json",
+        "-",
+    ]);
+    let d = &v["differences"][0];
+    let lost = &d["writes_lost_per_year"];
+    assert!(lost["ci95_high"].as_f64().unwrap() < 0.0, "{lost}");
+    assert_eq!(lost["significant"], true);
+    assert_eq!(d["loss_events_per_year"]["significant"], true);
+    for same in [
+        "downtime_minutes_per_year",
+        "cost_per_year",
+        "failovers_per_year",
+    ] {
+        assert_eq!(d[same]["mean"], 0.0, "{same}: {}", d[same]);
+        assert_eq!(d[same]["significant"], false, "{same}");
+    }
+    let verdict = d["measures_verdict"].as_str().unwrap();
+    assert!(
+        verdict.starts_with("db-sync-vs-async is better on writes lost ("),
+        "{verdict}"
+    );
+    assert!(
+        verdict.contains("no significant difference in downtime, cost"),
+        "{verdict}"
+    );
+    // The paired mean is what the two runs' own means differ by.
+    let means: Vec<f64> = (0..2)
+        .map(|i| {
+            v["designs"][i]["data"]["lost_writes_per_year"]["mean"]
+                .as_f64()
+                .unwrap()
+        })
+        .collect();
+    let paired = lost["mean"].as_f64().unwrap();
+    assert!(
+        (paired - (means[1] - means[0])).abs() < 1e-6 * means[0],
+        "{paired} {means:?}"
+    );
+}
+
+#[test]
+fn the_objective_chooses_what_the_overall_verdict_weighs() {
+    let v = nines_json(&[
+        "compare",
+        "single-server",
+        "web-n-plus-1",
+        "--replications",
+        "30",
+        "--seed",
+        "7",
+        "--objective",
+        "requests,cost",
+        "--json",
+        "-",
+    ]);
+    let d = &v["differences"][0];
+    assert_eq!(
+        d["objectives"],
+        serde_json::json!(["request_availability", "cost_per_year"])
+    );
+    let overall = d["overall"].as_str().unwrap();
+    assert!(
+        overall
+            .contains("web-n-plus-1 dominates single-server: better on requests served and cost"),
+        "{overall}"
+    );
+    let bad = nines(&[
+        "compare",
+        "single-server",
+        "web-n-plus-1",
+        "--objective",
+        "cost,latnecy",
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("unknown measure \"latnecy\""),
+        "{}",
+        bad.stderr
+    );
+    let missing = nines(&[
+        "compare",
+        "single-server",
+        "web-n-plus-1",
+        "--objective",
+        "writes_lost",
+    ]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("has no writes lost to judge"),
+        "{}",
+        missing.stderr
+    );
+}

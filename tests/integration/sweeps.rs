@@ -293,3 +293,70 @@ fn a_trace_of_a_thousand_years_is_refused_up_front() {
         );
     }
 }
+
+/// `--objective` chooses what the frontier is drawn over: backups every
+/// hour and every day cost the same and are down alike, so both are on
+/// the cost-availability frontier; over writes lost only the hourly one
+/// is. The table and the CSV carry the writes lost.
+#[test]
+fn the_objective_chooses_the_frontier_and_data_measures_are_carried() {
+    let sweep = r#"service.db.data.backup_every=["1h","24h"]"#;
+    let args = |objective: Option<&str>| {
+        let mut a = vec![
+            "sweep",
+            "backup-restore",
+            "--sweep",
+            sweep,
+            "--replications",
+            "10",
+            "--seed",
+            "4",
+            "--json",
+            "-",
+        ];
+        if let Some(o) = objective {
+            a.extend(["--objective", o]);
+        }
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run = |objective| {
+        let a = args(objective);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        nines_json(&refs)
+    };
+    let pareto = |v: &serde_json::Value| -> Vec<bool> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["pareto"].as_bool().unwrap())
+            .collect()
+    };
+    assert_eq!(pareto(&run(None)), [true, true]);
+    assert_eq!(pareto(&run(Some("cost,writes_lost"))), [true, false]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_string_lossy().into_owned();
+    let text = nines(&[
+        "sweep",
+        "backup-restore",
+        "--sweep",
+        sweep,
+        "--replications",
+        "10",
+        "--objective",
+        "writes_lost",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("writes lost /yr"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("* on the frontier over writes lost"),
+        "{}",
+        text.stdout
+    );
+    let csv = std::fs::read_to_string(Path::new(&out).join("sweep.csv")).unwrap();
+    assert!(csv.contains(",writes_lost_per_year,"), "{csv}");
+    assert!(csv.contains(",worst_rpo_hours,"), "{csv}");
+}

@@ -174,6 +174,19 @@ pub fn sweep_table(points: &[SweepPoint], parameters: &[String], variants: bool)
                 c.total.ci95_high,
             ));
         }
+        if let Some(d) = &r.summary.data {
+            let i = |name, x: &crate::Interval| (name, x.mean, x.ci95_low, x.ci95_high);
+            rows.push(i("writes_lost_per_year", &d.lost_writes_per_year));
+            rows.push(i("loss_events_per_year", &d.loss_events_per_year));
+            rows.push(i("failovers_per_year", &d.failovers_per_year));
+            // The worst seen over all replications: a single figure.
+            rows.push((
+                "worst_rpo_hours",
+                d.worst_rpo_hours,
+                d.worst_rpo_hours,
+                d.worst_rpo_hours,
+            ));
+        }
         for (name, mean, low, high) in rows {
             let _ = writeln!(s, "{prefix},{name},{mean},{low},{high},{}", r.pareto);
         }

@@ -78,6 +78,9 @@ pub(super) fn document(results: &Results, sweep: &SweepResults) -> Document {
     };
     let mut sections = vec![summary(results, sweep, &dims)];
     sections.push(frontier(sweep, &colour));
+    if !is_default(sweep) {
+        sections.push(objective_frontier(sweep));
+    }
     if let Some(s) = parameters(sweep, &dims) {
         sections.push(s);
     }
@@ -100,23 +103,48 @@ fn summary(results: &Results, sweep: &SweepResults, dims: &[Dimension]) -> Secti
     if let Some(&(top, _)) = order.first() {
         let best = &sweep.points[top];
         let (a, _) = availability(&best.summary.availability);
-        let figures = format!(
+        let mut figures = format!(
             "{a}, {} min of downtime a year",
             num(best.summary.downtime_minutes_per_year.mean)
         );
-        // Designs the ranking cannot tell from the top one.
+        let objectives = sweep.objectives();
+        if !is_default(sweep) {
+            for m in objectives
+                .iter()
+                .filter(|m| !matches!(m.key, "availability" | "downtime_minutes_per_year"))
+            {
+                figures.push_str(&format!(", {} {}", m.words, objective_cell(best, m)));
+            }
+        }
+        // Designs the ranking cannot tell from the top one: by their
+        // downtime's paired interval, or, judged on other objectives, by
+        // equal values of every one.
         let tied: Vec<&str> = order[1..]
             .iter()
-            .filter(|(i, diff)| match diff {
-                Some(d) => d.ci95_low <= 0.0 && d.ci95_high >= 0.0,
-                None => {
-                    sweep.points[*i].summary.availability.mean == best.summary.availability.mean
+            .filter(|(i, diff)| {
+                let p = &sweep.points[*i].summary;
+                if !is_default(sweep) {
+                    return objectives.iter().all(|m| {
+                        crate::results::judged_value(p, m)
+                            == crate::results::judged_value(&best.summary, m)
+                    });
+                }
+                match diff {
+                    Some(d) => d.ci95_low <= 0.0 && d.ci95_high >= 0.0,
+                    None => p.availability.mean == best.summary.availability.mean,
                 }
             })
             .map(|(i, _)| sweep.points[*i].label.as_str())
             .collect();
-        s.callout(if tied.is_empty() {
+        let top_words = if is_default(sweep) {
+            "most available".to_string()
+        } else {
+            format!("best by {}", rank_words(sweep))
+        };
+        s.callout(if tied.is_empty() && is_default(sweep) {
             format!("{n} designs. The most available is {} at {figures}.", best.label)
+        } else if tied.is_empty() {
+            format!("{n} designs. Ranked first by {}: {} at {figures}.", rank_words(sweep), best.label)
         } else {
             const NAMED: usize = 4;
             let mut others = tied[..tied.len().min(NAMED)].join("; ");
@@ -124,8 +152,13 @@ fn summary(results: &Results, sweep: &SweepResults, dims: &[Dimension]) -> Secti
                 others.push_str(&format!("; and {} more", tied.len() - NAMED));
             }
             format!(
-                "{n} designs. {} tie for most available (their 95% intervals cannot tell them apart). Ranked first: {} ({figures}); tied with it: {others}.",
+                "{n} designs. {} tie for {top_words} ({}). Ranked first: {} ({figures}); tied with it: {others}.",
                 tied.len() + 1,
+                if is_default(sweep) {
+                    "their 95% intervals cannot tell them apart"
+                } else {
+                    "equal on every objective"
+                },
                 best.label
             )
         });
@@ -135,10 +168,18 @@ fn summary(results: &Results, sweep: &SweepResults, dims: &[Dimension]) -> Secti
         .filter(|p| p.pareto)
         .map(|p| p.label.as_str())
         .collect();
-    s.text(format!(
-        "On the Pareto frontier (no other design is both cheaper and more available), from cheapest: {}.",
-        frontier.join(", ")
-    ));
+    if is_default(sweep) {
+        s.text(format!(
+            "On the Pareto frontier (no other design is both cheaper and more available), from cheapest: {}.",
+            frontier.join(", ")
+        ));
+    } else {
+        s.text(format!(
+            "On the Pareto frontier over {} (no other design is at least as good on every one and better on one), from cheapest: {}.",
+            objective_words(sweep),
+            frontier.join(", ")
+        ));
+    }
     if let Some(slo) = results.design.slo {
         let allowed = (1.0 - slo) * MINUTES_PER_YEAR;
         let slo_text = super::format::target(slo);
@@ -185,6 +226,132 @@ fn summary(results: &Results, sweep: &SweepResults, dims: &[Dimension]) -> Secti
     s
 }
 
+/// Whether the sweep was judged by the default objectives, cost and
+/// availability.
+fn is_default(sweep: &SweepResults) -> bool {
+    let keys: Vec<&str> = sweep.objectives().iter().map(|m| m.key).collect();
+    keys == crate::measures::DEFAULT_SWEEP_OBJECTIVES
+}
+
+/// The objectives in words: "cost and writes lost".
+fn objective_words(sweep: &SweepResults) -> String {
+    let words: Vec<&str> = sweep.objectives().iter().map(|m| m.words).collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The measures of data kept by stateful services, when any point has
+/// them: writes lost, loss events and the worst recovery point.
+fn data_columns(sweep: &SweepResults) -> Vec<&'static crate::measures::Measure> {
+    if sweep.points.iter().all(|p| p.summary.data.is_none()) {
+        return Vec::new();
+    }
+    crate::measures::by_keys(&[
+        "writes_lost_per_year",
+        "loss_events_per_year",
+        "worst_rpo_hours",
+    ])
+}
+
+/// The frontier over objectives other than cost and availability: each
+/// design's value of every objective, with its interval where it has one.
+fn objective_frontier(sweep: &SweepResults) -> Section {
+    let objectives = sweep.objectives();
+    let mut s = Section::new(&format!("The frontier over {}", objective_words(sweep)));
+    s.text(format!(
+        "Each design's value of every objective (95% intervals where the measure varies between replications). A design is on the frontier when no other is at least as good on every objective and better on one; ranked by {}.",
+        rank_words(sweep)
+    ));
+    let headers: Vec<String> = ["design".to_string()]
+        .into_iter()
+        .chain(objectives.iter().map(|m| {
+            if m.unit.is_empty() {
+                m.words.to_string()
+            } else {
+                format!("{} ({})", m.words, m.unit)
+            }
+        }))
+        .chain(["frontier".to_string()])
+        .collect();
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut numeric = vec![false];
+    numeric.extend(objectives.iter().map(|_| true));
+    numeric.push(false);
+    let mut t = Table::new(&header_refs, &numeric);
+    for (i, _) in ranked(sweep) {
+        let Some(p) = sweep.points.get(i) else {
+            continue;
+        };
+        let mut row = vec![p.label.clone()];
+        for m in &objectives {
+            row.push(objective_cell(p, m));
+        }
+        row.push(if p.pareto {
+            "yes".into()
+        } else {
+            String::new()
+        });
+        t.row(row);
+    }
+    s.blocks.push(Block::Table(t));
+    s
+}
+
+/// What ranks the designs, in words.
+fn rank_words(sweep: &SweepResults) -> String {
+    let objectives = sweep.objectives();
+    let first: Vec<&str> = objectives
+        .iter()
+        .filter(|m| m.key != "cost_per_year")
+        .map(|m| m.words)
+        .collect();
+    let cost = objectives.iter().any(|m| m.key == "cost_per_year");
+    match (first.is_empty(), cost) {
+        (true, _) => "cost".into(),
+        (false, true) => format!("{}, cost breaking ties", first.join(", then ")),
+        (false, false) => first.join(", then "),
+    }
+}
+
+/// A design's value of measure `m`, with its interval where the results
+/// give one.
+fn objective_cell(p: &SweepPoint, m: &crate::measures::Measure) -> String {
+    let r = &p.summary;
+    let interval = match m.key {
+        "downtime_minutes_per_year" => Some(r.downtime_minutes_per_year),
+        "incidents_per_year" => Some(r.incidents_per_year),
+        "request_availability" => r.request_availability,
+        "degraded_minutes_per_year" => r.degraded_minutes_per_year,
+        "writes_lost_per_year" => r.data.map(|d| d.lost_writes_per_year),
+        "loss_events_per_year" => r.data.map(|d| d.loss_events_per_year),
+        "failovers_per_year" => r.data.map(|d| d.failovers_per_year),
+        "cost_per_year" => r.cost_per_year.as_ref().map(|c| c.total),
+        _ => None,
+    };
+    let show = |x: f64| {
+        if m.share {
+            format!("{:.5}%", 100.0 * x)
+        } else {
+            num(x)
+        }
+    };
+    match (interval, crate::measures::point_value(r, m)) {
+        (Some(i), _) if i.ci95_low != i.ci95_high => {
+            format!(
+                "{} [{}, {}]",
+                show(i.mean),
+                show(i.ci95_low),
+                show(i.ci95_high)
+            )
+        }
+        (_, Some(v)) => show(v),
+        (_, None) => "–".into(),
+    }
+}
+
 /// The points by total cost, cheapest first (ties in sweep order).
 fn by_cost(sweep: &SweepResults) -> Vec<&SweepPoint> {
     let mut points: Vec<&SweepPoint> = sweep.points.iter().collect();
@@ -220,8 +387,14 @@ fn frontier(sweep: &SweepResults, colour: &dyn Fn(usize) -> usize) -> Section {
         .points
         .iter()
         .any(|p| p.summary.cost_per_year.is_some());
-    let designs: Vec<plot::Design> = sweep
-        .points
+    // The plane's own frontier: cost against availability, whatever the
+    // sweep was judged by.
+    let mut plane = sweep.points.clone();
+    crate::results::mark_pareto(
+        &mut plane,
+        &crate::measures::by_keys(&crate::measures::DEFAULT_SWEEP_OBJECTIVES),
+    );
+    let designs: Vec<plot::Design> = plane
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -393,7 +566,7 @@ fn heat(sweep: &SweepResults, dims: &[Dimension]) -> Section {
 /// and of the headline.
 fn ranked(sweep: &SweepResults) -> Vec<(usize, Option<&crate::PairedDifference>)> {
     if sweep.ranking.is_empty() {
-        crate::results::rank_order(&sweep.points)
+        crate::results::rank_order(&sweep.points, &sweep.objectives())
             .into_iter()
             .map(|i| (i, None))
             .collect()
@@ -409,11 +582,17 @@ fn ranked(sweep: &SweepResults) -> Vec<(usize, Option<&crate::PairedDifference>)
 
 fn ranking(sweep: &SweepResults, slo: Option<f64>) -> Section {
     let mut s = Section::new("Designs ranked");
-    s.text(if sweep.independent {
-        "Most available first. The difference is each design's downtime minus the top design's, with a 95% interval from independent samples."
+    let order_text = if is_default(sweep) {
+        "Most available first.".to_string()
     } else {
-        "Most available first. The difference is each design's downtime minus the top design's, paired replication by replication (every design met the same faults), with its 95% interval; an interval that holds zero means the two cannot be told apart with these replications."
+        format!("Ranked by {}.", rank_words(sweep))
+    };
+    s.text(if sweep.independent {
+        format!("{order_text} The difference is each design's downtime minus the top design's, with a 95% interval from independent samples.")
+    } else {
+        format!("{order_text} The difference is each design's downtime minus the top design's, paired replication by replication (every design met the same faults), with its 95% interval; an interval that holds zero means the two cannot be told apart with these replications.")
     });
+    let data = data_columns(sweep);
     let mut headers = vec![
         "rank",
         "design",
@@ -424,6 +603,14 @@ fn ranking(sweep: &SweepResults, slo: Option<f64>) -> Section {
         "frontier",
     ];
     let mut numeric = vec![true, false, true, true, true, true, false];
+    let data_headers: Vec<String> = data
+        .iter()
+        .map(|m| format!("{} ({})", m.words, m.unit))
+        .collect();
+    for h in &data_headers {
+        headers.insert(headers.len() - 1, h.as_str());
+        numeric.insert(numeric.len() - 1, true);
+    }
     if slo.is_some() {
         headers.push("meets target");
         numeric.push(false);
@@ -467,6 +654,9 @@ fn ranking(sweep: &SweepResults, slo: Option<f64>) -> Section {
                 String::new()
             },
         ];
+        for m in &data {
+            row.insert(row.len() - 1, objective_cell(p, m));
+        }
         if let Some(slo) = slo {
             let allowed = (1.0 - slo) * MINUTES_PER_YEAR;
             row.push(
