@@ -263,3 +263,6 @@ pub fn per_year(spec: &SystemSpec, entry: &ServiceMeasures, sys: &SystemMeasures
     );
     c
 }
+
+#[cfg(test)]
+mod tests;
