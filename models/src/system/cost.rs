@@ -211,8 +211,7 @@ pub fn per_year(spec: &SystemSpec, entry: &ServiceMeasures, sys: &SystemMeasures
         match &s.failover {
             Some(f) => {
                 active += s.cost_per_instance_hour;
-                standby +=
-                    (n - 1.0) * f.standby_cost_per_hour.unwrap_or(s.cost_per_instance_hour);
+                standby += (n - 1.0) * f.standby_cost_per_hour.unwrap_or(s.cost_per_instance_hour);
             }
             None => active += n * s.cost_per_instance_hour,
         }

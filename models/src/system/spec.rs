@@ -16,8 +16,8 @@ mod services;
 mod topology;
 mod validation;
 
-pub use costs::{BackupCost, CostSpec, SlaTier};
 pub(crate) use costs::price;
+pub use costs::{BackupCost, CostSpec, SlaTier};
 pub use faults::{Effect, FaultClass, FaultSpec, Occurrence, Repair, TeamSpec};
 pub use load::LoadCurve;
 pub use services::{

@@ -143,11 +143,8 @@ impl Builder<'_> {
         }
         self.service_costs(file, &mut costs);
         if let Some(c) = &file.cost {
-            costs.per_incident = self.price(
-                c.per_incident.as_ref(),
-                "cost.per_incident",
-                "per incident",
-            );
+            costs.per_incident =
+                self.price(c.per_incident.as_ref(), "cost.per_incident", "per incident");
             costs.cross_zone_per_gb = self.price(
                 c.cross_zone_per_gb.as_ref(),
                 "cost.cross_zone_per_gb",
@@ -179,9 +176,9 @@ impl Builder<'_> {
             let d = d.get_ref();
             write_bytes[i] = self.size(d.write_size.as_ref(), "service.data.write_size");
             if let Some(w) = &d.write_size
-                && d.replication.as_ref().is_none_or(|r| {
-                    r.get_ref().trim().eq_ignore_ascii_case("none")
-                })
+                && d.replication
+                    .as_ref()
+                    .is_none_or(|r| r.get_ref().trim().eq_ignore_ascii_case("none"))
             {
                 self.c.error(
                     w.span(),

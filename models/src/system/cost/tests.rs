@@ -288,7 +288,10 @@ fn incidents_repairs_credits_and_downtime_follow_what_happened() {
     let r = run(&s, 0, SimDuration::from_years(2), SimDuration::ZERO);
     let c = cost(&r);
     assert_eq!(c.get(CostComponent::Incidents), 25.0 * 250.0 / 2.0);
-    assert_eq!(c.get(CostComponent::SlaCredits), (23.0 * 1000.0 + 5000.0) / 2.0);
+    assert_eq!(
+        c.get(CostComponent::SlaCredits),
+        (23.0 * 1000.0 + 5000.0) / 2.0
+    );
 }
 
 #[test]
