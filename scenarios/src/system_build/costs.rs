@@ -36,7 +36,8 @@ pub(crate) fn parse_size(text: &str) -> Result<f64, String> {
         .next()
         .is_some_and(|c| c.is_ascii_digit() || c == '.');
     match number.parse::<f64>() {
-        Ok(x) if starts_well && x.is_finite() => Ok(x * scale),
+        Ok(x) if starts_well && (x * scale).is_finite() => Ok(x * scale),
+        Ok(_) if starts_well => Err(format!("`{text}` is too large; {expected}")),
         _ => Err(format!("`{text}` is not a size; {expected}")),
     }
 }
