@@ -6,12 +6,13 @@ use models::summary::Summary;
 use models::summary::SystemSummary;
 use models::system::spec::SystemSpec;
 use reports::{
-    Attribution, Availability, ComponentShare, Cost, DataLoss, ErrorShare, Interval, Latency,
-    OutageBin, RequestsReport, RunReport, ServiceLine, Spread,
+    Attribution, Availability, ComponentShare, Cost, CostLine, DataLoss, ErrorShare, Interval,
+    Latency, OutageBin, RequestsReport, RunReport, ServiceLine, Spread,
 };
 use scenarios::Scenario;
 use sim_core::hash::hex;
 use sim_core::stats::{CONFIDENCE_95, CONFIDENCE_99, Estimate, zero_event_upper_bound};
+use sim_core::time::SimTime;
 
 use crate::fail::Failure;
 
@@ -101,7 +102,13 @@ pub(crate) fn run_report(
         )
     };
     let system = match (&scenario.model, &s.system) {
-        (ModelSpec::System(spec), Some(sys)) => Some(system_lines(spec, sys, &downtime)?),
+        (ModelSpec::System(spec), Some(sys)) => {
+            let span = (
+                SimTime::from_duration(scenario.simulation.warmup),
+                SimTime::from_duration(scenario.simulation.horizon),
+            );
+            Some(system_lines(spec, sys, &downtime, span)?)
+        }
         _ => None,
     };
     let data = match (&scenario.model, &s.system) {
@@ -204,11 +211,13 @@ pub(crate) fn run_report(
 type SystemLines = (Interval, Vec<Attribution>, Vec<ServiceLine>, Cost, Interval);
 
 /// The lines only infrastructure systems have: degraded time, attribution
-/// (largest first), per-service figures and cost.
+/// (largest first), per-service figures and cost; `span` is the measured
+/// span (warm-up and horizon).
 fn system_lines(
     spec: &SystemSpec,
     sys: &SystemSummary,
     downtime: &Interval,
+    span: (SimTime, SimTime),
 ) -> Result<SystemLines, Failure> {
     let floor = |i: Interval| Interval {
         ci95_low: i.ci95_low.max(0.0),
@@ -261,11 +270,30 @@ fn system_lines(
             )?)),
             mttr_hours: (sys.service_outage_hours[i].count() > 0)
                 .then(|| sys.service_outage_hours[i].mean()),
-            cost_per_year: svc.cost_per_hour() * sim_core::time::HOURS_PER_YEAR,
+            cost_per_year: models::system::cost::service_per_year(spec, i, span.0, span.1),
             read_availability: sys.service_quorum[i].as_ref().map(|(r, _)| r.mean()),
             write_availability: sys.service_quorum[i].as_ref().map(|(_, w)| w.mean()),
         });
     }
+    let cost = cost_lines(spec, sys, downtime)?;
+    let requests = interval(estimate(&sys.request_availability, CONFIDENCE_95)?);
+    let requests = Interval {
+        ci95_low: requests.ci95_low.clamp(0.0, 1.0),
+        ci95_high: requests.ci95_high.clamp(0.0, 1.0),
+        ..requests
+    };
+    Ok((degraded, attribution, services, cost, requests))
+}
+
+/// What the system costs per year: the instances and downtime as before,
+/// every component of [`models::system::cost`] (fixed ones exact, random
+/// ones with their interval over replications) and the total.
+fn cost_lines(
+    spec: &SystemSpec,
+    sys: &SystemSummary,
+    downtime: &Interval,
+) -> Result<Cost, Failure> {
+    use models::system::cost::CostComponent;
     let infrastructure: f64 = spec
         .services
         .iter()
@@ -277,23 +305,66 @@ fn system_lines(
         ci95_low: downtime.ci95_low * per_min,
         ci95_high: downtime.ci95_high * per_min,
     };
-    let cost = Cost {
+    let mut components = Vec::with_capacity(CostComponent::ALL.len());
+    // The fixed components beyond the instances, added in order to the
+    // instances' figure (so that a system without them keeps its total to
+    // the bit).
+    let mut fixed = infrastructure;
+    for (&k, w) in CostComponent::ALL.iter().zip(&sys.cost_per_year) {
+        let i = match k {
+            CostComponent::Downtime => downtime_cost,
+            _ if k.is_random() => {
+                let i = interval(estimate(w, CONFIDENCE_95)?);
+                Interval {
+                    ci95_low: i.ci95_low.max(0.0),
+                    ..i
+                }
+            }
+            _ => {
+                if !matches!(k, CostComponent::Instances | CostComponent::Standbys) {
+                    fixed += w.mean();
+                }
+                Interval {
+                    mean: w.mean(),
+                    ci95_low: w.mean(),
+                    ci95_high: w.mean(),
+                }
+            }
+        };
+        components.push(CostLine {
+            name: k.name().to_string(),
+            mean: i.mean,
+            ci95_low: i.ci95_low,
+            ci95_high: i.ci95_high,
+        });
+    }
+    // Downtime alone is random: its interval, as before (with the
+    // one-sided bound when none was seen). Otherwise the interval on the
+    // sum of the random components, replication by replication.
+    let costs = &spec.costs;
+    let only_downtime = costs.per_incident == 0.0
+        && costs.per_repair.iter().all(|&x| x == 0.0)
+        && costs.sla_credits.iter().all(|t| t.credit == 0.0);
+    let random = if only_downtime {
+        downtime_cost
+    } else {
+        let i = interval(estimate(&sys.cost_random_per_year, CONFIDENCE_95)?);
+        Interval {
+            ci95_low: i.ci95_low.max(0.0),
+            ..i
+        }
+    };
+    Ok(Cost {
         infrastructure,
         downtime: downtime_cost,
         total: Interval {
-            mean: infrastructure + downtime_cost.mean,
-            ci95_low: infrastructure + downtime_cost.ci95_low,
-            ci95_high: infrastructure + downtime_cost.ci95_high,
+            mean: fixed + random.mean,
+            ci95_low: fixed + random.ci95_low,
+            ci95_high: fixed + random.ci95_high,
         },
+        components,
         currency: spec.currency.clone(),
-    };
-    let requests = interval(estimate(&sys.request_availability, CONFIDENCE_95)?);
-    let requests = Interval {
-        ci95_low: requests.ci95_low.clamp(0.0, 1.0),
-        ci95_high: requests.ci95_high.clamp(0.0, 1.0),
-        ..requests
-    };
-    Ok((degraded, attribution, services, cost, requests))
+    })
 }
 
 /// The request-level lines: served share, fallbacks (when the client has

@@ -135,6 +135,17 @@ impl ServiceMeasures {
         self.up_at_end = self.up;
     }
 
+    /// When measurement starts (the warm-up instant).
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
+    }
+
+    /// The measured span (horizon minus warm-up); zero until
+    /// [`ServiceMeasures::finish`].
+    pub fn observed(&self) -> SimDuration {
+        self.observed
+    }
+
     /// The measured span (horizon minus warm-up), in hours.
     pub fn observed_hours(&self) -> f64 {
         self.observed.as_hours_f64()

@@ -137,6 +137,18 @@ pub struct SystemSummary {
     /// The worst window of writes lost at once, hours, over all
     /// replications.
     pub worst_rpo_hours: f64,
+    /// Per cost component (in the order of
+    /// [`CostComponent::ALL`](crate::system::cost::CostComponent::ALL)):
+    /// its amount per year.
+    pub cost_per_year: Vec<Welford>,
+    /// The total cost per year.
+    pub cost_total_per_year: Welford,
+    /// The random part of the cost per year (incidents, repairs, credits,
+    /// downtime).
+    pub cost_random_per_year: Welford,
+    /// The total cost per year of each replication, in replication order:
+    /// for paired comparisons between designs run under one seed.
+    pub cost_total_by_replication: Vec<f64>,
 }
 
 impl SystemSummary {
@@ -160,6 +172,10 @@ impl SystemSummary {
             split_brain_minutes_per_year: Welford::new(),
             split_brains_per_year: Welford::new(),
             worst_rpo_hours: 0.0,
+            cost_per_year: vec![Welford::new(); crate::system::cost::CostComponent::ALL.len()],
+            cost_total_per_year: Welford::new(),
+            cost_random_per_year: Welford::new(),
+            cost_total_by_replication: Vec::new(),
         }
     }
 
@@ -225,6 +241,13 @@ impl SystemSummary {
         self.split_brains_per_year
             .push(per_year_count(m.split_brains));
         self.worst_rpo_hours = self.worst_rpo_hours.max(m.worst_rpo_hours);
+        for (w, (_, x)) in self.cost_per_year.iter_mut().zip(m.cost.iter()) {
+            w.push(x);
+        }
+        let total = m.cost.total();
+        self.cost_total_per_year.push(total);
+        self.cost_random_per_year.push(m.cost.random());
+        self.cost_total_by_replication.push(total);
         for (w, &n) in self.occurrences_per_year.iter_mut().zip(&m.occurrences) {
             w.push(if run_hours > 0.0 {
                 n as f64 * HOURS_PER_YEAR / run_hours

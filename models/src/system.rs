@@ -5,8 +5,10 @@
 //! [`spec`] describes a system; [`health`] holds which elements are down
 //! and evaluates which services are up, from where; [`model`] is the
 //! simulation: fault processes, detection, repair crews, measures and the
-//! attribution of downtime to its causes.
+//! attribution of downtime to its causes; [`cost`] prices a replication,
+//! component by component.
 
+pub mod cost;
 pub mod health;
 pub mod model;
 pub mod spec;

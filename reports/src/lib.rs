@@ -22,8 +22,8 @@ pub use compare::{CompareReport, Difference, MeasureDifferences, PairedDifferenc
 pub use replay::ReplayReport;
 
 pub use run::{
-    Attribution, Availability, ComponentShare, Cost, DataLoss, ErrorShare, Interval, Latency,
-    OutageBin, RequestsReport, RunReport, ServiceLine, Spread,
+    Attribution, Availability, ComponentShare, Cost, CostLine, DataLoss, ErrorShare, Interval,
+    Latency, OutageBin, RequestsReport, RunReport, ServiceLine, Spread,
 };
 pub use stopping::Stopping;
 pub use validation::{ValidationRow, validation_table};

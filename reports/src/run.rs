@@ -202,12 +202,21 @@ pub struct RequestsReport {
 /// What the system costs per year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
-    /// Instances: instance-hours times their hourly cost.
+    /// Instances: instance-hours times their hourly cost (standbys at
+    /// their own), the sum of the `instances` and `standbys` components.
     pub infrastructure: f64,
     /// Downtime: minutes down times the scenario's cost per minute.
     pub downtime: Interval,
-    /// The sum of both.
+    /// The sum of every component: the fixed ones plus an interval on
+    /// the random ones (incidents, repairs, credits, downtime).
     pub total: Interval,
+    /// Every component, in a fixed order under stable names
+    /// (`instances`, `standbys`, `hosts`, `zones`, `regions`, `crews`,
+    /// `incidents`, `repairs`, `backups`, `backup_storage`, `traffic`,
+    /// `sla_credits`, `downtime`), zero ones included; absent in results
+    /// written before components were reported.
+    #[serde(default)]
+    pub components: Vec<CostLine>,
     /// The currency code every figure is in (such as `EUR`), when the
     /// scenario names one; absent, figures are in the scenario's own unit,
     /// shown as `¤`.
@@ -215,11 +224,47 @@ pub struct Cost {
     pub currency: Option<String>,
 }
 
+/// One component of what the system costs per year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CostLine {
+    /// Its stable snake_case name, such as `backups` or `sla_credits`.
+    pub name: String,
+    /// The mean over replications, per year.
+    pub mean: f64,
+    /// The lower end of the 95% interval (the mean, for fixed costs).
+    pub ci95_low: f64,
+    /// The upper end of the 95% interval (the mean, for fixed costs).
+    pub ci95_high: f64,
+}
+
+/// The components the summary line of instances and downtime already
+/// shows: a breakdown is printed only when another one is not zero.
+const SHOWN_COMPONENTS: [&str; 3] = ["instances", "standbys", "downtime"];
+
 impl Cost {
     /// The currency every figure is in, as printed beside it: the code the
     /// scenario names, else `¤` (a unit of the scenario's own choosing).
     pub fn unit(&self) -> &str {
         self.currency.as_deref().unwrap_or("¤")
+    }
+
+    /// The components that are not zero, when any beyond instances,
+    /// standbys and downtime is (empty otherwise: the infrastructure and
+    /// downtime figures already say everything).
+    pub fn breakdown(&self) -> Vec<&CostLine> {
+        let nonzero: Vec<&CostLine> = self
+            .components
+            .iter()
+            .filter(|c| c.mean != 0.0 || c.ci95_high != 0.0)
+            .collect();
+        if nonzero
+            .iter()
+            .all(|c| SHOWN_COMPONENTS.contains(&c.name.as_str()))
+        {
+            Vec::new()
+        } else {
+            nonzero
+        }
     }
 }
 
@@ -516,6 +561,27 @@ impl RunReport {
                 c.downtime.ci95_high,
                 u = c.unit(),
             );
+            let parts: Vec<String> = c
+                .breakdown()
+                .iter()
+                .map(|x| {
+                    if x.ci95_low == x.ci95_high {
+                        format!("{u} {:.0} {}", x.mean, x.name, u = c.unit())
+                    } else {
+                        format!(
+                            "{u} {:.0} {} [{:.0}, {:.0}]",
+                            x.mean,
+                            x.name,
+                            x.ci95_low,
+                            x.ci95_high,
+                            u = c.unit()
+                        )
+                    }
+                })
+                .collect();
+            if !parts.is_empty() {
+                let _ = writeln!(s, "cost by part  {}", parts.join(", "));
+            }
         }
         if let Some(services) = &self.services {
             let _ = writeln!(s, "services      (as seen from where clients enter)");

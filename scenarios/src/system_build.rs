@@ -5,9 +5,11 @@
 //!
 //! The build goes in order, each part in its own module: the `topology`,
 //! then the `services` with their instances' `placement`, the entry and
-//! costs, the `repair` teams, the `load` curve, and the `faults` with their
-//! `targets` and `occurrence`; `names` reports names that do not resolve.
+//! costs, the `repair` teams, the `load` curve, the `faults` with their
+//! `targets` and `occurrence`, and the other `costs`; `names` reports
+//! names that do not resolve.
 
+mod costs;
 mod faults;
 mod load;
 pub(crate) mod names;
@@ -26,6 +28,7 @@ use models::system::spec::{
     ServiceSpec, SystemSpec, UpRule, ZoneSpec,
 };
 
+pub(crate) use self::costs::{MAX_RETAINED, parse_size};
 pub(crate) use self::names::suggestion;
 pub(crate) use self::services::parse_per;
 use self::topology::Kind;
@@ -121,6 +124,7 @@ pub(crate) fn build(
     let currency = b.currency(&file);
     let teams = b.teams(&file);
     let load_curve = b.load_curve(&file);
+    let costs = b.costs(&file);
     let faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
     b.unique_fault_names(&file.faults);
 
@@ -179,6 +183,7 @@ pub(crate) fn build(
         downtime_cost_per_minute,
         currency,
         load_curve,
+        costs,
     };
     if let Err(e) = spec.validate() {
         return Err(ScenarioError::single(

@@ -105,6 +105,9 @@ pub(crate) struct RegionFile {
     /// The region's name.
     #[schemars(with = "String")]
     pub(crate) name: Spanned<String>,
+    /// The region's fixed cost per year, 0 or more (default 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) cost_per_year: Option<Spanned<f64>>,
 }
 
 /// `[[zone]]`: a zone of a region, with its racks of hosts.
@@ -125,6 +128,12 @@ pub(crate) struct ZoneFile {
     /// How many hosts in each rack, 1 to 1,000 (default 1).
     #[schemars(with = "Option<i64>", range(min = 1, max = crate::system_build::MAX_HOSTS_PER_RACK))]
     pub(crate) hosts_per_rack: Option<Spanned<i64>>,
+    /// The zone's fixed cost per year, 0 or more (default 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) cost_per_year: Option<Spanned<f64>>,
+    /// What each host of the zone costs, whatever it runs (default 0).
+    #[schemars(with = "Option<Amount>")]
+    pub(crate) host_cost_per_hour: Option<Spanned<Amount>>,
 }
 
 /// `[[link]]`: a network link between two zones or regions.
@@ -207,6 +216,11 @@ pub(crate) struct ServiceFile {
     /// balancer knows at once which instances are healthy.
     #[schemars(with = "Option<HealthCheckFile>")]
     pub(crate) health_check: Option<Spanned<HealthCheckFile>>,
+    /// The bytes of one call to this service (request and response), for
+    /// the traffic of callers in other zones or regions: a number of
+    /// bytes or text such as "16KB" (default 0).
+    #[schemars(with = "Option<Size>")]
+    pub(crate) request_size: Option<Spanned<Size>>,
 }
 
 /// `quorum`: a replicated store's write and read quorums.
@@ -263,6 +277,21 @@ pub(crate) struct DataFile {
     /// Time between backups, counted from the start; absent: no backups.
     #[schemars(with = "Option<Duration>")]
     pub(crate) backup_every: Option<Spanned<String>>,
+    /// With `backup_every`: how many backups are kept at any time, 1 to
+    /// 100,000 (default 1).
+    #[schemars(with = "Option<i64>", range(min = 1, max = crate::system_build::MAX_RETAINED))]
+    pub(crate) backup_retain: Option<Spanned<i64>>,
+    /// With `backup_every`: what one backup run costs, 0 or more (default
+    /// 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) backup_run_cost: Option<Spanned<f64>>,
+    /// With `backup_every`: what keeping one backup costs (default 0).
+    #[schemars(with = "Option<Amount>")]
+    pub(crate) backup_copy_cost_per_hour: Option<Spanned<Amount>>,
+    /// With replication: the bytes of one write as shipped to a standby,
+    /// a number of bytes or text such as "4KB" (default 0).
+    #[schemars(with = "Option<Size>")]
+    pub(crate) write_size: Option<Spanned<Size>>,
 }
 
 /// `failover`: active-passive operation of a service.
@@ -338,6 +367,37 @@ pub(crate) struct CostFile {
     /// to 8 characters, such as "EUR", "USD" or "€" (default: none named).
     #[schemars(with = "Option<String>")]
     pub(crate) currency: Option<Spanned<String>>,
+    /// What each incident of the entry point costs (a page, an on-call
+    /// response), 0 or more (default 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) per_incident: Option<Spanned<f64>>,
+    /// What a gigabyte (10^9 bytes) between zones of one region costs, 0
+    /// or more (default 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) cross_zone_per_gb: Option<Spanned<f64>>,
+    /// What a gigabyte between regions costs, 0 or more (default 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) cross_region_per_gb: Option<Spanned<f64>>,
+    /// Service-level credits: each month (730 h from the warm-up) whose
+    /// availability of the entry point falls below a tier's `below` owes
+    /// that tier's `credit`; the largest credit among the tiers breached
+    /// applies (default: none).
+    #[schemars(with = "Option<Vec<SlaTierFile>>")]
+    pub(crate) sla_credits: Option<Spanned<Vec<Spanned<SlaTierFile>>>>,
+}
+
+/// One tier of `[cost].sla_credits`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "SlaTier")]
+pub(crate) struct SlaTierFile {
+    /// The monthly availability below which the tier is breached: a
+    /// share more than 0 and at most 1, such as "99.9%".
+    #[schemars(with = "Fraction")]
+    pub(crate) below: Spanned<Fraction>,
+    /// What a month that breaches it owes, 0 or more.
+    #[schemars(with = "f64", range(min = 0))]
+    pub(crate) credit: Spanned<f64>,
 }
 
 /// `[[team]]`: a team of repair crews.
@@ -351,6 +411,9 @@ pub(crate) struct TeamFile {
     /// How many repairs it can run at once, 1 to 10,000.
     #[schemars(with = "i64", range(min = 1, max = crate::system_build::MAX_COUNT))]
     pub(crate) crews: Spanned<i64>,
+    /// What one crew costs per year, 0 or more (default 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) cost_per_crew_per_year: Option<Spanned<f64>>,
 }
 
 /// `[[fault]]`: a fault process. Which keys apply depends on `kind`; the
@@ -421,6 +484,11 @@ pub(crate) struct FaultFile {
     /// the usual load.
     #[schemars(with = "Option<f64>")]
     pub(crate) factor: Option<Spanned<f64>>,
+    /// What each repair costs (parts, a replaced disk), charged for each
+    /// occurrence whose repair ends after the warm-up, 0 or more (default
+    /// 0).
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) repair_cost: Option<Spanned<f64>>,
 }
 
 /// A share: a plain number (`0.05`) or a percentage (`"5%"`).
@@ -569,6 +637,39 @@ impl JsonSchema for Names {
                 { "type": "array", "items": { "type": "string" } }
             ],
             "examples": ["all", ["east-a", "east-b-r1"]]
+        })
+    }
+}
+
+/// A size in bytes: a plain number, or text such as `"4KB"`, `"1.5 MB"`
+/// or `"64KiB"`.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Size(pub(crate) Amount);
+
+impl Size {
+    /// The size in bytes, or what is wrong with the text.
+    pub(crate) fn bytes(&self) -> Result<f64, String> {
+        match &self.0 {
+            Amount::Number(x) => Ok(*x),
+            Amount::Text(t) => crate::system_build::parse_size(t),
+        }
+    }
+}
+
+impl JsonSchema for Size {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Size".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A size in bytes: a plain number, or a string with a unit B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024), such as \"4KB\" or \"64KiB\".",
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                { "type": "string", "pattern": crate::schema::patterns::size() }
+            ],
+            "examples": [4096, "4KB", "64KiB"]
         })
     }
 }

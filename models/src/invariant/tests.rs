@@ -87,6 +87,7 @@ fn system(name: &str, zones: usize, hosts_per_zone: usize, k: u32) -> SystemSpec
         downtime_cost_per_minute: 0.0,
         currency: None,
         load_curve: None,
+        costs: Default::default(),
     }
 }
 

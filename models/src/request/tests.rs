@@ -837,6 +837,7 @@ fn state_and_request_levels_agree_on_pool_availability() {
         downtime_cost_per_minute: 0.0,
         currency: None,
         load_curve: None,
+        costs: Default::default(),
     };
     system.faults.push(sys::FaultSpec {
         name: "crash".into(),

@@ -796,6 +796,7 @@ mod tests {
             downtime_cost_per_minute: 0.0,
             currency: None,
             load_curve: None,
+            costs: Default::default(),
         }
     }
 

@@ -46,6 +46,7 @@ use sim_core::queue::EventId;
 use sim_core::rng::RngStream;
 use sim_core::time::{SimDuration, SimTime};
 
+use super::cost::{self, CostPerYear, SlaMonths};
 use super::health::{Counters, Evaluator, Scratch, Status};
 use super::spec::{Effect, Element, SystemSpec};
 use crate::measure::ServiceMeasures;
@@ -223,6 +224,11 @@ pub struct SystemModel<'a> {
     /// The losses of writes recorded while handling the last event (for
     /// observers; cleared as each event begins).
     recent_losses: Vec<WriteLoss>,
+    /// Per fault: repairs that ended after the warm-up.
+    repairs: Vec<u64>,
+    /// The entry point's downtime by month, for service-level credits
+    /// (followed only when the spec has credit tiers).
+    sla: SlaMonths,
 }
 
 impl<'a> SystemModel<'a> {
@@ -392,6 +398,8 @@ impl<'a> SystemModel<'a> {
             ended: 0,
             last_ended: None,
             recent_losses: Vec::new(),
+            repairs: vec![0; spec.faults.len()],
+            sla: SlaMonths::new(warmup),
             counters,
             status,
             eval,
@@ -406,7 +414,7 @@ impl<'a> SystemModel<'a> {
 
     /// Everything else measured.
     pub fn system_measures(&self) -> SystemMeasures {
-        SystemMeasures {
+        let mut m = SystemMeasures {
             services: self.services.clone(),
             degraded_hours: self.degraded.as_hours_f64(),
             served_hours: self.served_hours,
@@ -422,7 +430,13 @@ impl<'a> SystemModel<'a> {
             split_brain_hours: self.split_brain_hours,
             split_brains: self.split_brains,
             quorum: self.quorum.clone(),
-        }
+            repairs: self.repairs.clone(),
+            sla_credits: self.sla.credits(),
+            sla_breached_months: self.sla.breached_months(),
+            cost: CostPerYear::default(),
+        };
+        m.cost = cost::per_year(self.spec, &self.entry, &m);
+        m
     }
 
     /// The current evaluation.

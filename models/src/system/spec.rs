@@ -8,6 +8,7 @@
 //! `scenarios` crate; models never see a file.
 
 mod components;
+mod costs;
 mod dependencies;
 mod faults;
 mod load;
@@ -15,6 +16,8 @@ mod services;
 mod topology;
 mod validation;
 
+pub(crate) use costs::price;
+pub use costs::{BackupCost, CostSpec, SlaTier};
 pub use faults::{Effect, FaultClass, FaultSpec, Occurrence, Repair, TeamSpec};
 pub use load::LoadCurve;
 pub use services::{
@@ -63,6 +66,10 @@ pub struct SystemSpec {
     /// How the offered load varies over the day (or any period); `None`:
     /// constant. It scales the load of every capacity up rule.
     pub load_curve: Option<LoadCurve>,
+    /// What the system costs beyond its instances and its downtime
+    /// (hosts, zones, regions, crews, incidents, repairs, backups, traffic,
+    /// service-level credits); every price zero by default.
+    pub costs: CostSpec,
 }
 
 impl SystemSpec {

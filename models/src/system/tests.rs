@@ -58,6 +58,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
         downtime_cost_per_minute: 0.0,
         currency: None,
         load_curve: None,
+        costs: Default::default(),
     }
 }
 

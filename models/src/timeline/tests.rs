@@ -247,6 +247,7 @@ fn system() -> SystemSpec {
         downtime_cost_per_minute: 0.0,
         currency: None,
         load_curve: None,
+        costs: Default::default(),
     }
 }
 
@@ -345,6 +346,7 @@ fn a_scheduled_host_fault_is_the_outage() {
         downtime_cost_per_minute: 0.0,
         currency: None,
         load_curve: None,
+        costs: Default::default(),
     };
     let spec = ModelSpec::System(Box::new(spec));
     let horizon = Horizon::new(SimDuration::from_hours(1000), SimDuration::ZERO);

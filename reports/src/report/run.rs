@@ -158,6 +158,20 @@ fn summary(results: &Results, r: &RunReport) -> Section {
         );
         let (value, interval) = money(&c.downtime);
         t.measure("downtime cost per year", value, interval);
+        for line in c.breakdown() {
+            let i = Interval {
+                mean: line.mean,
+                ci95_low: line.ci95_low,
+                ci95_high: line.ci95_high,
+            };
+            let (value, interval) = money(&i);
+            let random = line.ci95_low != line.ci95_high;
+            t.measure(
+                &format!("{} cost per year", line.name.replace('_', " ")),
+                value,
+                if random { interval } else { String::new() },
+            );
+        }
         let (value, interval) = money(&c.total);
         t.measure("total cost per year", value, interval);
     }

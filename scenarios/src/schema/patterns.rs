@@ -24,6 +24,13 @@ pub(crate) fn distribution() -> String {
     r"^\s*[A-Za-z]+\s*\(.*\)\s*$".to_string()
 }
 
+/// A size, a decimal number with an optional exponent and a unit of
+/// bytes (`4KB`, `1.5 MB`, `64KiB`).
+pub(crate) fn size() -> String {
+    r"^\s*(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*(?:B|KB|kB|MB|GB|KiB|MiB|GiB)\s*$"
+        .to_string()
+}
+
 /// An amount per time, `amount/duration` (`500/s`, `1.8M/h`, `90/30d`):
 /// a decimal number with an optional exponent, `k` or `M`, then a
 /// duration or a bare unit.

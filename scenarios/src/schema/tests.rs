@@ -177,6 +177,36 @@ fn typical_mistakes_are_rejected() {
             "dispatch = \"fastest\"",
         ),
         ("retry-storm", "[pool]", "[pool]\nspeed = 3"),
+        (
+            "backup-interval-sweep",
+            "backup_retain = 7",
+            "backup_retain = 0",
+        ),
+        (
+            "backup-interval-sweep",
+            "backup_run_cost = 2.0",
+            "backup_run_cost = -2.0",
+        ),
+        (
+            "backup-interval-sweep",
+            "per_incident = 150.0",
+            "per_incident = 150.0\nsla_credits = [{ below = \"99.9%\" }]",
+        ),
+        (
+            "backup-interval-sweep",
+            "per_incident = 150.0",
+            "per_incident = 150.0\nsla_credit = []",
+        ),
+        (
+            "backup-interval-sweep",
+            "writes_per_s = 50,",
+            "writes_per_s = 50, write_size = \"4 kilobytes\",",
+        ),
+        (
+            "backup-interval-sweep",
+            "repair_cost = 300.0",
+            "repair_cost = \"300\"",
+        ),
     ] {
         rejects(&v, &builtin_with(name, from, to), &format!("{name}: {to}"));
     }
@@ -410,6 +440,18 @@ fn ranges_are_the_ones_nines_checks() {
             "downtime_per_minute = 0",
             "downtime_per_minute = -1",
         ),
+        (
+            "backup-interval-sweep",
+            "backup_retain = 7",
+            "backup_retain = 100000",
+            "backup_retain = 100001",
+        ),
+        (
+            "backup-interval-sweep",
+            "per_incident = 150.0",
+            "per_incident = 0",
+            "per_incident = -1",
+        ),
     ] {
         let edge_text = builtin_with(name, from, edge);
         let past_text = builtin_with(name, from, past);
@@ -498,6 +540,30 @@ fn durations_distributions_and_rates_have_patterns_as_loose_as_their_parsers() {
         );
         assert!(matches(&per_time, good), "{good}");
     }
+    let size = patterns::size();
+    for good in ["4KB", "4kB", "1.5 MB", "64KiB", "1e3B", ".5GB", " 2 MiB "] {
+        assert!(crate::system_build::parse_size(good).is_ok(), "{good}");
+        assert!(matches(&size, good), "{good}");
+    }
+    for bad in ["4", "KB", "4 kb", "-4KB", "four KB", "4XB"] {
+        assert!(crate::system_build::parse_size(bad).is_err(), "{bad}");
+        assert!(!matches(&size, bad), "{bad}");
+    }
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let unanchored = size.trim_start_matches('^').trim_end_matches('$');
+    let strategy = proptest::string::string_regex(unanchored).unwrap();
+    for _ in 0..2000 {
+        let text = proptest::strategy::ValueTree::current(
+            &proptest::strategy::Strategy::new_tree(&strategy, &mut runner).unwrap(),
+        );
+        // Short of overflow, as for durations.
+        match crate::system_build::parse_size(&text) {
+            Ok(_) => {}
+            Err(e) if e.contains("too large") => {}
+            Err(e) => panic!("`{text}` matches the size pattern but: {e}"),
+        }
+    }
+
     for bad in ["500", "500/", "/h", "ten/h", "5/0x"] {
         assert!(
             crate::system_build::parse_per(bad, 1.0, "x").is_err(),

@@ -539,7 +539,7 @@ impl Builder<'_> {
     }
 
     /// An amount per hour: a number, or text such as `"0.12/h"`.
-    fn amount_per_hour(&mut self, value: &Spanned<Amount>, key: &str) -> Option<f64> {
+    pub(super) fn amount_per_hour(&mut self, value: &Spanned<Amount>, key: &str) -> Option<f64> {
         let amount = match value.get_ref() {
             Amount::Number(x) => Ok(*x),
             Amount::Text(t) => parse_per_hour(t),

@@ -1330,3 +1330,5 @@ fn cost_currency_is_carried_or_refused_where_written() {
     );
     check(&bad, "\"euro cents\"", "cost.currency", "not a currency");
 }
+
+mod costs;

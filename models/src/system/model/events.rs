@@ -147,6 +147,9 @@ impl Model for SystemModel<'_> {
             }
         }
         self.last = end;
+        if !self.spec.costs.sla_credits.is_empty() {
+            self.sla.finish(&self.spec.costs, end);
+        }
         self.entry.finish(end);
         for m in &mut self.services {
             m.finish(end);

@@ -50,6 +50,17 @@ pub struct SystemMeasures {
     pub split_brains: u64,
     /// Per quorum service: (reads, writes) possible, as up/down measures.
     pub quorum: Vec<Option<(ServiceMeasures, ServiceMeasures)>>,
+    /// Per fault of the spec: repairs that ended after the warm-up.
+    pub repairs: Vec<u64>,
+    /// Service-level credits owed over the measured span (months of
+    /// [`MONTH`](crate::system::cost::MONTH) from the warm-up; zero
+    /// without credit tiers).
+    pub sla_credits: f64,
+    /// Months that owed a service-level credit.
+    pub sla_breached_months: u64,
+    /// What the replication costs per year, by component
+    /// ([`crate::system::cost::per_year`]).
+    pub cost: crate::system::cost::CostPerYear,
 }
 
 impl SystemModel<'_> {
@@ -115,6 +126,10 @@ impl SystemModel<'_> {
         if now > from {
             let span = now - from;
             let hours = span.as_hours_f64();
+            if !self.spec.costs.sla_credits.is_empty() {
+                self.sla
+                    .add(&self.spec.costs, from, now, !self.status.entry_up);
+            }
             self.served_hours += self.status.served * hours;
             if !self.status.entry_up {
                 for &(f, share) in &self.shares {

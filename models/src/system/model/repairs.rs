@@ -54,6 +54,9 @@ impl SystemModel<'_> {
         self.last_ended = Some(act.serial);
         self.free.push(id);
         self.last_repaired = Some(self.processes[p as usize].fault);
+        if s.now() >= self.warmup {
+            self.repairs[self.processes[p as usize].fault] += 1;
+        }
         if let Some(t) = self.spec.faults[self.processes[p as usize].fault]
             .repair
             .team

@@ -52,6 +52,9 @@ pub enum SystemError {
     /// The load curve, or a traffic surge, makes no sense.
     #[error("load: {0}")]
     BadLoad(String),
+    /// A price, a size, a retention or a credit tier makes no sense.
+    #[error("cost: {0}")]
+    BadCost(String),
 }
 
 impl SystemSpec {
@@ -244,6 +247,7 @@ impl SystemSpec {
                 _ => {}
             }
         }
+        self.costs.validate().map_err(SystemError::BadCost)?;
         Ok(())
     }
 
