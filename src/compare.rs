@@ -144,6 +144,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
     }
 
     let series = measures::all_series(&results, designs.len());
+    let costs = measures::cost_series(&results, designs.len());
     let summaries = summaries(results, designs.len());
     let mut reports = Vec::with_capacity(designs.len());
     for (design, summary) in designs.iter_mut().zip(&summaries) {
@@ -155,10 +156,10 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
             difference(
                 &Designs {
                     names: &names,
-                    designs: &designs,
                     reports: &reports,
                     summaries: &summaries,
                     series: &series,
+                    costs: &costs,
                 },
                 &objectives,
                 i,
@@ -382,25 +383,11 @@ fn summaries(results: Vec<Vec<ReplicationResult>>, designs: usize) -> Vec<Summar
         .collect()
 }
 
-/// Cost per year of each replication (infrastructure plus its downtime at
-/// the design's price), for designs that have costs.
-fn cost_by_replication(
-    design: &Scenario,
-    report: &RunReport,
-    summary: &Summary,
-) -> Option<Vec<f64>> {
-    let cost = report.cost_per_year.as_ref()?;
-    let ModelSpec::System(spec) = &design.model else {
-        return None;
-    };
-    let per_minute = spec.downtime_cost_per_minute;
-    Some(
-        summary
-            .downtime_by_replication
-            .iter()
-            .map(|d| cost.infrastructure + d * per_minute)
-            .collect(),
-    )
+/// Cost per year of each replication (every component, the random ones
+/// as that replication met them), for designs that have costs.
+fn cost_by_replication(report: &RunReport, summary: &Summary) -> Option<Vec<f64>> {
+    report.cost_per_year.as_ref()?;
+    Some(summary.system.as_ref()?.cost_total_by_replication.clone())
 }
 
 /// Whether a design can have measure `m` at all: the data measures need a
@@ -433,11 +420,12 @@ pub(crate) fn scenario_has(scenario: &Scenario, m: &reports::measures::Measure) 
 /// command line.
 struct Designs<'a> {
     names: &'a [String],
-    designs: &'a [Scenario],
     reports: &'a [RunReport],
     summaries: &'a [Summary],
     /// Per design, per measure of the catalog: its per-replication values.
     series: &'a [Vec<Option<Vec<f64>>>],
+    /// Per design, per cost component: its per-replication amounts.
+    costs: &'a [Vec<Vec<f64>>],
 }
 
 /// Design `i` against design 0, on every measure both have; the overall
@@ -448,7 +436,7 @@ fn difference(
     i: usize,
 ) -> Result<Difference, Failure> {
     let too_few = || Failure::input("at least 2 replications are needed for an interval".into());
-    let (names, designs, reports, summaries) = (all.names, all.designs, all.reports, all.summaries);
+    let (names, reports, summaries) = (all.names, all.reports, all.summaries);
     let (baseline, design) = (&names[0], &names[i]);
     let downtime = paired::paired_difference(
         &summaries[0].downtime_by_replication,
@@ -456,8 +444,8 @@ fn difference(
     )
     .ok_or_else(too_few)?;
     let cost = match (
-        cost_by_replication(&designs[0], &reports[0], &summaries[0]),
-        cost_by_replication(&designs[i], &reports[i], &summaries[i]),
+        cost_by_replication(&reports[0], &summaries[0]),
+        cost_by_replication(&reports[i], &summaries[i]),
     ) {
         (Some(a), Some(b)) => Some(paired::paired_difference(&a, &b).ok_or_else(too_few)?),
         _ => None,
@@ -478,6 +466,19 @@ fn difference(
             paired::paired_difference(a, b).ok_or_else(too_few)?,
         ));
     }
+    let mut components = Vec::new();
+    if cost.is_some() {
+        for (k, m) in reports::measures::COST_COMPONENTS.iter().enumerate() {
+            let (a, b) = (&all.costs[0][k], &all.costs[i][k]);
+            if a.len() < 2 || a.len() != b.len() || a.iter().chain(b).all(|&x| x == 0.0) {
+                continue;
+            }
+            components.push((
+                m.key.to_string(),
+                paired::paired_difference(a, b).ok_or_else(too_few)?,
+            ));
+        }
+    }
     let judged: Vec<(&reports::measures::Measure, &reports::PairedDifference)> = std::iter::once((
         reports::measures::find("downtime_minutes_per_year").expect("in the catalog"),
         &downtime,
@@ -488,6 +489,11 @@ fn difference(
             c,
         )
     }))
+    .chain(
+        components
+            .iter()
+            .filter_map(|(k, d)| Some((reports::measures::cost_component(k)?, d))),
+    )
     .chain(
         measures
             .iter()
@@ -515,5 +521,6 @@ fn difference(
         downtime_minutes_per_year: downtime,
         cost_per_year: cost,
         measures: reports::MeasureDifferences(measures),
+        cost_components: reports::MeasureDifferences(components),
     })
 }

@@ -70,6 +70,11 @@ pub struct Difference {
     /// split-brain time.
     #[serde(flatten)]
     pub measures: MeasureDifferences,
+    /// The paired difference of each component of cost that either design
+    /// pays (names as in `cost_per_year.components`); absent without
+    /// costs.
+    #[serde(default, skip_serializing_if = "MeasureDifferences::is_empty")]
+    pub cost_components: MeasureDifferences,
 }
 
 /// Paired differences by measure key, in the catalog's order; written as
@@ -78,6 +83,11 @@ pub struct Difference {
 pub struct MeasureDifferences(pub Vec<(String, PairedDifference)>);
 
 impl MeasureDifferences {
+    /// Whether it holds no difference.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The difference of measure `key`, if both designs have it.
     pub fn get(&self, key: &str) -> Option<&PairedDifference> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, d)| d)
@@ -340,10 +350,17 @@ impl Difference {
             );
         }
         let mut identical = Vec::new();
-        for (key, d) in &self.measures.0 {
-            let Some(m) = crate::measures::find(key) else {
-                continue;
-            };
+        let measures = self
+            .measures
+            .0
+            .iter()
+            .filter_map(|(k, d)| Some((crate::measures::find(k)?, d)));
+        let components = self
+            .cost_components
+            .0
+            .iter()
+            .filter_map(|(k, d)| Some((crate::measures::cost_component(k)?, d)));
+        for (m, d) in components.chain(measures) {
             if d.mean == 0.0 && d.ci95_low == 0.0 && d.ci95_high == 0.0 {
                 identical.push(m.words);
                 continue;
@@ -454,6 +471,7 @@ mod tests {
                         significant: true,
                     },
                 )]),
+                cost_components: MeasureDifferences::default(),
             }],
             stopping: None,
         }

@@ -213,6 +213,35 @@ pub const MEASURES: [Measure; 13] = [
     measure("cost_per_year", &["cost"], "cost", "/yr", Better::Lower),
 ];
 
+/// The components of cost, as `cost_per_year.components` names them,
+/// each a measure of its own in comparisons (`cost_components`).
+pub const COST_COMPONENTS: [Measure; 13] = [
+    measure("instances", &[], "instance cost", "/yr", Better::Lower),
+    measure("standbys", &[], "standby cost", "/yr", Better::Lower),
+    measure("hosts", &[], "host cost", "/yr", Better::Lower),
+    measure("zones", &[], "zone cost", "/yr", Better::Lower),
+    measure("regions", &[], "region cost", "/yr", Better::Lower),
+    measure("crews", &[], "crew cost", "/yr", Better::Lower),
+    measure("incidents", &[], "incident cost", "/yr", Better::Lower),
+    measure("repairs", &[], "repair cost", "/yr", Better::Lower),
+    measure("backups", &[], "backup cost", "/yr", Better::Lower),
+    measure(
+        "backup_storage",
+        &[],
+        "backup storage cost",
+        "/yr",
+        Better::Lower,
+    ),
+    measure("traffic", &[], "traffic cost", "/yr", Better::Lower),
+    measure("sla_credits", &[], "SLA credits", "/yr", Better::Lower),
+    measure("downtime", &[], "downtime cost", "/yr", Better::Lower),
+];
+
+/// The cost component named `name` (`backups`, `sla_credits`).
+pub fn cost_component(name: &str) -> Option<&'static Measure> {
+    COST_COMPONENTS.iter().find(|m| m.key == name)
+}
+
 /// The measure `name` names (its key or one of its aliases).
 pub fn find(name: &str) -> Option<&'static Measure> {
     MEASURES

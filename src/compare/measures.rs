@@ -88,3 +88,29 @@ pub(crate) fn all_series(
 pub(crate) fn has(report: &RunReport, m: &Measure) -> bool {
     reports::measures::point_value(report, m).is_some()
 }
+
+/// Every design's per-replication amount of each cost component (indexed
+/// design, then component in the order of
+/// [`reports::measures::COST_COMPONENTS`]); empty series for designs
+/// without a system.
+pub(crate) fn cost_series(
+    results: &[Vec<ReplicationResult>],
+    designs: usize,
+) -> Vec<Vec<Vec<f64>>> {
+    (0..designs)
+        .map(|d| {
+            reports::measures::COST_COMPONENTS
+                .iter()
+                .map(|m| {
+                    results
+                        .iter()
+                        .filter_map(|one| {
+                            let cost = &one[d].system.as_ref()?.cost;
+                            cost.iter().find(|(c, _)| c.name() == m.key).map(|(_, x)| x)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
