@@ -9,6 +9,7 @@
 //! `targets` and `occurrence`; `names` reports names that do not resolve.
 
 mod faults;
+mod health_check;
 mod load;
 pub(crate) mod names;
 mod occurrence;

@@ -487,11 +487,11 @@ fn synchronous_replication_loses_nothing_on_failover() {
 fn health_check_lag_is_an_error_window() {
     let run_with = |interval_s: u64| {
         let mut spec = pool(4, 2);
-        spec.services[0].health_check = Some(HealthCheckSpec {
-            interval: SimDuration::from_secs(interval_s),
-            unhealthy_threshold: 3,
-            healthy_threshold: 2,
-        });
+        spec.services[0].health_check = Some(HealthCheckSpec::new(
+            SimDuration::from_secs(interval_s),
+            3,
+            2,
+        ));
         spec.faults.push(host_crashes(&spec, 100.0, 1.0));
         let end = SimTime::from_duration(SimDuration::from_years(2));
         let mut served = Welford::new();
