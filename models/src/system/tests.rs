@@ -848,3 +848,5 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
         "{extra} extra minutes a year for {per_year} one-minute failbacks"
     );
 }
+
+mod detection;
