@@ -290,6 +290,7 @@ impl TraceSink for Steps {
             "suspect_done" => "a standby that lost sight of the primary promotes itself",
             "heartbeat_miss" => "heartbeats missed in a row: a standby suspects the primary",
             "heartbeat_back" => "heartbeats get through again",
+            "false_removal" => "health checks failed a healthy instance: out of rotation",
             _ => return,
         };
         let who = entity_name.strip_prefix("failover/").unwrap_or(entity_name);

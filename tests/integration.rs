@@ -53,5 +53,7 @@ mod scenario_limits;
 mod streams;
 #[path = "integration/sweeps.rs"]
 mod sweeps;
+#[path = "integration/tradeoffs_detection.rs"]
+mod tradeoffs_detection;
 #[path = "integration/validation.rs"]
 mod validation;

@@ -55,6 +55,14 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/flaky-heartbeats.toml"),
     },
     Builtin {
+        name: "health-check-sweep",
+        source: include_str!("../library/health-check-sweep.toml"),
+    },
+    Builtin {
+        name: "heartbeat-timeout-sweep",
+        source: include_str!("../library/heartbeat-timeout-sweep.toml"),
+    },
+    Builtin {
         name: "lb-health-checks",
         source: include_str!("../library/lb-health-checks.toml"),
     },

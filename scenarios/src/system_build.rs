@@ -11,6 +11,7 @@
 
 mod costs;
 mod faults;
+mod health_check;
 mod load;
 pub(crate) mod names;
 mod occurrence;

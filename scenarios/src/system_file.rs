@@ -251,6 +251,19 @@ pub(crate) struct HealthCheckFile {
     /// Passed checks in a row that put it back, 1 to 1000 (default 2).
     #[schemars(with = "Option<i64>", range(min = 1, max = 1000))]
     pub(crate) healthy_threshold: Option<Spanned<i64>>,
+    /// The probability that one check of a healthy instance fails, from 0
+    /// to 50% (default 0: checks never fail a healthy instance).
+    #[schemars(with = "Option<Fraction>")]
+    pub(crate) false_failure: Option<Spanned<Fraction>>,
+    /// Balancer nodes that each check every instance, 1 to 1000 (default
+    /// 1).
+    #[schemars(with = "Option<i64>", range(min = 1, max = 1000))]
+    pub(crate) checkers: Option<Spanned<i64>>,
+    /// The work one check costs an instance, in requests, 0 or more
+    /// (default 0: free); under a capacity up rule each instance serves
+    /// `checkers * check_cost / interval` fewer requests per second.
+    #[schemars(with = "Option<f64>", range(min = 0))]
+    pub(crate) check_cost: Option<Spanned<f64>>,
 }
 
 /// `data`: what a stateful service stores and how it is protected.
@@ -300,7 +313,8 @@ pub(crate) struct DataFile {
 #[schemars(rename = "Failover")]
 pub(crate) struct FailoverFile {
     /// Time an automatic failover takes: noticing the active instance is
-    /// gone and promoting a standby.
+    /// gone and promoting a standby; with `heartbeat`, the promotion after
+    /// the heartbeat timeout has noticed.
     #[schemars(with = "Distribution")]
     pub(crate) duration: Spanned<String>,
     /// The probability that a failover is automatic (default 1).

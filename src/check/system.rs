@@ -102,6 +102,23 @@ struct HealthCheckSummary {
     interval: String,
     unhealthy_threshold: u32,
     healthy_threshold: u32,
+    /// Shown only when checks can fail a healthy instance.
+    #[serde(skip_serializing_if = "is_zero")]
+    false_failure: f64,
+    /// Shown only with more than one checker.
+    #[serde(skip_serializing_if = "is_one")]
+    checkers: u32,
+    /// Shown only when checks cost something.
+    #[serde(skip_serializing_if = "is_zero")]
+    check_cost: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 #[derive(Debug, Serialize)]
@@ -319,6 +336,9 @@ fn service(spec: &SystemSpec, s: &ServiceSpec) -> ServiceSummary {
             interval: duration(h.interval),
             unhealthy_threshold: h.unhealthy_threshold,
             healthy_threshold: h.healthy_threshold,
+            false_failure: h.false_failure,
+            checkers: h.checkers,
+            check_cost: h.check_cost,
         }),
     }
 }

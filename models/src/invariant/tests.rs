@@ -544,11 +544,7 @@ fn builtins_follow_the_spec() {
         ]
     );
     let mut web = system("web", 2, 3, 4);
-    web.services[0].health_check = Some(HealthCheckSpec {
-        interval: SimDuration::from_secs(30),
-        unhealthy_threshold: 3,
-        healthy_threshold: 2,
-    });
+    web.services[0].health_check = Some(HealthCheckSpec::new(SimDuration::from_secs(30), 3, 2));
     assert_eq!(
         builtins(&sys(web), None),
         vec![InvariantSpec::HealthCheckBound]
@@ -719,11 +715,7 @@ fn split_brain_db() -> ModelSpec {
 /// health checks, crashing weekly, with gray failures and zone outages.
 pub(super) fn checked_web() -> ModelSpec {
     let mut spec = system("web", 2, 3, 4);
-    spec.services[0].health_check = Some(HealthCheckSpec {
-        interval: SimDuration::from_secs(30),
-        unhealthy_threshold: 3,
-        healthy_threshold: 2,
-    });
+    spec.services[0].health_check = Some(HealthCheckSpec::new(SimDuration::from_secs(30), 3, 2));
     let hosts: Vec<Element> = (0..6).map(Element::Host).collect();
     spec.faults.push(FaultSpec {
         name: "host-crash".into(),

@@ -57,6 +57,9 @@ pub struct Counters {
     switching: Vec<bool>,
     /// Per service, per instance: the load balancer sends it traffic.
     in_rotation: Vec<Vec<bool>>,
+    /// Per service, per instance: healthy but out of rotation after false
+    /// health-check failures.
+    false_out: Vec<Vec<bool>>,
     /// Per active-passive service: an old active instance still serving
     /// after a promotion without fencing (split brain).
     split: Vec<Option<usize>>,
@@ -97,6 +100,11 @@ impl Counters {
                 .services
                 .iter()
                 .map(|s| vec![true; s.instances.len()])
+                .collect(),
+            false_out: spec
+                .services
+                .iter()
+                .map(|s| vec![false; s.instances.len()])
                 .collect(),
             split: vec![None; spec.services.len()],
             curve_ppm: PPM,
@@ -143,6 +151,19 @@ impl Counters {
     /// Puts instance `i` of `service` in or out of rotation.
     pub fn set_rotation(&mut self, service: usize, i: usize, on: bool) {
         self.in_rotation[service][i] = on;
+    }
+
+    /// Whether instance `i` of `service`, healthy, is out of rotation
+    /// because its health checks failed falsely (the service is degraded
+    /// meanwhile).
+    pub fn false_out(&self, service: usize, i: usize) -> bool {
+        self.false_out[service][i]
+    }
+
+    /// Marks instance `i` of `service` as out of rotation by false
+    /// failures, or no longer.
+    pub fn set_false_out(&mut self, service: usize, i: usize, on: bool) {
+        self.false_out[service][i] = on;
     }
 
     /// The instance an active-passive service serves from, if any.
@@ -582,6 +603,8 @@ impl Evaluator {
             // traffic goes to the instances in rotation, dead or alive; the
             // dead ones fail their share.
             let checked = svc.health_check.is_some();
+            // What the checks take from each instance's capacity.
+            let check_load = svc.health_check.map_or(0.0, |h| h.check_load_rps());
             serving.clear();
             serving.extend(effective.iter().enumerate().map(|(i, &e)| {
                 let on_duty = match svc.failover {
@@ -610,6 +633,9 @@ impl Evaluator {
                     } else if checked && !e && c.in_rotation[s][i] && reach[from * z + iz] {
                         blackholed += 1;
                         any_degraded = true;
+                    } else if checked && c.false_out[s][i] && reach[from * z + iz] {
+                        // Healthy, but out of rotation by false failures.
+                        any_degraded = true;
                     }
                 }
                 if let UpRule::Quorum { write, read } = svc.up_rule {
@@ -622,7 +648,7 @@ impl Evaluator {
                     UpRule::Capacity {
                         per_instance_rps,
                         load_rps,
-                    } => count as f64 * per_instance_rps >= load_rps * load_factor,
+                    } => count as f64 * (per_instance_rps - check_load) >= load_rps * load_factor,
                 };
                 up[s * z + from] = ok;
                 degraded_from[s * z + from] = ok && any_degraded;
@@ -638,7 +664,8 @@ impl Evaluator {
                         load_rps,
                     } if count > 0 && load_rps > 0.0 => {
                         share
-                            * (f64::from(count) * per_instance_rps / (load_rps * load_factor))
+                            * (f64::from(count) * (per_instance_rps - check_load)
+                                / (load_rps * load_factor))
                                 .min(1.0)
                     }
                     _ => 0.0,

@@ -91,6 +91,12 @@ struct Failover {
     hold: Option<EventId>,
     /// Draws failback durations.
     failback_rng: RngStream,
+    /// Draws the phase of the last heartbeat before a real failure of the
+    /// active instance, which sets how long the standbys take to notice.
+    detection_rng: RngStream,
+    /// While the standbys have not yet noticed that the active instance
+    /// is gone: (the instant they will, that instance).
+    noticing: Option<(SimTime, usize)>,
 }
 
 /// What one process does when it occurs.
@@ -214,7 +220,15 @@ pub struct SystemModel<'a> {
     /// outlasts every fault (an instance back but not yet in rotation).
     last_repaired: Option<usize>,
     /// Per service, per instance: a pending change of rotation.
-    rotation_timers: Vec<Vec<Option<EventId>>>,
+    rotation_timers: Vec<Vec<Option<(EventId, health_checks::Pending)>>>,
+    /// Per service: draws the time to a false removal of a healthy
+    /// instance.
+    false_removal_rngs: Vec<RngStream>,
+    /// Per service: draws the outcomes of the checks that bring an
+    /// instance back into rotation.
+    recheck_rngs: Vec<RngStream>,
+    /// Healthy instances taken out of rotation by false failures.
+    false_removals: u64,
     /// Activations begun and ended so far, warm-up included (for
     /// observers; nothing simulated reads them).
     begun: u64,
@@ -354,6 +368,8 @@ impl<'a> SystemModel<'a> {
                             heartbeat_rng: RngStream::new(seed, replication, &entity, "heartbeat"),
                             hold: None,
                             failback_rng: RngStream::new(seed, replication, &entity, "failback"),
+                            detection_rng: RngStream::new(seed, replication, &entity, "detection"),
+                            noticing: None,
                         }
                     })
                 })
@@ -387,6 +403,23 @@ impl<'a> SystemModel<'a> {
                 .iter()
                 .map(|svc| vec![None; svc.instances.len()])
                 .collect(),
+            false_removal_rngs: spec
+                .services
+                .iter()
+                .map(|svc| {
+                    let entity = format!("health-check/{}", svc.name);
+                    RngStream::new(seed, replication, &entity, "false-removal")
+                })
+                .collect(),
+            recheck_rngs: spec
+                .services
+                .iter()
+                .map(|svc| {
+                    let entity = format!("health-check/{}", svc.name);
+                    RngStream::new(seed, replication, &entity, "recheck")
+                })
+                .collect(),
+            false_removals: 0,
             data_rngs: spec
                 .services
                 .iter()
@@ -459,6 +492,12 @@ impl<'a> SystemModel<'a> {
     /// [`SystemMeasures::failovers`] as it stands.
     pub fn failovers(&self) -> u64 {
         self.promotions
+    }
+
+    /// Healthy instances taken out of rotation by false health-check
+    /// failures after the warm-up so far.
+    pub fn false_removals(&self) -> u64 {
+        self.false_removals
     }
 
     /// Acknowledged writes lost after the warm-up so far:

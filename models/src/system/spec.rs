@@ -22,7 +22,7 @@ pub use faults::{Effect, FaultClass, FaultSpec, Occurrence, Repair, TeamSpec};
 pub use load::LoadCurve;
 pub use services::{
     DataSpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, InstanceSpec, Replication, ServiceSpec,
-    UpRule,
+    UpRule, run_wait_checks,
 };
 pub use topology::{Element, HostSpec, LinkSpec, Place, RackSpec, ZoneSpec};
 pub use validation::SystemError;

@@ -488,11 +488,11 @@ fn synchronous_replication_loses_nothing_on_failover() {
 fn health_check_lag_is_an_error_window() {
     let run_with = |interval_s: u64| {
         let mut spec = pool(4, 2);
-        spec.services[0].health_check = Some(HealthCheckSpec {
-            interval: SimDuration::from_secs(interval_s),
-            unhealthy_threshold: 3,
-            healthy_threshold: 2,
-        });
+        spec.services[0].health_check = Some(HealthCheckSpec::new(
+            SimDuration::from_secs(interval_s),
+            3,
+            2,
+        ));
         spec.faults.push(host_crashes(&spec, 100.0, 1.0));
         let end = SimTime::from_duration(SimDuration::from_years(2));
         let mut served = Welford::new();
@@ -849,3 +849,5 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
         "{extra} extra minutes a year for {per_year} one-minute failbacks"
     );
 }
+
+mod detection;

@@ -572,3 +572,22 @@ fn durations_distributions_and_rates_have_patterns_as_loose_as_their_parsers() {
         assert!(!matches(&per_time, bad), "{bad}");
     }
 }
+
+/// The health checks' false failures, checkers and check cost validate;
+/// out of range or misspelt, they do not.
+#[test]
+fn health_check_false_failures_and_load_validate() {
+    let v = validator();
+    let from = "healthy_threshold = 2 ";
+    let with = |extra: &str| builtin_with("lb-health-checks", from, &format!("{from}\n{extra}\n"));
+    accepts(
+        &v,
+        &with("false_failure = \"0.5%\"\ncheckers = 3\ncheck_cost = 1.5"),
+        "all three keys",
+    );
+    accepts(&v, &with("false_failure = 0.005"), "a plain number");
+    rejects(&v, &with("checkers = 0"), "no checkers");
+    rejects(&v, &with("checkers = 1001"), "too many checkers");
+    rejects(&v, &with("check_cost = -1"), "a negative cost");
+    rejects(&v, &with("false_falure = 0.01"), "a misspelt key");
+}

@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 use std::collections::btree_map::Entry;
 use std::ops::Range;
 
-use models::system::spec::{
-    DataSpec, EntrySpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, Replication, UpRule,
-};
+use models::system::spec::{DataSpec, EntrySpec, FailoverSpec, HeartbeatSpec, Replication, UpRule};
 use serde_spanned::Spanned;
 use sim_core::time::SimDuration;
 
@@ -87,49 +85,7 @@ impl Builder<'_> {
                 None => Some(None),
             };
             let health_check = match &s.health_check {
-                Some(h) => {
-                    let h = h.get_ref();
-                    let interval = self
-                        .c
-                        .duration(&h.interval, "service.health_check.interval");
-                    let threshold = |c: &mut crate::check::Checker<'_>,
-                                     v: &Option<Spanned<i64>>,
-                                     key: &str,
-                                     default: i64| match v {
-                        Some(v) => c.int_in(v, key, 1, 1000),
-                        None => Some(default),
-                    };
-                    let unhealthy = threshold(
-                        &mut self.c,
-                        &h.unhealthy_threshold,
-                        "service.health_check.unhealthy_threshold",
-                        3,
-                    );
-                    let healthy = threshold(
-                        &mut self.c,
-                        &h.healthy_threshold,
-                        "service.health_check.healthy_threshold",
-                        2,
-                    );
-                    match (interval, unhealthy, healthy) {
-                        (Some(interval), Some(u), Some(hh)) if !interval.is_zero() => {
-                            Some(Some(HealthCheckSpec {
-                                interval,
-                                unhealthy_threshold: u as u32,
-                                healthy_threshold: hh as u32,
-                            }))
-                        }
-                        (Some(_), Some(_), Some(_)) => {
-                            self.c.error(
-                                h.interval.span(),
-                                "service.health_check.interval",
-                                "expected a positive time between checks, such as \"10s\"".into(),
-                            );
-                            None
-                        }
-                        _ => None,
-                    }
-                }
+                Some(h) => self.health_check(h, up_rule.as_ref()).map(Some),
                 None => Some(None),
             };
             self.services.push(ServiceDraft {

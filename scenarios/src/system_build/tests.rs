@@ -1084,6 +1084,59 @@ fn bad_health_checks_are_located() {
     ));
     let h = s.services[0].health_check.unwrap();
     assert_eq!((h.unhealthy_threshold, h.healthy_threshold), (3, 2));
+    // Without the new keys: no false failures, one checker, free checks.
+    assert_eq!((h.false_failure, h.checkers, h.check_cost), (0.0, 1, 0.0));
+}
+
+/// A capacity-ruled `api` with health checks of its own.
+fn with_api_checks(check: &str) -> String {
+    BASE.replacen(
+        "load_rps = 150\n",
+        &format!("load_rps = 150\nhealth_check = {{ interval = \"10s\", {check} }}\n"),
+        1,
+    )
+}
+
+#[test]
+fn false_failures_and_check_load_build_and_bad_ones_are_located() {
+    let s = spec(&with_api_checks(
+        "false_failure = \"0.5%\", checkers = 3, check_cost = 2",
+    ));
+    let h = s.services[1].health_check.unwrap();
+    assert_eq!((h.false_failure, h.checkers, h.check_cost), (0.005, 3, 2.0));
+    // Three checkers, two requests a check, every 10 s: 0.6 rps.
+    assert!((h.check_load_rps() - 0.6).abs() < 1e-12);
+    let t = with_api_checks("false_failure = \"60%\"");
+    check(
+        &t,
+        "\"60%\"",
+        "service.health_check.false_failure",
+        "from 0 to 50%",
+    );
+    let t = with_api_checks("checkers = 0");
+    check(
+        &t,
+        "0 }",
+        "service.health_check.checkers",
+        "expected an integer from 1 to 1000",
+    );
+    let t = with_api_checks("check_cost = -1.0");
+    check(&t, "-1.0", "service.health_check.check_cost", "0 or more");
+    // 10 checkers at 100 requests every 10 s: all of the 100 rps.
+    let t = with_api_checks("checkers = 10, check_cost = 100");
+    check(
+        &t,
+        "100 }",
+        "service.health_check.check_cost",
+        "all of its capacity of 100 rps",
+    );
+    let t = with_api_checks("false_falure = 0.01");
+    check(
+        &t,
+        "false_falure",
+        "service.health_check.false_falure",
+        "unknown field",
+    );
 }
 
 #[test]

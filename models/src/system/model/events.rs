@@ -36,6 +36,10 @@ pub enum SystemEvent {
     /// A heartbeat gets through again after a needless promotion in
     /// service `0`: a split brain it caused can end.
     HeartbeatBack(u32),
+    /// Checks of the healthy instance `1` of service `0` have failed often
+    /// enough in a row (false failures): the balancer takes it out of
+    /// rotation until enough pass in a row again.
+    FalseRemoval(u32, u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -52,6 +56,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::LoadStep(_) => 9,
             SystemEvent::HeartbeatMiss(_) => 10,
             SystemEvent::HeartbeatBack(_) => 11,
+            SystemEvent::FalseRemoval(..) => 12,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -67,6 +72,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::LoadStep(_) => "load_step",
             SystemEvent::HeartbeatMiss(_) => "heartbeat_miss",
             SystemEvent::HeartbeatBack(_) => "heartbeat_back",
+            SystemEvent::FalseRemoval(..) => "false_removal",
         }
     }
     fn entity(&self) -> u32 {
@@ -81,7 +87,8 @@ impl TraceEvent for SystemEvent {
             | SystemEvent::RotationIn(s, _)
             | SystemEvent::SuspectDone(s)
             | SystemEvent::HeartbeatMiss(s)
-            | SystemEvent::HeartbeatBack(s) => FAILOVER_ENTITY_BASE + s,
+            | SystemEvent::HeartbeatBack(s)
+            | SystemEvent::FalseRemoval(s, _) => FAILOVER_ENTITY_BASE + s,
             SystemEvent::LoadStep(_) => LOAD_ENTITY,
         }
     }
@@ -106,6 +113,15 @@ impl Model for SystemModel<'_> {
             let upcoming = (i + 1) % curve.steps.len();
             s.schedule_at(next, SystemEvent::LoadStep(upcoming as u32));
         }
+        // Checks that can fail a healthy instance start at once.
+        if self
+            .spec
+            .services
+            .iter()
+            .any(|svc| svc.health_check.is_some_and(|c| c.false_failure > 0.0))
+        {
+            self.settle_rotation(s);
+        }
     }
 
     fn handle(&mut self, event: SystemEvent, s: &mut Scheduler<SystemEvent>) {
@@ -129,7 +145,11 @@ impl Model for SystemModel<'_> {
                 self.rotation_timers[svc][i] = None;
                 let on = matches!(event, SystemEvent::RotationIn(..));
                 self.counters.set_rotation(svc, i, on);
+                if on {
+                    self.counters.set_false_out(svc, i, false);
+                }
             }
+            SystemEvent::FalseRemoval(svc, i) => self.false_removal(svc as usize, i as usize, s),
         }
         self.settle_failovers(s);
         self.settle_rotation(s);

@@ -41,12 +41,15 @@ impl SystemModel<'_> {
                 if switching {
                     if first.is_none() {
                         // Nothing left to fail over to: down until a repair.
-                        if let Some(f) = self.failovers[svc].as_mut()
-                            && let Some(timer) = f.timer.take()
-                        {
-                            s.cancel(timer);
+                        if let Some(f) = self.failovers[svc].as_mut() {
+                            if let Some(timer) = f.timer.take() {
+                                s.cancel(timer);
+                            }
+                            f.noticing = None;
                         }
                         self.counters.set_failover(svc, None, false);
+                        changed = true;
+                    } else if self.resume_unnoticed(svc, eff, s) {
                         changed = true;
                     }
                     continue;
@@ -76,8 +79,15 @@ impl SystemModel<'_> {
                             } else {
                                 spec.manual.sample(&mut f.duration_rng)
                             };
-                            f.timer =
-                                Some(s.schedule_after(d, SystemEvent::FailoverDone(svc as u32)));
+                            // With heartbeats, the standbys notice only
+                            // after the timeout; the promotion follows.
+                            let detect = spec.heartbeat.map_or(SimDuration::ZERO, |hb| {
+                                hb.detection_delay(f.detection_rng.open01())
+                            });
+                            f.noticing = (!detect.is_zero()).then(|| (s.now() + detect, a));
+                            f.timer = Some(
+                                s.schedule_after(detect + d, SystemEvent::FailoverDone(svc as u32)),
+                            );
                             f.cause = cause;
                             f.target = first;
                             self.counters.set_failover(svc, None, true);
@@ -141,6 +151,11 @@ impl SystemModel<'_> {
         match (cut_off, f.suspect) {
             (Some(b), None) => {
                 let d = spec.duration.sample(&mut f.duration_rng);
+                // With heartbeats, the cut-off standby suspects the active
+                // instance only after the timeout of silence.
+                let d = d + spec.heartbeat.map_or(SimDuration::ZERO, |hb| {
+                    hb.detection_delay(f.detection_rng.open01())
+                });
                 let timer = s.schedule_after(d, SystemEvent::SuspectDone(svc as u32));
                 f.suspect = Some((timer, b));
             }
@@ -150,6 +165,41 @@ impl SystemModel<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A failover of `svc` under way whose lost active instance is
+    /// effective again before the standbys noticed it was gone: nothing
+    /// was suspected, so it goes on serving (keeping its unreplicated
+    /// writes). Returns whether it resumed.
+    fn resume_unnoticed(
+        &mut self,
+        svc: usize,
+        eff: &[bool],
+        s: &mut Scheduler<SystemEvent>,
+    ) -> bool {
+        let now = s.now();
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return false;
+        };
+        let Some((until, a)) = f.noticing else {
+            return false;
+        };
+        if now >= until {
+            f.noticing = None;
+            return false;
+        }
+        if !eff[a] {
+            return false;
+        }
+        f.noticing = None;
+        f.target = None;
+        f.cause = None;
+        if let Some(timer) = f.timer.take() {
+            s.cancel(timer);
+        }
+        self.promote(svc, a, now);
+        self.counters.set_failover(svc, Some(a), false);
+        true
     }
 
     fn cancel_suspicion(&mut self, svc: usize, s: &mut Scheduler<SystemEvent>) {
@@ -431,6 +481,7 @@ impl SystemModel<'_> {
     pub(super) fn failover_done(&mut self, svc: usize, now: SimTime) {
         if let Some(f) = self.failovers[svc].as_mut() {
             f.timer = None;
+            f.noticing = None;
         }
         self.probe();
         let eff = &self.probe.effective[svc];

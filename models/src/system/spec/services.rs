@@ -90,7 +90,16 @@ impl ServiceSpec {
 /// interval apart. A recovered instance gets no traffic until
 /// `healthy_threshold` checks in a row have passed. That lag is an error
 /// window the user trades against checking more often.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Checking has two prices. A check of a healthy instance fails with
+/// probability `false_failure` (a timeout, a slow dependency), so a
+/// healthy instance in rotation leaves it after `unhealthy_threshold`
+/// false failures in a row and comes back after `healthy_threshold`
+/// passes in a row: capacity lost to flapping. And every check is work:
+/// `checkers` balancer nodes each check every instance, each check
+/// costing `check_cost` requests, which under a capacity up rule takes
+/// [`HealthCheckSpec::check_load_rps`] from each instance's capacity.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HealthCheckSpec {
     /// Time between checks.
     pub interval: SimDuration,
@@ -98,6 +107,72 @@ pub struct HealthCheckSpec {
     pub unhealthy_threshold: u32,
     /// Passed checks in a row that put it back.
     pub healthy_threshold: u32,
+    /// Probability that one check of a healthy instance fails, in [0, 1);
+    /// 0: checks never fail a healthy instance.
+    pub false_failure: f64,
+    /// Balancer nodes that each check every instance, at least 1.
+    pub checkers: u32,
+    /// The work one check costs an instance, in requests (0: free).
+    pub check_cost: f64,
+}
+
+impl HealthCheckSpec {
+    /// Checks without false failures or load: one checker, free checks.
+    pub fn new(interval: SimDuration, unhealthy_threshold: u32, healthy_threshold: u32) -> Self {
+        HealthCheckSpec {
+            interval,
+            unhealthy_threshold,
+            healthy_threshold,
+            false_failure: 0.0,
+            checkers: 1,
+            check_cost: 0.0,
+        }
+    }
+
+    /// The requests per second the checks take from each instance:
+    /// `checkers * check_cost / interval`.
+    pub fn check_load_rps(&self) -> f64 {
+        if self.check_cost == 0.0 {
+            return 0.0;
+        }
+        f64::from(self.checkers) * self.check_cost / self.interval.as_secs_f64().max(1e-6)
+    }
+
+    /// Mean time, in microseconds, from a healthy instance entering
+    /// rotation to its false removal: the waiting time for a run of
+    /// `unhealthy_threshold` failed checks, each failing with probability
+    /// `false_failure`, counted from the first check after it entered
+    /// (one interval later), `(1 - q^u) / ((1 - q) q^u)` checks, the same
+    /// formula as [`HeartbeatSpec::mean_time_to_suspicion`]. Infinite for
+    /// `q = 0`.
+    pub fn mean_time_to_false_removal(&self) -> f64 {
+        run_wait_checks(self.false_failure, self.unhealthy_threshold)
+            * self.interval.as_micros() as f64
+    }
+
+    /// Mean time, in microseconds, from a false removal to the instance's
+    /// return: `healthy_threshold` passed checks in a row, each passing
+    /// with probability `1 - false_failure`, the first one interval after
+    /// the removal: `(1 - s^h) / ((1 - s) s^h)` checks with `s = 1 - q`.
+    pub fn mean_time_back_in(&self) -> f64 {
+        run_wait_checks(1.0 - self.false_failure, self.healthy_threshold)
+            * self.interval.as_micros() as f64
+    }
+}
+
+/// The mean number of independent trials, each a success with probability
+/// `p`, until `n` successes in a row (the classic waiting time for a run):
+/// `(1 - p^n) / ((1 - p) p^n)`; infinite for `p = 0`, `n` for `p = 1`.
+pub fn run_wait_checks(p: f64, n: u32) -> f64 {
+    let n_f = f64::from(n.max(1));
+    if p <= 0.0 {
+        return f64::INFINITY;
+    }
+    if p >= 1.0 {
+        return n_f;
+    }
+    let pn = p.powf(n_f);
+    (1.0 - pn) / ((1.0 - p) * pn)
 }
 
 /// How an active-passive service copies acknowledged writes to its
@@ -141,12 +216,17 @@ pub struct DataSpec {
 /// happens to the standbys. When it fails and a standby is healthy, the
 /// failover is automatic with probability `coverage` and takes `duration`;
 /// otherwise someone recovers it by hand in `manual`. The service is down
-/// meanwhile, then resumes on any healthy instance. With no healthy
+/// meanwhile, then resumes on any healthy instance. With heartbeats, the
+/// standbys first have to notice: the failover starts only after the
+/// detection delay of [`HeartbeatSpec::detection_delay`], and `duration`
+/// is the promotion that follows; if the active instance comes back
+/// before it is noticed, it simply goes on serving. With no healthy
 /// instance at all the service is down, any pending failover is abandoned,
 /// and it restarts at once on the first instance to come back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FailoverSpec {
-    /// Time an automatic failover takes (detection and promotion).
+    /// Time an automatic failover takes: detection and promotion without
+    /// heartbeats, the promotion after detection with them.
     pub duration: Dist,
     /// Probability that a failover is automatic, in [0, 1].
     pub coverage: f64,
@@ -194,6 +274,21 @@ impl HeartbeatSpec {
             .as_micros()
             .div_ceil(i)
             .clamp(1, u64::from(u32::MAX)) as u32
+    }
+
+    /// The time from a real failure of the active instance to a standby's
+    /// suspicion, given `phase` in [0, 1): the last heartbeat left a
+    /// uniformly random part of an interval (`phase` of it) before the
+    /// failure, and the standby suspects `missed()` intervals after that
+    /// heartbeat. Uniform on `((m - 1) * interval, m * interval]` for a
+    /// uniform phase, mean `(m - 1/2) * interval`.
+    pub fn detection_delay(&self, phase: f64) -> SimDuration {
+        let i = self.interval.as_micros();
+        let since_last = ((i as f64) * phase.clamp(0.0, 1.0)) as u64;
+        SimDuration::from_micros(
+            i.saturating_mul(u64::from(self.missed()))
+                .saturating_sub(since_last.min(i.saturating_sub(1))),
+        )
     }
 
     /// Mean time, in microseconds, until `missed()` heartbeats in a row

@@ -40,6 +40,16 @@ pub enum SystemError {
         /// What is wrong.
         reason: String,
     },
+    /// A service's health checks make no sense: a false-failure
+    /// probability outside [0, 50%], no checkers, a negative check cost,
+    /// or checks that take all of an instance's capacity.
+    #[error("service `{service}`: {reason}")]
+    BadHealthCheck {
+        /// The service.
+        service: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A team has no crews.
     #[error("team `{0}` has no crews")]
     NoCrews(String),
@@ -139,6 +149,34 @@ impl SystemSpec {
                     });
                 }
                 _ => {}
+            }
+            if let Some(h) = &s.health_check {
+                let bad = |reason: String| SystemError::BadHealthCheck {
+                    service: s.name.clone(),
+                    reason,
+                };
+                if !(0.0..=0.5).contains(&h.false_failure) {
+                    return Err(bad(format!(
+                        "a false-failure probability of {} is outside [0, 50%]",
+                        h.false_failure
+                    )));
+                }
+                if h.checkers == 0 || !(h.check_cost >= 0.0 && h.check_cost.is_finite()) {
+                    return Err(bad(
+                        "health checks need at least one checker and a check cost of 0 or more"
+                            .into(),
+                    ));
+                }
+                if let UpRule::Capacity {
+                    per_instance_rps, ..
+                } = s.up_rule
+                    && h.check_load_rps() >= per_instance_rps
+                {
+                    return Err(bad(format!(
+                        "the health checks take {} rps from each instance, all of its capacity of {per_instance_rps} rps",
+                        h.check_load_rps()
+                    )));
+                }
             }
             if let Some(d) = &s.data {
                 if !(d.writes_per_second >= 0.0 && d.writes_per_second.is_finite()) {
