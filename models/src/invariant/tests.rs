@@ -112,6 +112,7 @@ fn once(
             duration: det(length),
             team: None,
         },
+        resets: Vec::new(),
     }
 }
 
@@ -696,6 +697,7 @@ fn split_brain_db() -> ModelSpec {
             duration: lognormal(m(16), m(46)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.faults.push(FaultSpec {
         name: "host-crash".into(),
@@ -709,6 +711,7 @@ fn split_brain_db() -> ModelSpec {
             duration: lognormal(m(36), m(48)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.validate().unwrap();
     sys(spec)
@@ -736,6 +739,7 @@ pub(super) fn checked_web() -> ModelSpec {
             duration: lognormal(m(3), m(4)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.faults.push(FaultSpec {
         name: "gray".into(),
@@ -752,6 +756,7 @@ pub(super) fn checked_web() -> ModelSpec {
             duration: det(m(5)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.faults.push(FaultSpec {
         name: "zone-outage".into(),
@@ -765,6 +770,7 @@ pub(super) fn checked_web() -> ModelSpec {
             duration: lognormal(h(2), h(3)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.validate().unwrap();
     sys(spec)

@@ -37,6 +37,7 @@ mod health_checks;
 mod losses;
 mod measures;
 mod occurrences;
+mod renewals;
 mod repairs;
 
 use std::collections::VecDeque;
@@ -119,6 +120,11 @@ struct Process {
     repair_rng: RngStream,
     /// Per shock member: detection and repair streams.
     member_rngs: Vec<(RngStream, RngStream)>,
+    /// The pending occurrence of a renewing process (random, or after
+    /// uptime), so that a restart can cancel it; none while it is active.
+    pending: Option<EventId>,
+    /// The processes whose age this process's ended activations renew.
+    resets: Vec<u32>,
 }
 
 /// The effect an activation holds.
@@ -168,6 +174,9 @@ pub struct SystemModel<'a> {
     activations: Vec<Option<Activation>>,
     free: Vec<u32>,
     counters: Counters,
+    /// Per host: its age-based maintenance processes (empty when no fault
+    /// restarts hosts after uptime).
+    uptime_clocks: Vec<Vec<u32>>,
     /// The evaluation the measures follow.
     status: Status,
     /// A working evaluation, for questions asked between changes (which
@@ -252,6 +261,8 @@ impl<'a> SystemModel<'a> {
                             (stream(&e, "detect"), stream(&e, "repair"))
                         })
                         .collect(),
+                    pending: None,
+                    resets: Vec::new(),
                 });
             };
             match &fault.effect {
@@ -281,6 +292,10 @@ impl<'a> SystemModel<'a> {
                     add(Kind::Surge(ppm), "surge".into(), 0, &[]);
                 }
             }
+        }
+        let links = renewals::renewal_links(spec, &processes);
+        for (proc_, resets) in processes.iter_mut().zip(links.resets) {
+            proc_.resets = resets;
         }
         let eval = Evaluator::new(spec);
         let mut counters = Counters::new(spec);
@@ -392,6 +407,7 @@ impl<'a> SystemModel<'a> {
             ended: 0,
             last_ended: None,
             recent_losses: Vec::new(),
+            uptime_clocks: links.uptime_clocks,
             counters,
             status,
             eval,

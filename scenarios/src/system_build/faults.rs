@@ -75,6 +75,7 @@ impl Builder<'_> {
             effect: effect?,
             occurrence: occurrence?,
             repair: repair?,
+            resets: Vec::new(),
         })
     }
 
