@@ -105,12 +105,7 @@ fn run(spec: &SystemSpec, reps: u64, years: u64) -> Run {
     let mut gap: f64 = 0.0;
     let mut attributed_h = vec![0.0; spec.faults.len()];
     for r in 0..reps {
-        let mut sim = Simulation::new(SystemModel::new(
-            spec,
-            std::env::var("SEED").map_or(2026, |s| s.parse().unwrap()),
-            r,
-            warmup,
-        ));
+        let mut sim = Simulation::new(SystemModel::new(spec, 2026, r, warmup));
         sim.run_until(end);
         let m = sim.model();
         w.push(m.measures().availability());
