@@ -6,13 +6,15 @@
 //! The build goes in order, each part in its own module: the `topology`,
 //! then the `services` with their instances' `placement`, the entry and
 //! costs, the `repair` teams, the `load` curve, and the `faults` with their
-//! `targets` and `occurrence`; `names` reports names that do not resolve.
+//! `targets` and `occurrence`, then what maintenance `renewals` renew;
+//! `names` reports names that do not resolve.
 
 mod faults;
 mod load;
 pub(crate) mod names;
 mod occurrence;
 mod placement;
+mod renewals;
 mod repair;
 mod services;
 mod targets;
@@ -121,8 +123,9 @@ pub(crate) fn build(
     let currency = b.currency(&file);
     let teams = b.teams(&file);
     let load_curve = b.load_curve(&file);
-    let faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
+    let mut faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
     b.unique_fault_names(&file.faults);
+    b.renewals(&file.faults, &mut faults);
 
     let Builder {
         mut c,
