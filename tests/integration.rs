@@ -35,6 +35,8 @@ mod outputs;
 mod precision;
 #[path = "integration/rankings.rs"]
 mod rankings;
+#[path = "integration/rejuvenation.rs"]
+mod rejuvenation;
 #[path = "integration/replay.rs"]
 mod replay;
 #[path = "integration/report_cost.rs"]

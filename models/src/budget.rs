@@ -63,8 +63,10 @@ pub fn estimate_events(spec: &ModelSpec, horizon: SimDuration) -> Option<EventEs
         }
         ModelSpec::System(s) => {
             for f in &s.faults {
-                let Occurrence::Random { every } = &f.occurrence else {
-                    continue;
+                let every_h = match &f.occurrence {
+                    Occurrence::Random { every } => every.mean_hours(),
+                    Occurrence::AfterUptime { uptime } => uptime.as_hours_f64(),
+                    Occurrence::Scheduled { .. } => continue,
                 };
                 let processes = match &f.effect {
                     Effect::Down(t) | Effect::Degrade { targets: t, .. } => t.len(),
@@ -73,7 +75,7 @@ pub fn estimate_events(spec: &ModelSpec, horizon: SimDuration) -> Option<EventEs
                 let detection = f.repair.detection.as_ref().map_or(0.0, Dist::mean_hours);
                 add(
                     &f.name,
-                    cycle(every, &f.repair.duration) + detection,
+                    every_h + f.repair.duration.mean_hours() + detection,
                     processes,
                 );
             }

@@ -83,6 +83,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/rack-correlated-spread.toml"),
     },
     Builtin {
+        name: "rejuvenation-sweep",
+        source: include_str!("../library/rejuvenation-sweep.toml"),
+    },
+    Builtin {
         name: "retry-storm",
         source: include_str!("../library/retry-storm.toml"),
     },

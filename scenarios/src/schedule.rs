@@ -56,9 +56,11 @@ pub struct ScheduledFault {
 
 /// The keys of a `[[fault]]` table that say when it happens and how it
 /// ends: replaced by `at` and a deterministic `repair`.
-const TIMING: [&str; 7] = [
+const TIMING: [&str; 9] = [
     "every",
     "at",
+    "after_uptime",
+    "resets",
     "repeat",
     "stagger",
     "detection",
@@ -83,7 +85,8 @@ const TIMING: [&str; 7] = [
 /// named `"<name> #<k>"` (the original's `name`, or its kind; `k` counts
 /// from 1 for each original), happens once `at`, and ends
 /// `repair = "deterministic(<duration>)"` later, with no `every`,
-/// `repeat`, `stagger`, `detection` or `team`. A zero duration is kept:
+/// `after_uptime`, `repeat`, `stagger`, `detection`, `team` or `resets`
+/// (every copy is scheduled, so no age is left to renew). A zero duration is kept:
 /// the fault takes effect and ends at the same instant.
 ///
 /// One exception: a `bad-deploy` needs `detection` (it is what stops the
@@ -389,7 +392,9 @@ fn scheduled_table(original: &Table, k: usize, s: &ScheduledFault) -> Result<Tab
         let like = original.key(key);
         match (key, s.target.as_deref(), narrow) {
             ("name", _, _) => put(&mut t, "name", like, named.clone()),
-            ("every" | "at", _, _) => put(&mut t, "at", like, Value::from(at.clone())),
+            ("every" | "at" | "after_uptime", _, _) => {
+                put(&mut t, "at", like, Value::from(at.clone()))
+            }
             ("detection", _, _) => {
                 if let Some(d) = &detection {
                     put(&mut t, "detection", like, Value::from(d.clone()));

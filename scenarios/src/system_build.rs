@@ -6,8 +6,8 @@
 //! The build goes in order, each part in its own module: the `topology`,
 //! then the `services` with their instances' `placement`, the entry and
 //! costs, the `repair` teams, the `load` curve, the `faults` with their
-//! `targets` and `occurrence`, and the other `costs`; `names` reports
-//! names that do not resolve.
+//! `targets` and `occurrence`, then what maintenance `renewals` renew, and
+//! the other `costs`; `names` reports names that do not resolve.
 
 mod costs;
 mod faults;
@@ -16,6 +16,7 @@ mod load;
 pub(crate) mod names;
 mod occurrence;
 mod placement;
+mod renewals;
 mod repair;
 mod services;
 mod targets;
@@ -126,8 +127,9 @@ pub(crate) fn build(
     let teams = b.teams(&file);
     let load_curve = b.load_curve(&file);
     let costs = b.costs(&file);
-    let faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
+    let mut faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
     b.unique_fault_names(&file.faults);
+    b.renewals(&file.faults, &mut faults);
 
     let Builder {
         mut c,

@@ -473,6 +473,16 @@ pub(crate) struct FaultFile {
     /// start.
     #[schemars(with = "Option<Duration>")]
     pub(crate) at: Option<Spanned<String>>,
+    /// maintenance: age-based restarts instead of `every` or `at`: each
+    /// host is restarted once it has run this long since it last came back
+    /// up (from this window or from the repair of any host-level fault).
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) after_uptime: Option<Spanned<String>>,
+    /// maintenance: the faults whose age each window renews when it ends,
+    /// on the hosts it restarts: a fault name, a list of names (host
+    /// faults with `every`), or "none"; default: every aging fault.
+    #[schemars(with = "Option<Names>")]
+    pub(crate) resets: Option<Spanned<Names>>,
     /// With `at`: the period between scheduled occurrences.
     #[schemars(with = "Option<Duration>")]
     pub(crate) repeat: Option<Spanned<String>>,

@@ -155,6 +155,9 @@ struct FaultSummary {
     /// How many things it hits (hosts, links, zones, instances).
     target_count: usize,
     occurs: OccursSummary,
+    /// The faults whose age its windows renew (maintenance).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    renews: Vec<String>,
     detection: Option<String>,
     repair: String,
     team: Option<String>,
@@ -170,6 +173,9 @@ enum OccursSummary {
         at: String,
         repeat: Option<String>,
         stagger: String,
+    },
+    AfterUptime {
+        after_uptime: String,
     },
 }
 
@@ -266,7 +272,15 @@ pub(super) fn summary(spec: &SystemSpec) -> SystemSummary {
                         repeat: period.map(duration),
                         stagger: duration(*stagger),
                     },
+                    Occurrence::AfterUptime { uptime } => OccursSummary::AfterUptime {
+                        after_uptime: duration(*uptime),
+                    },
                 },
+                renews: f
+                    .resets
+                    .iter()
+                    .map(|&r| spec.faults[r].name.clone())
+                    .collect(),
                 detection: f.repair.detection.as_ref().map(ToString::to_string),
                 repair: f.repair.duration.to_string(),
                 team: f.repair.team.map(|t| spec.teams[t].name.clone()),
@@ -527,7 +541,10 @@ impl SystemSummary {
                     f.name.clone(),
                     f.kind.to_string(),
                     f.targets.clone(),
-                    f.occurs.text(),
+                    match f.renews.as_slice() {
+                        [] => f.occurs.text(),
+                        renews => format!("{}, renews {}", f.occurs.text(), renews.join(", ")),
+                    },
                 ]
             })
             .collect();
@@ -678,6 +695,9 @@ impl OccursSummary {
                     s.push_str(&format!(", {stagger} between targets"));
                 }
                 s
+            }
+            OccursSummary::AfterUptime { after_uptime } => {
+                format!("after {after_uptime} of uptime")
             }
         }
     }

@@ -113,6 +113,7 @@ fn once(
             duration: det(length),
             team: None,
         },
+        resets: Vec::new(),
     }
 }
 
@@ -693,6 +694,7 @@ fn split_brain_db() -> ModelSpec {
             duration: lognormal(m(16), m(46)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.faults.push(FaultSpec {
         name: "host-crash".into(),
@@ -706,6 +708,7 @@ fn split_brain_db() -> ModelSpec {
             duration: lognormal(m(36), m(48)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.validate().unwrap();
     sys(spec)
@@ -729,6 +732,7 @@ pub(super) fn checked_web() -> ModelSpec {
             duration: lognormal(m(3), m(4)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.faults.push(FaultSpec {
         name: "gray".into(),
@@ -745,6 +749,7 @@ pub(super) fn checked_web() -> ModelSpec {
             duration: det(m(5)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.faults.push(FaultSpec {
         name: "zone-outage".into(),
@@ -758,6 +763,7 @@ pub(super) fn checked_web() -> ModelSpec {
             duration: lognormal(h(2), h(3)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.validate().unwrap();
     sys(spec)

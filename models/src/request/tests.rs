@@ -851,6 +851,7 @@ fn state_and_request_levels_agree_on_pool_availability() {
             duration: exp_h(mttr_h),
             team: None,
         },
+        resets: Vec::new(),
     });
     system.validate().unwrap();
     let mut w = Welford::new();

@@ -37,6 +37,7 @@ mod health_checks;
 mod losses;
 mod measures;
 mod occurrences;
+mod renewals;
 mod repairs;
 
 use std::collections::VecDeque;
@@ -126,6 +127,11 @@ struct Process {
     repair_rng: RngStream,
     /// Per shock member: detection and repair streams.
     member_rngs: Vec<(RngStream, RngStream)>,
+    /// The pending occurrence of a renewing process (random, or after
+    /// uptime), so that a restart can cancel it; none while it is active.
+    pending: Option<EventId>,
+    /// The processes whose age this process's ended activations renew.
+    resets: Vec<u32>,
 }
 
 /// The effect an activation holds.
@@ -175,6 +181,9 @@ pub struct SystemModel<'a> {
     activations: Vec<Option<Activation>>,
     free: Vec<u32>,
     counters: Counters,
+    /// Per host: its age-based maintenance processes (empty when no fault
+    /// restarts hosts after uptime).
+    uptime_clocks: Vec<Vec<u32>>,
     /// The evaluation the measures follow.
     status: Status,
     /// A working evaluation, for questions asked between changes (which
@@ -272,6 +281,8 @@ impl<'a> SystemModel<'a> {
                             (stream(&e, "detect"), stream(&e, "repair"))
                         })
                         .collect(),
+                    pending: None,
+                    resets: Vec::new(),
                 });
             };
             match &fault.effect {
@@ -301,6 +312,10 @@ impl<'a> SystemModel<'a> {
                     add(Kind::Surge(ppm), "surge".into(), 0, &[]);
                 }
             }
+        }
+        let links = renewals::renewal_links(spec, &processes);
+        for (proc_, resets) in processes.iter_mut().zip(links.resets) {
+            proc_.resets = resets;
         }
         let eval = Evaluator::new(spec);
         let mut counters = Counters::new(spec);
@@ -433,6 +448,7 @@ impl<'a> SystemModel<'a> {
             recent_losses: Vec::new(),
             repairs: vec![0; spec.faults.len()],
             sla: SlaMonths::new(warmup),
+            uptime_clocks: links.uptime_clocks,
             counters,
             status,
             eval,

@@ -9,6 +9,8 @@ use super::model::SystemModel;
 use super::spec::*;
 use sim_core::engine::Simulation;
 
+mod renewals;
+
 fn exp_h(mean_h: f64) -> Dist {
     Dist::exponential_mean(SimDuration::from_hours_f64(mean_h)).unwrap()
 }
@@ -73,6 +75,7 @@ fn fault(name: &str, class: FaultClass, effect: Effect, every: Dist, repair: Dis
             duration: repair,
             team: None,
         },
+        resets: Vec::new(),
     }
 }
 
@@ -299,6 +302,7 @@ fn a_bad_rollout_breaks_batch_by_batch_until_caught() {
             duration: Dist::deterministic(SimDuration::from_mins(5)),
             team: None,
         },
+        resets: Vec::new(),
     };
     // Caught after 15 min: two batches (2 of 6) broken, 4 still serve.
     spec.faults.push(rollout(15));
@@ -333,6 +337,7 @@ fn scheduled_maintenance_is_rolling() {
             duration: Dist::deterministic(SimDuration::from_hours(1)),
             team: None,
         },
+        resets: Vec::new(),
     });
     // One host at a time: never two down, so never below 2 of 3.
     let r = run(&spec, 5, 2);
@@ -441,6 +446,7 @@ fn deleted_data_is_restored_from_the_last_backup() {
                 duration: Dist::deterministic(SimDuration::from_hours(2)),
                 team: None,
             },
+            resets: Vec::new(),
         });
         let end = SimTime::from_duration(SimDuration::from_hours(100));
         let mut sim = Simulation::new(SystemModel::new(&spec, 1, 0, SimTime::ZERO));
@@ -698,6 +704,7 @@ fn a_traffic_spike_beyond_capacity_is_downtime_charged_to_it() {
             duration: Dist::deterministic(SimDuration::from_hours(1)),
             team: None,
         },
+        resets: Vec::new(),
     });
     spec.validate().unwrap();
     let r = run(&spec, 200, 5);

@@ -164,6 +164,7 @@ fn system() -> SystemSpec {
             duration: repair,
             team: None,
         },
+        resets: Vec::new(),
     };
     let mut web = service(
         "web",
@@ -341,6 +342,7 @@ fn a_scheduled_host_fault_is_the_outage() {
                 duration: Dist::deterministic(SimDuration::from_hours(5)),
                 team: None,
             },
+            resets: Vec::new(),
         }],
         teams: vec![],
         downtime_cost_per_minute: 0.0,

@@ -443,3 +443,30 @@ fn inline_fault_tables_are_rewritten_too() {
     assert_scheduled(&spec.faults[1], h(200), h(1));
     assert_eq!(without_faults(rewritten), without_faults(ok(source)));
 }
+
+#[test]
+fn age_based_maintenance_becomes_a_scheduled_window_that_renews_nothing() {
+    // rejuvenation-sweep: fault 0 is aging, fault 1 restarts after uptime
+    // (and, with `resets`, names aging, whose copies are renamed).
+    let source =
+        builtin("rejuvenation-sweep").replace("# resets = [\"aging\"]", "resets = [\"aging\"]");
+    let source = source
+        .split("[sweep.parameters]")
+        .next()
+        .unwrap()
+        .to_string();
+    ok(&source);
+    let faults = [
+        scheduled(0, Some("dc-1-r1-h1"), h(300), SimDuration::from_mins(30)),
+        scheduled(1, Some("dc-1-r1-h1"), h(400), SimDuration::from_mins(2)),
+    ];
+    let text = with_scheduled_faults(&source, "s.toml", &faults, "shrunk").unwrap();
+    let keys = |k: &str| text.lines().any(|l| l.trim_start().starts_with(k));
+    assert!(!keys("after_uptime") && !keys("resets"), "{text}");
+    let s = ok(&text);
+    let spec = system(&s);
+    assert_eq!(spec.faults.len(), 2);
+    assert_scheduled(&spec.faults[0], h(300), SimDuration::from_mins(30));
+    assert_scheduled(&spec.faults[1], h(400), SimDuration::from_mins(2));
+    assert!(spec.faults.iter().all(|f| f.resets.is_empty()));
+}

@@ -591,3 +591,31 @@ fn health_check_false_failures_and_load_validate() {
     rejects(&v, &with("check_cost = -1"), "a negative cost");
     rejects(&v, &with("false_falure = 0.01"), "a misspelt key");
 }
+
+#[test]
+fn renewing_maintenance_keys_validate_and_their_mistakes_do_not() {
+    let v = validator();
+    let after = "after_uptime = \"10d\"";
+    for to in [
+        "after_uptime = \"10d\"\nresets = \"none\"",
+        "after_uptime = \"10d\"\nresets = \"aging\"",
+        "after_uptime = \"10d\"\nresets = [\"aging\"]",
+    ] {
+        let text = builtin_with("rejuvenation-sweep", after, to);
+        accepts(&v, &text, to);
+    }
+    for to in [
+        "after_uptime = 10",
+        "after_uptime = \"10d\"\nreset = [\"aging\"]",
+        "after_uptime = \"10d\"\nresets = 3",
+        "after_uptime = \"10d\"\nafter_up = \"10d\"",
+    ] {
+        let text = builtin_with("rejuvenation-sweep", after, to);
+        rejects(&v, &text, to);
+    }
+    let defs = &json_schema()["definitions"]["Fault"]["properties"];
+    for key in ["after_uptime", "resets"] {
+        let d = defs[key]["description"].as_str().unwrap_or_default();
+        assert!(d.contains("maintenance"), "{key}: {d:?}");
+    }
+}

@@ -75,6 +75,7 @@ impl Builder<'_> {
             effect: effect?,
             occurrence: occurrence?,
             repair: repair?,
+            resets: Vec::new(),
         })
     }
 
@@ -94,7 +95,19 @@ impl Builder<'_> {
             class,
             C::RackPower | C::ZoneOutage | C::RegionOutage | C::LinkDown | C::DegradedLink
         );
-        let checks: [(Option<Range<usize>>, &str, bool, &str); 8] = [
+        let checks: [(Option<Range<usize>>, &str, bool, &str); 10] = [
+            (
+                f.after_uptime.as_ref().map(Spanned::span),
+                "after_uptime",
+                class == C::Maintenance,
+                "maintenance",
+            ),
+            (
+                f.resets.as_ref().map(Spanned::span),
+                "resets",
+                class == C::Maintenance,
+                "maintenance",
+            ),
             (
                 f.error_fraction.as_ref().map(Spanned::span),
                 "error_fraction",

@@ -10,6 +10,8 @@ use super::names::{edit_distance, suggestion};
 use super::*;
 use crate::parse;
 
+mod renewals;
+
 const BASE: &str = r#"
 [scenario]
 name = "t"

@@ -12,7 +12,10 @@ impl SystemModel<'_> {
         match &self.spec.faults[proc_.fault].occurrence {
             Occurrence::Random { every } => {
                 let d = every.sample(&mut proc_.occur_rng);
-                s.schedule_after(d, SystemEvent::Occur(p));
+                proc_.pending = Some(s.schedule_after(d, SystemEvent::Occur(p)));
+            }
+            Occurrence::AfterUptime { uptime } => {
+                proc_.pending = Some(s.schedule_after(*uptime, SystemEvent::Occur(p)));
             }
             Occurrence::Scheduled {
                 first,
@@ -35,10 +38,13 @@ impl SystemModel<'_> {
         }
     }
 
-    pub(super) fn is_random(&self, p: u32) -> bool {
+    /// True if the process renews itself (random occurrences, or a
+    /// restart after uptime): its next occurrence is counted from the end
+    /// of the last one, and one that is skipped is drawn again.
+    pub(super) fn renews(&self, p: u32) -> bool {
         matches!(
             self.spec.faults[self.processes[p as usize].fault].occurrence,
-            Occurrence::Random { .. }
+            Occurrence::Random { .. } | Occurrence::AfterUptime { .. }
         )
     }
 
@@ -117,8 +123,9 @@ impl SystemModel<'_> {
     }
 
     pub(super) fn occur(&mut self, p: u32, s: &mut Scheduler<SystemEvent>) {
+        self.processes[p as usize].pending = None;
         let kind = self.processes[p as usize].kind.clone();
-        let random = self.is_random(p);
+        let random = self.renews(p);
         match kind {
             Kind::Down(e) => {
                 if self.eval.element_up(&self.counters, e) {

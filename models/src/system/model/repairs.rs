@@ -71,10 +71,10 @@ impl SystemModel<'_> {
                 None => self.teams[t].idle += 1,
             }
         }
-        let renews =
-            self.is_random(p) && !matches!(self.processes[p as usize].kind, Kind::Shock(_));
+        let renews = self.renews(p) && !matches!(self.processes[p as usize].kind, Kind::Shock(_));
         if renews {
             self.schedule_next(p, s);
         }
+        self.renew_ages(p, &act.held, s);
     }
 }

@@ -161,6 +161,17 @@ pub enum Occurrence {
         /// The offset between successive targets.
         stagger: SimDuration,
     },
+    /// Age-based preventive maintenance (age replacement) of hosts: each
+    /// target host is restarted once it has run `uptime` since it last
+    /// came back up, from this fault's own window or from any host-level
+    /// fault's repair (a crash, an aging failure, a disk replaced, a
+    /// common-cause shock). The clock of a host that is down for another
+    /// reason when its time comes (its rack or zone dark) starts again
+    /// then. Only for faults that take hosts down.
+    AfterUptime {
+        /// The uptime after which the host is restarted.
+        uptime: SimDuration,
+    },
 }
 
 /// How a fault ends.
@@ -187,6 +198,16 @@ pub struct FaultSpec {
     pub occurrence: Occurrence,
     /// How it ends.
     pub repair: Repair,
+    /// The faults whose age this fault renews (indices into the system's
+    /// faults): when one of its activations on a host ends (a planned
+    /// restart or a replacement done), the pending occurrence of each of
+    /// these faults on that host is cancelled and a new time drawn from
+    /// its `every`, counted from then. Only a fault that takes hosts down
+    /// may renew others, and only host-level faults with random
+    /// occurrences (not common-cause shocks) can be renewed; an activation
+    /// of a renewed fault in progress is left alone (its own repair renews
+    /// it). Empty for most faults.
+    pub resets: Vec<usize>,
 }
 
 /// A team of repair crews; faults that name it queue for a free crew.

@@ -1,7 +1,7 @@
 //! Validation of a [`SystemSpec`]: indices in range, no dependency cycle,
 //! counts that make sense, and the errors that say what is wrong.
 
-use super::{Effect, Element, Place, SystemSpec, UpRule};
+use super::{Effect, Element, Occurrence, Place, SystemSpec, UpRule};
 
 /// Why a [`SystemSpec`] cannot be simulated.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +65,15 @@ pub enum SystemError {
     /// A price, a size, a retention or a credit tier makes no sense.
     #[error("cost: {0}")]
     BadCost(String),
+    /// A fault renews faults it cannot renew, or restarts hosts after
+    /// uptime without taking hosts down.
+    #[error("fault `{fault}`: {reason}")]
+    BadRenewal {
+        /// The fault.
+        fault: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl SystemSpec {
@@ -283,6 +292,59 @@ impl SystemSpec {
                     return Err(bad(format!("fault `{}`", f.name), "service", *service));
                 }
                 _ => {}
+            }
+            self.validate_renewal(f)?;
+        }
+        Ok(())
+    }
+
+    /// Checks what a fault renews (`resets`) and its uptime clock
+    /// (`Occurrence::AfterUptime`): both need a fault that takes hosts
+    /// down, and only host-level random faults can be renewed.
+    fn validate_renewal(&self, f: &super::FaultSpec) -> Result<(), SystemError> {
+        let renewal = |reason: String| SystemError::BadRenewal {
+            fault: f.name.clone(),
+            reason,
+        };
+        let on_hosts = |effect: &Effect| match effect {
+            Effect::Down(t) | Effect::Degrade { targets: t, .. } => {
+                t.iter().all(|e| matches!(e, Element::Host(_)))
+            }
+            _ => false,
+        };
+        let takes_hosts_down = matches!(f.effect, Effect::Down(_)) && on_hosts(&f.effect);
+        if matches!(f.occurrence, Occurrence::AfterUptime { uptime } if uptime.is_zero()) {
+            return Err(renewal("a restart after no uptime at all".into()));
+        }
+        if matches!(f.occurrence, Occurrence::AfterUptime { .. }) && !takes_hosts_down {
+            return Err(renewal(
+                "only a fault that takes hosts down can restart them after uptime".into(),
+            ));
+        }
+        if f.resets.is_empty() {
+            return Ok(());
+        }
+        if !takes_hosts_down {
+            return Err(renewal(
+                "only a fault that takes hosts down can renew other faults".into(),
+            ));
+        }
+        for &r in &f.resets {
+            let Some(other) = self.faults.get(r) else {
+                return Err(SystemError::BadIndex {
+                    what: format!("fault `{}`", f.name),
+                    kind: "fault",
+                    index: r,
+                });
+            };
+            if std::ptr::eq(other, f) {
+                return Err(renewal("it renews itself".into()));
+            }
+            if !on_hosts(&other.effect) || !matches!(other.occurrence, Occurrence::Random { .. }) {
+                return Err(renewal(format!(
+                    "it renews `{}`, which is not a host-level fault with random occurrences",
+                    other.name
+                )));
             }
         }
         self.costs.validate().map_err(SystemError::BadCost)?;
