@@ -245,6 +245,7 @@ fn scheduled() -> SystemSpec {
             duration: Dist::deterministic(hours(length)),
             team: None,
         },
+        resets: Vec::new(),
     };
     s.faults = vec![
         window("maintenance", 100, Some(730), 2),
@@ -328,6 +329,7 @@ fn per_incident_costs_are_incidents_times_the_price_in_every_replication() {
             duration: Dist::exponential_mean(hours(4)).unwrap(),
             team: None,
         },
+        resets: Vec::new(),
     }];
     s.costs.per_incident = 125.0;
     s.costs.per_repair = vec![60.0];
