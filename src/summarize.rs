@@ -273,6 +273,21 @@ fn system_lines(
             cost_per_year: models::system::cost::service_per_year(spec, i, span.0, span.1),
             read_availability: sys.service_quorum[i].as_ref().map(|(r, _)| r.mean()),
             write_availability: sys.service_quorum[i].as_ref().map(|(_, w)| w.mean()),
+            data: match sys.service_data.get(i) {
+                Some(d) if svc.data.is_some() || svc.failover.is_some() => {
+                    let per_year = |w: &sim_core::stats::Welford| -> Result<Interval, Failure> {
+                        Ok(floor(interval(estimate(w, CONFIDENCE_95)?)))
+                    };
+                    Some(reports::ServiceData {
+                        failovers_per_year: per_year(&d.failovers_per_year)?,
+                        needless_failovers_per_year: d.needless_failovers_per_year.mean(),
+                        lost_writes_per_year: per_year(&d.lost_writes_per_year)?,
+                        loss_events_per_year: per_year(&d.loss_events_per_year)?,
+                        worst_rpo_hours: d.worst_rpo_hours,
+                    })
+                }
+                _ => None,
+            },
         });
     }
     let cost = cost_lines(spec, sys, downtime)?;

@@ -31,6 +31,8 @@ mod hunt;
 mod interrupt;
 #[path = "integration/outputs.rs"]
 mod outputs;
+#[path = "integration/per_service.rs"]
+mod per_service;
 #[path = "integration/precision.rs"]
 mod precision;
 #[path = "integration/rankings.rs"]

@@ -137,6 +137,10 @@ pub struct SystemSummary {
     /// The worst window of writes lost at once, hours, over all
     /// replications.
     pub worst_rpo_hours: f64,
+    /// Per service: its own failovers, needless failovers, writes lost
+    /// and loss events, per year, and its worst recovery point (hours,
+    /// over all replications).
+    pub service_data: Vec<ServiceDataSummary>,
     /// Per cost component (in the order of
     /// [`CostComponent::ALL`](crate::system::cost::CostComponent::ALL)):
     /// its amount per year.
@@ -149,6 +153,23 @@ pub struct SystemSummary {
     /// The total cost per year of each replication, in replication order:
     /// for paired comparisons between designs run under one seed.
     pub cost_total_by_replication: Vec<f64>,
+}
+
+/// Estimates of one service's failovers and data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceDataSummary {
+    /// Failovers to another of its instances, per year.
+    pub failovers_per_year: Welford,
+    /// Promotions of a standby that suspected a healthy active instance,
+    /// per year.
+    pub needless_failovers_per_year: Welford,
+    /// Acknowledged writes lost, per year.
+    pub lost_writes_per_year: Welford,
+    /// Events that lost writes, per year.
+    pub loss_events_per_year: Welford,
+    /// The worst window of writes lost at once, hours, over all
+    /// replications.
+    pub worst_rpo_hours: f64,
 }
 
 impl SystemSummary {
@@ -172,6 +193,7 @@ impl SystemSummary {
             split_brain_minutes_per_year: Welford::new(),
             split_brains_per_year: Welford::new(),
             worst_rpo_hours: 0.0,
+            service_data: vec![ServiceDataSummary::default(); services],
             cost_per_year: vec![Welford::new(); crate::system::cost::CostComponent::ALL.len()],
             cost_total_per_year: Welford::new(),
             cost_random_per_year: Welford::new(),
@@ -241,6 +263,14 @@ impl SystemSummary {
         self.split_brains_per_year
             .push(per_year_count(m.split_brains));
         self.worst_rpo_hours = self.worst_rpo_hours.max(m.worst_rpo_hours);
+        for (w, d) in self.service_data.iter_mut().zip(&m.service_data) {
+            w.failovers_per_year.push(per_year_count(d.failovers));
+            w.needless_failovers_per_year
+                .push(per_year_count(d.needless_failovers));
+            w.lost_writes_per_year.push(per_year_count(d.lost_writes));
+            w.loss_events_per_year.push(per_year_count(d.loss_events));
+            w.worst_rpo_hours = w.worst_rpo_hours.max(d.worst_rpo_hours);
+        }
         for (w, (_, x)) in self.cost_per_year.iter_mut().zip(m.cost.iter()) {
             w.push(x);
         }

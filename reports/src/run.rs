@@ -116,6 +116,26 @@ pub struct ServiceLine {
     /// For a quorum store: the share of time a write can succeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_availability: Option<f64>,
+    /// For a stateful or active-passive service: its own failovers and
+    /// data lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<ServiceData>,
+}
+
+/// One service's failovers and data lost.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceData {
+    /// Failovers to another of its instances per year.
+    pub failovers_per_year: Interval,
+    /// Of those, promotions of a standby that suspected a healthy active
+    /// instance, per year.
+    pub needless_failovers_per_year: f64,
+    /// Acknowledged writes it lost per year.
+    pub lost_writes_per_year: Interval,
+    /// Events that lost at least one of its writes, per year.
+    pub loss_events_per_year: Interval,
+    /// Its worst window of writes lost at once, hours.
+    pub worst_rpo_hours: f64,
 }
 
 /// What happened to the data of stateful services.
@@ -522,9 +542,20 @@ impl RunReport {
             );
         }
         if let Some(d) = &self.data {
+            // With several stateful services, say whose figures these are;
+            // "data by service" below gives each one's.
+            let several = self
+                .services
+                .as_ref()
+                .is_some_and(|x| x.iter().filter(|svc| svc.data.is_some()).count() > 1);
             let _ = writeln!(
                 s,
-                "data          {:.3} writes lost /yr  95% CI [{:.3}, {:.3}] in {:.3} loss events /yr; {:.2} failovers /yr; worst RPO {:.2} h; {:.1}% of replications lost nothing",
+                "data          {}{:.3} writes lost /yr  95% CI [{:.3}, {:.3}] in {:.3} loss events /yr; {:.2} failovers /yr; worst RPO {:.2} h; {:.1}% of replications lost nothing",
+                if several {
+                    "the entry and what it needs: "
+                } else {
+                    ""
+                },
                 d.lost_writes_per_year.mean,
                 d.lost_writes_per_year.ci95_low,
                 d.lost_writes_per_year.ci95_high,
@@ -618,6 +649,37 @@ impl RunReport {
                         _ => String::new(),
                     }
                 );
+            }
+        }
+        if let Some(services) = &self.services {
+            let with_data: Vec<(&str, &ServiceData)> = services
+                .iter()
+                .filter_map(|x| Some((x.name.as_str(), x.data.as_ref()?)))
+                .collect();
+            // With one such service the data line above is its own.
+            if with_data.len() > 1 {
+                let _ = writeln!(s, "data by service");
+                let w = with_data
+                    .iter()
+                    .map(|(n, _)| n.chars().count())
+                    .max()
+                    .unwrap_or(7)
+                    .max(7);
+                let _ = writeln!(
+                    s,
+                    "  {:<w$}  {:>14}  {:>12}  {:>12}  {:>10}",
+                    "service", "writes lost/yr", "loss events", "failovers/yr", "worst RPO"
+                );
+                for (name, d) in with_data {
+                    let _ = writeln!(
+                        s,
+                        "  {name:<w$}  {:>14.1}  {:>12.3}  {:>12.3}  {:>8.2} h",
+                        d.lost_writes_per_year.mean,
+                        d.loss_events_per_year.mean,
+                        d.failovers_per_year.mean,
+                        d.worst_rpo_hours
+                    );
+                }
             }
         }
         if let Some(attr) = &self.attribution

@@ -54,7 +54,7 @@ use crate::measure::ServiceMeasures;
 
 pub use events::SystemEvent;
 pub use losses::{LossCause, WriteLoss};
-pub use measures::SystemMeasures;
+pub use measures::{ServiceData, SystemMeasures};
 
 /// The failover machinery of one active-passive service.
 #[derive(Debug)]
@@ -221,6 +221,11 @@ pub struct SystemModel<'a> {
     lost_writes: u64,
     loss_events: u64,
     worst_rpo_hours: f64,
+    /// Per service: its own failovers and losses.
+    service_data: Vec<ServiceData>,
+    /// Per service: whether the entry point needs it
+    /// ([`SystemSpec::entry_closure`]).
+    entry_closure: Vec<bool>,
     /// Per service with data: the stream for losses outside failovers.
     data_rngs: Vec<RngStream>,
     /// Per service: the phase of its health checks.
@@ -397,6 +402,8 @@ impl<'a> SystemModel<'a> {
             lost_writes: 0,
             loss_events: 0,
             worst_rpo_hours: 0.0,
+            service_data: vec![ServiceData::default(); spec.services.len()],
+            entry_closure: spec.entry_closure(),
             last_repaired: None,
             probe: Status::default(),
             scratch: Scratch::default(),
@@ -463,6 +470,21 @@ impl<'a> SystemModel<'a> {
 
     /// Everything else measured.
     pub fn system_measures(&self) -> SystemMeasures {
+        // The headline's data and failovers: those of the services the
+        // entry point needs, not of services beside it.
+        let mut entry = ServiceData::default();
+        for (d, _) in self
+            .service_data
+            .iter()
+            .zip(&self.entry_closure)
+            .filter(|(_, inside)| **inside)
+        {
+            entry.failovers += d.failovers;
+            entry.needless_failovers += d.needless_failovers;
+            entry.lost_writes += d.lost_writes;
+            entry.loss_events += d.loss_events;
+            entry.worst_rpo_hours = entry.worst_rpo_hours.max(d.worst_rpo_hours);
+        }
         let mut m = SystemMeasures {
             services: self.services.clone(),
             degraded_hours: self.degraded.as_hours_f64(),
@@ -470,12 +492,13 @@ impl<'a> SystemModel<'a> {
             attributed_hours: self.attributed.clone(),
             attributed_component_hours: self.attributed_components.clone(),
             occurrences: self.occurrences.clone(),
-            failovers: self.promotions,
-            needless_failovers: self.needless,
+            failovers: entry.failovers,
+            needless_failovers: entry.needless_failovers,
             failbacks: self.failbacks,
-            lost_writes: self.lost_writes,
-            loss_events: self.loss_events,
-            worst_rpo_hours: self.worst_rpo_hours,
+            lost_writes: entry.lost_writes,
+            service_data: self.service_data.clone(),
+            loss_events: entry.loss_events,
+            worst_rpo_hours: entry.worst_rpo_hours,
             split_brain_hours: self.split_brain_hours,
             split_brains: self.split_brains,
             quorum: self.quorum.clone(),

@@ -347,6 +347,7 @@ impl SystemModel<'_> {
         let interval = spec.heartbeat.map_or(SimDuration::ZERO, |h| h.interval);
         if now >= self.warmup {
             self.needless += 1;
+            self.service_data[svc].needless_failovers += 1;
         }
         let cause = self.cause_of_message_loss(svc, a);
         self.start_loss(svc, a, now);
@@ -412,6 +413,7 @@ impl SystemModel<'_> {
             .is_none_or(|f| f.fencing);
         if now >= self.warmup {
             self.needless += 1;
+            self.service_data[svc].needless_failovers += 1;
         }
         self.start_loss(svc, a, now);
         self.promote(svc, b, now);
@@ -509,6 +511,7 @@ impl SystemModel<'_> {
             return;
         }
         self.promotions += 1;
+        self.service_data[svc].failovers += 1;
         self.record_loss(lost, window_h, svc, window, LossCause::Failover);
     }
 

@@ -85,7 +85,11 @@ impl SystemModel<'_> {
         cause: LossCause,
     ) {
         self.lost_writes += lost;
+        let own = &mut self.service_data[service];
+        own.lost_writes += lost;
         if lost > 0 {
+            own.loss_events += 1;
+            own.worst_rpo_hours = own.worst_rpo_hours.max(window_h);
             self.loss_events += 1;
             self.worst_rpo_hours = self.worst_rpo_hours.max(window_h);
             self.recent_losses.push(WriteLoss {

@@ -29,7 +29,10 @@ pub struct SystemMeasures {
     pub attributed_component_hours: Vec<f64>,
     /// Occurrences of each fault of the spec that took effect.
     pub occurrences: Vec<u64>,
-    /// Failovers to another instance (promotions), after the warm-up.
+    /// Failovers to another instance (promotions), after the warm-up, of
+    /// the services the entry point needs
+    /// ([`SystemSpec::entry_closure`](crate::system::spec::SystemSpec::entry_closure));
+    /// each service's own are in `service_data`.
     pub failovers: u64,
     /// Promotions of a standby that suspected a healthy active instance
     /// (a partition, a lossy link, a gray host), after the warm-up.
@@ -37,7 +40,8 @@ pub struct SystemMeasures {
     /// Planned switchovers back to the first instance, after the warm-up.
     pub failbacks: u64,
     /// Acknowledged writes lost (unreplicated at a failover, or written
-    /// since the last backup when data was deleted), after the warm-up.
+    /// since the last backup when data was deleted), after the warm-up, by
+    /// the services the entry point needs.
     pub lost_writes: u64,
     /// Events that lost at least one write.
     pub loss_events: u64,
@@ -48,6 +52,8 @@ pub struct SystemMeasures {
     pub split_brain_hours: f64,
     /// Split brains that began after the warm-up.
     pub split_brains: u64,
+    /// Per service (in spec order): its own failovers and lost writes.
+    pub service_data: Vec<ServiceData>,
     /// Per quorum service: (reads, writes) possible, as up/down measures.
     pub quorum: Vec<Option<(ServiceMeasures, ServiceMeasures)>>,
     /// Per fault of the spec: repairs that ended after the warm-up.
@@ -61,6 +67,23 @@ pub struct SystemMeasures {
     /// What the replication costs per year, by component
     /// ([`crate::system::cost::per_year`]).
     pub cost: crate::system::cost::CostPerYear,
+}
+
+/// What happened to one service's failovers and data, after the warm-up:
+/// the system's figures of [`SystemMeasures`] that belong to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ServiceData {
+    /// Failovers to another of its instances (promotions).
+    pub failovers: u64,
+    /// Of those, promotions of a standby that suspected a healthy active
+    /// instance.
+    pub needless_failovers: u64,
+    /// Acknowledged writes it lost.
+    pub lost_writes: u64,
+    /// Events that lost at least one of its writes.
+    pub loss_events: u64,
+    /// Its longest window of writes lost at once, hours.
+    pub worst_rpo_hours: f64,
 }
 
 impl SystemModel<'_> {

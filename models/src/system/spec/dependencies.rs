@@ -56,6 +56,23 @@ impl SystemSpec {
         })
     }
 
+    /// The services the entry point needs, by index: the entry service
+    /// and every service it depends on, hard or soft, directly or not.
+    /// The headline's data and failover figures are theirs.
+    pub fn entry_closure(&self) -> Vec<bool> {
+        let mut inside = vec![false; self.services.len()];
+        let mut todo = vec![self.entry.service];
+        while let Some(s) = todo.pop() {
+            if s >= inside.len() || inside[s] {
+                continue;
+            }
+            inside[s] = true;
+            let svc = &self.services[s];
+            todo.extend(svc.hard_dependencies.iter().chain(&svc.soft_dependencies));
+        }
+        inside
+    }
+
     /// Services in an order where every service comes after all it
     /// depends on (the spec must be free of cycles).
     pub fn dependency_order(&self) -> Vec<usize> {
