@@ -6,7 +6,7 @@
 //! what the Pareto frontier is drawn over), so both speak of the same
 //! measures by the same names.
 
-use crate::run::RunReport;
+use crate::run::{Interval, RunReport};
 
 /// Which way a measure is better.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -326,6 +326,26 @@ pub fn point_value(report: &RunReport, m: &Measure) -> Option<f64> {
         "cost_per_year" => report.cost_per_year.as_ref()?.total.mean,
         _ => return None,
     })
+}
+
+/// The 95% interval of measure `m` in `report`, where the report gives one
+/// (measures estimated per replication: downtime, incidents, requests
+/// served, degraded time, writes lost, loss events, failovers, cost);
+/// `None` for figures without one (the worst recovery point, a measure the
+/// report lacks).
+pub fn point_interval(report: &RunReport, m: &Measure) -> Option<Interval> {
+    let data = report.data.as_ref();
+    match m.key {
+        "downtime_minutes_per_year" => Some(report.downtime_minutes_per_year),
+        "incidents_per_year" => Some(report.incidents_per_year),
+        "request_availability" => report.request_availability,
+        "degraded_minutes_per_year" => report.degraded_minutes_per_year,
+        "writes_lost_per_year" => data.map(|d| d.lost_writes_per_year),
+        "loss_events_per_year" => data.map(|d| d.loss_events_per_year),
+        "failovers_per_year" => data.map(|d| d.failovers_per_year),
+        "cost_per_year" => report.cost_per_year.as_ref().map(|c| c.total),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

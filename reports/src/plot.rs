@@ -41,7 +41,7 @@ pub use bars::{Bar, Bin, bar_chart, histogram};
 pub use distribution::{Mark, exceedance};
 pub use heat::heat_map;
 pub use lines::{Series, lines_with_bands};
-pub use scatter::{Design, pareto_scatter};
+pub use scatter::{Design, PlaneY, pareto_scatter, plane_scatter};
 pub use timeline::{Row, Span, SpanState, timeline};
 
 use plotters::style::RGBColor;

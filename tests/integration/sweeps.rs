@@ -359,4 +359,26 @@ fn the_objective_chooses_the_frontier_and_data_measures_are_carried() {
     let csv = std::fs::read_to_string(Path::new(&out).join("sweep.csv")).unwrap();
     assert!(csv.contains(",writes_lost_per_year,"), "{csv}");
     assert!(csv.contains(",worst_rpo_hours,"), "{csv}");
+
+    // The report draws the plane of the two objectives beside the table.
+    let report = dir.path().join("report");
+    let report = report.to_string_lossy().into_owned();
+    let drawn = nines(&[
+        "sweep",
+        "backup-restore",
+        "--sweep",
+        sweep,
+        "--replications",
+        "10",
+        "--objective",
+        "cost,writes_lost",
+        "--report",
+        &report,
+    ]);
+    assert_eq!(drawn.code, 0, "{}", drawn.stderr);
+    let md = std::fs::read_to_string(Path::new(&report).join("report.md")).unwrap();
+    assert!(md.contains("](objective_frontier.svg)"), "{md}");
+    let svg = std::fs::read_to_string(Path::new(&report).join("objective_frontier.svg")).unwrap();
+    assert!(svg.contains("writes lost (/yr), lower is better"), "{svg}");
+    assert!(!svg.contains("log scale"), "{svg}");
 }

@@ -1,5 +1,6 @@
-//! The cost–availability plane: designs by cost per year and
-//! unavailability, with the Pareto frontier joined and labelled.
+//! Design planes: designs by cost per year (or another objective) against
+//! unavailability or any other objective, with the Pareto frontier joined
+//! and labelled.
 
 use plotters::style::Color as _;
 use plotters::style::RGBColor;
@@ -8,24 +9,39 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::frame::{self, Area, Axis, Drawn, INK, MUTED, Margins, NOTE_PX, TICK_PX, font, solid};
 use super::{colour, fit, format_percent, text_width, usable};
 
-/// A design on the cost–availability plane.
+/// A design on a plane of two objectives: cost (or another objective) on
+/// x, unavailability or another objective on y, lower better on both.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Design {
     /// The design's name.
     pub label: String,
     /// The design's palette index: it is drawn in [`colour`](super::colour)`(colour)`.
     pub colour: usize,
-    /// Its cost per year, in the units of the x axis.
+    /// Its value on the x axis: its cost per year on the cost–availability
+    /// plane.
     pub cost: f64,
-    /// Its estimated unavailability, 1 − A.
-    pub unavailability: f64,
-    /// The low end of the unavailability's 95% interval.
+    /// Its estimate on the y axis: its unavailability, 1 − A, on the
+    /// cost–availability plane.
+    pub y: f64,
+    /// The low end of the y estimate's 95% interval.
     pub low: f64,
-    /// The high end of the unavailability's 95% interval.
+    /// The high end of the y estimate's 95% interval.
     pub high: f64,
-    /// Whether it is on the Pareto frontier (no other design is both
-    /// cheaper and more available).
+    /// Whether it is on the Pareto frontier (no other design is at least
+    /// as good on both axes and better on one).
     pub pareto: bool,
+}
+
+/// What the y axis of a design plane shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PlaneY<'a> {
+    /// Unavailability, 1 − A: a log scale labelled "unavailability (1 − A),
+    /// log scale", ticks as percentages with their nines.
+    Unavailability,
+    /// Any other measure, lower better: a linear scale that includes zero
+    /// for non-negative values, described by the text given (the measure
+    /// and its unit).
+    Linear(&'a str),
 }
 
 /// The colour of the frontier's step line.
@@ -67,16 +83,37 @@ fn unavailability_tick(u: f64) -> String {
 /// unavailabilities at or below zero are clamped to a tenth of the
 /// smallest positive one, and above one to one.
 pub fn pareto_scatter(title: &str, x_label: &str, designs: &[Design]) -> String {
+    plane_scatter(title, x_label, PlaneY::Unavailability, designs)
+}
+
+/// The scatter of [`pareto_scatter`] with the y axis of `y`: on a
+/// [`PlaneY::Linear`] axis values are drawn as they are, whiskers included,
+/// and nothing is clamped. Designs whose x or y is not finite are left out.
+pub fn plane_scatter(title: &str, x_label: &str, y: PlaneY<'_>, designs: &[Design]) -> String {
     let shown: Vec<&Design> = designs
         .iter()
-        .filter(|d| usable(d.cost) && usable(d.unavailability))
+        .filter(|d| usable(d.cost) && usable(d.y))
         .collect();
     if shown.is_empty() {
         return frame::message(title, "no data");
     }
+    if let PlaneY::Linear(desc) = y {
+        let numbered = numbered(&shown);
+        let key_rows = numbered.len().div_ceil(KEY_COLUMNS) as u32;
+        return frame::render(title, 440 + key_rows * KEY_ROW_PX, |area| {
+            draw_scatter(
+                area,
+                title,
+                x_label,
+                &shown,
+                &numbered,
+                &YAxis::Linear(desc),
+            )
+        });
+    }
     let positive = shown
         .iter()
-        .flat_map(|d| [d.unavailability, d.low, d.high])
+        .flat_map(|d| [d.y, d.low, d.high])
         .filter(|v| usable(*v) && *v > 0.0)
         .fold(f64::INFINITY, f64::min);
     let floor = if positive.is_finite() {
@@ -84,7 +121,7 @@ pub fn pareto_scatter(title: &str, x_label: &str, designs: &[Design]) -> String 
     } else {
         1e-6
     };
-    let clamped = shown.iter().any(|d| d.unavailability <= 0.0);
+    let clamped = shown.iter().any(|d| d.y <= 0.0);
     let note = clamped.then(|| {
         format!(
             "an unavailability ≤ 0 is drawn at {}",
@@ -100,10 +137,39 @@ pub fn pareto_scatter(title: &str, x_label: &str, designs: &[Design]) -> String 
             x_label,
             &shown,
             &numbered,
-            floor,
-            note.as_deref(),
+            &YAxis::Log {
+                floor,
+                note: note.as_deref(),
+            },
         )
     })
+}
+
+/// The y axis as drawn: unavailability on a log scale, values below
+/// `floor` drawn at it (said in `note`), or a linear measure.
+enum YAxis<'a> {
+    Log { floor: f64, note: Option<&'a str> },
+    Linear(&'a str),
+}
+
+impl YAxis<'_> {
+    /// Where value `v` sits on the axis's own scale.
+    fn scale(&self, v: f64) -> f64 {
+        match self {
+            YAxis::Log { floor, .. } => {
+                let v = if v > *floor { v.min(1.0) } else { *floor };
+                v.log10()
+            }
+            YAxis::Linear(_) => v,
+        }
+    }
+
+    fn note(&self) -> Option<&str> {
+        match self {
+            YAxis::Log { note, .. } => *note,
+            YAxis::Linear(_) => None,
+        }
+    }
 }
 
 /// The designs to number, with their numbers from 1 in the order given:
@@ -133,21 +199,60 @@ fn draw_scatter<'a>(
     x_label: &str,
     designs: &[&'a Design],
     numbered: &[(usize, usize)],
-    floor: f64,
-    note: Option<&str>,
+    y_axis: &YAxis<'_>,
 ) -> Drawn {
+    let note = y_axis.note();
     let key_px = numbered.len().div_ceil(KEY_COLUMNS) as u32 * KEY_ROW_PX;
-    let clamp = |v: f64| if v > floor { v.min(1.0) } else { floor };
+    // Interval ends on the axis's scale.
     let ends = |d: &Design| -> Option<(f64, f64)> {
-        (usable(d.low) && usable(d.high))
-            .then(|| (clamp(d.low.min(d.high)), clamp(d.low.max(d.high))))
+        (usable(d.low) && usable(d.high)).then(|| {
+            (
+                y_axis.scale(d.low.min(d.high)),
+                y_axis.scale(d.low.max(d.high)),
+            )
+        })
     };
-    let ys = designs.iter().flat_map(|d| {
-        let (low, high) = ends(d).unwrap_or((clamp(d.unavailability), clamp(d.unavailability)));
-        [clamp(d.unavailability), low, high]
-    });
-    let (y_lo, y_hi) = frame::extent(ys).unwrap_or((floor, 1.0));
-    let y_axis = frame::log(y_lo, y_hi);
+    let ys: Vec<f64> = designs
+        .iter()
+        .flat_map(|d| {
+            let at = y_axis.scale(d.y);
+            let (low, high) = ends(d).unwrap_or((at, at));
+            [at, low, high]
+        })
+        .collect();
+    let (y_range, y_ticks, y_tick, y_desc) = match y_axis {
+        YAxis::Log { floor, .. } => {
+            let (lo, hi) =
+                frame::extent(ys.iter().map(|v| 10f64.powf(*v))).unwrap_or((*floor, 1.0));
+            let log = frame::log(lo, hi);
+            let (lo, hi) = (log.lo, log.hi);
+            let pad = (hi - lo) * 0.04;
+            let label: Box<dyn Fn(f64) -> String> =
+                Box::new(|v: f64| unavailability_tick(10f64.powf(v)));
+            (
+                (lo - pad, hi + pad),
+                log.ticks.iter().map(|t| t.log10()).collect::<Vec<f64>>(),
+                label,
+                "unavailability (1 − A), log scale".to_owned(),
+            )
+        }
+        YAxis::Linear(desc) => {
+            let (lo, hi) = frame::extent(ys.iter().copied()).unwrap_or((0.0, 1.0));
+            let lo = if lo >= 0.0 { 0.0 } else { lo };
+            let lin = frame::linear(lo, hi, 6);
+            let pad = (lin.hi - lin.lo) * 0.04;
+            let label: Box<dyn Fn(f64) -> String> = Box::new(frame::tick_labeller(
+                lin.hi.abs().max(lin.lo.abs()),
+                lin.step,
+            ));
+            (
+                (lin.lo - pad, lin.hi + pad),
+                lin.ticks.clone(),
+                label,
+                (*desc).to_owned(),
+            )
+        }
+    };
     let (c_lo, c_hi) = frame::extent(designs.iter().map(|d| d.cost)).unwrap_or((0.0, 1.0));
     let x_axis = frame::linear(c_lo, c_hi, 7);
     let (range_lo, range_hi) = if c_hi > c_lo {
@@ -163,13 +268,11 @@ fn draw_scatter<'a>(
         .filter(|t| c_lo < 0.0 || *t >= 0.0)
         .collect();
     let x_tick = frame::tick_labeller(x_axis.hi.abs().max(x_axis.lo.abs()), x_axis.step);
-    let y_tick = |v: f64| unavailability_tick(10f64.powf(v));
     let margins = Margins {
         y_labels: 128,
         bottom: 6 + LEGEND_PX + key_px + if note.is_some() { NOTE_ROW_PX } else { 0 },
         ..Margins::default()
     };
-    let pad = (y_axis.hi - y_axis.lo) * 0.04;
     let x = Axis {
         range: (range_lo, range_hi),
         ticks: x_ticks,
@@ -178,18 +281,17 @@ fn draw_scatter<'a>(
         grid: true,
     };
     let y = Axis {
-        range: (y_axis.lo - pad, y_axis.hi + pad),
-        ticks: y_axis.ticks.iter().map(|t| t.log10()).collect(),
+        range: y_range,
+        ticks: y_ticks,
         label: &y_tick,
-        desc: "unavailability (1 − A), log scale".to_owned(),
+        desc: y_desc,
         grid: true,
     };
     let plot = frame::frame(area, title, margins, &x, &y)?;
 
     let place = |d: &'a Design| {
-        let at = plot.at(d.cost, clamp(d.unavailability).log10());
-        let whisker = ends(d)
-            .map(|(low, high)| (plot.at(d.cost, low.log10()), plot.at(d.cost, high.log10())));
+        let at = plot.at(d.cost, y_axis.scale(d.y));
+        let whisker = ends(d).map(|(low, high)| (plot.at(d.cost, low), plot.at(d.cost, high)));
         Placed {
             design: d,
             at,
@@ -198,11 +300,7 @@ fn draw_scatter<'a>(
     };
     let (mut frontier, others): (Vec<&Design>, Vec<&Design>) =
         designs.iter().copied().partition(|d| d.pareto);
-    frontier.sort_by(|a, b| {
-        a.cost
-            .total_cmp(&b.cost)
-            .then(b.unavailability.total_cmp(&a.unavailability))
-    });
+    frontier.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(b.y.total_cmp(&a.y)));
     let frontier: Vec<Placed<'a>> = frontier.into_iter().map(place).collect();
     let others: Vec<Placed<'a>> = others.into_iter().map(place).collect();
 
@@ -290,9 +388,9 @@ fn draw_key(
 }
 
 /// A box of pixels: left, top, right, bottom.
-type Box = (i32, i32, i32, i32);
+type PixelBox = (i32, i32, i32, i32);
 
-fn overlaps(a: Box, b: Box) -> bool {
+fn overlaps(a: PixelBox, b: PixelBox) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
@@ -307,11 +405,11 @@ fn label_designs(area: &Area<'_>, plot: &frame::Plot, labelled: &[(Placed<'_>, u
         frame::pixel(plot.right) - 2,
         frame::pixel(plot.bottom) - 2,
     );
-    let points: Vec<Box> = labelled
+    let points: Vec<PixelBox> = labelled
         .iter()
         .map(|(p, _)| (p.at.0 - 4, p.at.1 - 4, p.at.0 + 4, p.at.1 + 4))
         .collect();
-    let mut taken: Vec<Box> = Vec::new();
+    let mut taken: Vec<PixelBox> = Vec::new();
     let h = (TICK_PX * 1.25).ceil() as i32;
     for (p, number) in labelled {
         let text = number.to_string();
@@ -356,8 +454,8 @@ fn label_designs(area: &Area<'_>, plot: &frame::Plot, labelled: &[(Placed<'_>, u
             ]);
         }
         let fits =
-            |b: Box| b.0 >= inside.0 && b.1 >= inside.1 && b.2 <= inside.2 && b.3 <= inside.3;
-        let clear = |b: Box| !taken.iter().chain(&points).any(|t| overlaps(*t, b));
+            |b: PixelBox| b.0 >= inside.0 && b.1 >= inside.1 && b.2 <= inside.2 && b.3 <= inside.3;
+        let clear = |b: PixelBox| !taken.iter().chain(&points).any(|t| overlaps(*t, b));
         let chosen = candidates
             .iter()
             .find(|c| fits(c.4) && clear(c.4))

@@ -239,7 +239,7 @@ fn designs() -> Vec<Design> {
         label: label.to_owned(),
         colour,
         cost,
-        unavailability: u,
+        y: u,
         low: u * 0.6,
         high: u * 1.5,
         pareto,
@@ -321,7 +321,70 @@ fn typical_charts() -> Vec<(&'static str, String)> {
                 &designs(),
             ),
         ),
+        (
+            "plane",
+            plane_scatter(
+                "Writes lost against cost",
+                "cost per year (USD)",
+                PlaneY::Linear("writes lost (/yr), lower is better"),
+                &plane_designs(),
+            ),
+        ),
     ]
+}
+
+/// Designs on a plane of cost and writes lost: large counts, one at zero.
+fn plane_designs() -> Vec<Design> {
+    let design = |label: &str, colour, cost, y: f64, pareto| Design {
+        label: label.to_owned(),
+        colour,
+        cost,
+        y,
+        low: y * 0.8,
+        high: y * 1.2,
+        pareto,
+    };
+    vec![
+        design("hourly", 0, 90_000.0, 0.0, true),
+        design("every 6h", 1, 40_000.0, 2.1e6, true),
+        design("nightly", 2, 30_000.0, 7.0e6, true),
+        design("weekly", 3, 31_000.0, 5.1e7, false),
+    ]
+}
+
+#[test]
+fn a_linear_plane_draws_values_as_they_are_from_zero() {
+    let svg = plane_scatter(
+        "Writes lost against cost",
+        "cost per year (USD)",
+        PlaneY::Linear("writes lost (/yr), lower is better"),
+        &plane_designs(),
+    );
+    parse(&svg);
+    assert_mentions(&svg, "writes lost (/yr), lower is better");
+    assert_mentions(&svg, "cost per year (USD)");
+    assert!(
+        !svg.contains("log scale"),
+        "a linear plane says no log scale"
+    );
+    assert!(
+        !svg.contains("drawn at"),
+        "nothing is clamped on a linear plane"
+    );
+    // Ticks from zero in millions, and every design keyed by name.
+    assert_mentions(&svg, "0");
+    assert_mentions(&svg, "60M");
+    for name in ["hourly", "every 6h", "nightly", "weekly"] {
+        assert_mentions(&svg, name);
+    }
+    // The unavailability plane of the same designs is a different drawing.
+    let log = pareto_scatter(
+        "Writes lost against cost",
+        "cost per year (USD)",
+        &plane_designs(),
+    );
+    assert_ne!(svg, log);
+    assert!(log.contains("log scale"));
 }
 
 #[test]
@@ -956,12 +1019,12 @@ fn pareto_scatter_numbers_every_design_and_names_each_in_a_key() {
 #[test]
 fn pareto_scatter_survives_zero_unavailability_nan_one_point_and_long_labels() {
     let mut hostile = designs();
-    hostile[0].unavailability = 0.0;
+    hostile[0].y = 0.0;
     hostile[0].low = 0.0;
     hostile[1].cost = f64::NAN;
     hostile[2].high = f64::INFINITY;
     hostile[3].label = long("l");
-    hostile[4].unavailability = -1.0;
+    hostile[4].y = -1.0;
     let svg = pareto_scatter("t", "x", &hostile);
     assert_shows(&svg, &["Pareto frontier", "single node"]);
     assert_mentions(&svg, "an unavailability ≤ 0 is drawn at");
@@ -972,7 +1035,7 @@ fn pareto_scatter_survives_zero_unavailability_nan_one_point_and_long_labels() {
     let zeros: Vec<Design> = designs()
         .into_iter()
         .map(|d| Design {
-            unavailability: 0.0,
+            y: 0.0,
             low: 0.0,
             high: 0.0,
             ..d
@@ -1024,7 +1087,7 @@ fn extreme_magnitudes_draw_without_panicking_in_every_chart() {
             label: format!("{v:e}"),
             colour: 0,
             cost: *v,
-            unavailability: *v,
+            y: *v,
             low: *v,
             high: *v,
             pareto: true,
@@ -1149,7 +1212,7 @@ fn render_examples() {
         ),
     ));
     let mut hostile = designs();
-    hostile[0].unavailability = 0.0;
+    hostile[0].y = 0.0;
     hostile[3].label = long("l");
     charts.push((
         "scatter_hostile",

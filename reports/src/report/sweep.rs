@@ -79,7 +79,7 @@ pub(super) fn document(results: &Results, sweep: &SweepResults) -> Document {
     let mut sections = vec![summary(results, sweep, &dims)];
     sections.push(frontier(sweep, &colour));
     if !is_default(sweep) {
-        sections.push(objective_frontier(sweep));
+        sections.push(objective_frontier(sweep, &colour));
     }
     if let Some(s) = parameters(sweep, &dims) {
         sections.push(s);
@@ -258,7 +258,7 @@ fn data_columns(sweep: &SweepResults) -> Vec<&'static crate::measures::Measure> 
 
 /// The frontier over objectives other than cost and availability: each
 /// design's value of every objective, with its interval where it has one.
-fn objective_frontier(sweep: &SweepResults) -> Section {
+fn objective_frontier(sweep: &SweepResults, colour: &dyn Fn(usize) -> usize) -> Section {
     let objectives = sweep.objectives();
     let mut s = Section::new(&format!("The frontier over {}", objective_words(sweep)));
     s.text(format!(
@@ -297,7 +297,103 @@ fn objective_frontier(sweep: &SweepResults) -> Section {
         t.row(row);
     }
     s.blocks.push(Block::Table(t));
+    if let Some((file, caption, svg)) = objective_plane(sweep, colour) {
+        s.figure(file, caption, svg);
+    }
     s
+}
+
+/// The plane of a sweep judged on two objectives other than the default
+/// pair: cost (or the first objective) across, the other up, lower better
+/// on both (a share where higher is better, such as an availability, drawn
+/// as its complement on a log scale), each design's 95% interval as a
+/// whisker and the frontier joined. `None` for one objective, more than
+/// two, or two that cannot both be drawn lower-better.
+fn objective_plane(
+    sweep: &SweepResults,
+    colour: &dyn Fn(usize) -> usize,
+) -> Option<(&'static str, String, String)> {
+    use crate::measures::{Better, Measure, point_interval, point_value};
+    let objectives = sweep.objectives();
+    let [a, b] = objectives.as_slice() else {
+        return None;
+    };
+    let lower = |m: &Measure| m.better == Better::Lower;
+    let (x, y) = if b.key == "cost_per_year" || (!lower(a) && lower(b)) {
+        (*b, *a)
+    } else {
+        (*a, *b)
+    };
+    if !lower(x) || (!lower(y) && !y.share) {
+        return None;
+    }
+    let described = |m: &Measure| {
+        if m.unit.is_empty() {
+            m.words.to_string()
+        } else {
+            format!("{} ({})", m.words, m.unit)
+        }
+    };
+    let complement = !lower(y);
+    let designs: Vec<plot::Design> = sweep
+        .points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let xv = point_value(&p.summary, x)?;
+            let yv = point_value(&p.summary, y)?;
+            let (low, high) =
+                point_interval(&p.summary, y).map_or((yv, yv), |iv| (iv.ci95_low, iv.ci95_high));
+            let (yv, low, high) = if complement {
+                (1.0 - yv, 1.0 - high, 1.0 - low)
+            } else {
+                (yv, low, high)
+            };
+            Some(plot::Design {
+                label: p.label.clone(),
+                colour: colour(i),
+                cost: xv,
+                y: yv,
+                low,
+                high,
+                pareto: p.pareto,
+            })
+        })
+        .collect();
+    if designs.is_empty() {
+        return None;
+    }
+    let y_desc = format!("{}, lower is better", described(y));
+    let plane_y = if complement {
+        plot::PlaneY::Unavailability
+    } else {
+        plot::PlaneY::Linear(&y_desc)
+    };
+    let title = format!("{} versus {}: the frontier", capitalised(y.words), x.words);
+    let caption = format!(
+        "Each design's {} against its {}{}, 95% intervals as whiskers where the measure varies between replications; the frontier joins the designs no other beats on both.",
+        x.words,
+        if complement {
+            format!("complement of {} (log scale)", y.words)
+        } else {
+            y.words.to_string()
+        },
+        if complement { "" } else { " (lower is better)" },
+    );
+    Some((
+        "objective_frontier.svg",
+        caption,
+        plot::plane_scatter(&title, &described(x), plane_y, &designs),
+    ))
+}
+
+/// `words` with its first letter in capitals.
+fn capitalised(words: &str) -> String {
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// What ranks the designs, in words.
@@ -320,17 +416,6 @@ fn rank_words(sweep: &SweepResults) -> String {
 /// give one.
 fn objective_cell(p: &SweepPoint, m: &crate::measures::Measure) -> String {
     let r = &p.summary;
-    let interval = match m.key {
-        "downtime_minutes_per_year" => Some(r.downtime_minutes_per_year),
-        "incidents_per_year" => Some(r.incidents_per_year),
-        "request_availability" => r.request_availability,
-        "degraded_minutes_per_year" => r.degraded_minutes_per_year,
-        "writes_lost_per_year" => r.data.map(|d| d.lost_writes_per_year),
-        "loss_events_per_year" => r.data.map(|d| d.loss_events_per_year),
-        "failovers_per_year" => r.data.map(|d| d.failovers_per_year),
-        "cost_per_year" => r.cost_per_year.as_ref().map(|c| c.total),
-        _ => None,
-    };
     let show = |x: f64| {
         if m.share {
             format!("{:.5}%", 100.0 * x)
@@ -338,7 +423,10 @@ fn objective_cell(p: &SweepPoint, m: &crate::measures::Measure) -> String {
             num(x)
         }
     };
-    match (interval, crate::measures::point_value(r, m)) {
+    match (
+        crate::measures::point_interval(r, m),
+        crate::measures::point_value(r, m),
+    ) {
         (Some(i), _) if i.ci95_low != i.ci95_high => {
             format!(
                 "{} [{}, {}]",
@@ -403,7 +491,7 @@ fn frontier(sweep: &SweepResults, colour: &dyn Fn(usize) -> usize) -> Section {
                 label: p.label.clone(),
                 colour: colour(i),
                 cost: judged_cost(&p.summary),
-                unavailability: u,
+                y: u,
                 low,
                 high,
                 pareto: p.pareto,
