@@ -50,6 +50,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
             failover: None,
             data: None,
             health_check: None,
+            autoscale: None,
         }],
         entry: EntrySpec {
             service: 0,
