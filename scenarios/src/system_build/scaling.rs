@@ -31,7 +31,7 @@ impl Builder<'_> {
             self.c.error(
                 a.span(),
                 key,
-                "autoscaling needs a capacity up rule; expected `per_instance_rps` and `load_rps` on this service".into(),
+                "autoscaling needs a capacity up rule; expected `capacity_rps` and `load_rps` on this service".into(),
             );
             ok = false;
         }
