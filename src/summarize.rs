@@ -309,11 +309,17 @@ fn cost_lines(
     downtime: &Interval,
 ) -> Result<Cost, Failure> {
     use models::system::cost::CostComponent;
-    let infrastructure: f64 = spec
+    // Autoscaled instances cost what ran: random, with an interval.
+    let scaled = spec.services.iter().any(|svc| svc.autoscale.is_some());
+    let mut infrastructure: f64 = spec
         .services
         .iter()
         .map(|svc| svc.cost_per_hour() * sim_core::time::HOURS_PER_YEAR)
         .sum();
+    if scaled {
+        infrastructure = sys.cost_per_year[CostComponent::Instances as usize].mean()
+            + sys.cost_per_year[CostComponent::Standbys as usize].mean();
+    }
     let per_min = spec.downtime_cost_per_minute;
     let downtime_cost = Interval {
         mean: downtime.mean * per_min,
@@ -324,11 +330,15 @@ fn cost_lines(
     // The fixed components beyond the instances, added in order to the
     // instances' figure (so that a system without them keeps its total to
     // the bit).
-    let mut fixed = infrastructure;
+    let mut fixed = if scaled {
+        sys.cost_per_year[CostComponent::Standbys as usize].mean()
+    } else {
+        infrastructure
+    };
     for (&k, w) in CostComponent::ALL.iter().zip(&sys.cost_per_year) {
         let i = match k {
             CostComponent::Downtime => downtime_cost,
-            _ if k.is_random() => {
+            _ if k.is_random() || (scaled && k == CostComponent::Instances) => {
                 let i = interval(estimate(w, CONFIDENCE_95)?);
                 Interval {
                     ci95_low: i.ci95_low.max(0.0),
@@ -357,7 +367,8 @@ fn cost_lines(
     // one-sided bound when none was seen). Otherwise the interval on the
     // sum of the random components, replication by replication.
     let costs = &spec.costs;
-    let only_downtime = costs.per_incident == 0.0
+    let only_downtime = !scaled
+        && costs.per_incident == 0.0
         && costs.per_repair.iter().all(|&x| x == 0.0)
         && costs.sla_credits.iter().all(|t| t.credit == 0.0);
     let random = if only_downtime {

@@ -18,6 +18,7 @@ mod occurrence;
 mod placement;
 mod renewals;
 mod repair;
+mod scaling;
 mod services;
 mod targets;
 mod topology;
@@ -67,6 +68,8 @@ struct ServiceDraft {
     data: Option<Option<DataSpec>>,
     /// `None` when the health-check table had an error.
     health_check: Option<Option<HealthCheckSpec>>,
+    /// `None` when the autoscale table had an error.
+    autoscale: Option<Option<models::system::spec::AutoscaleSpec>>,
 }
 
 /// The state of a build: the checker, and everything resolved so far.
@@ -154,6 +157,7 @@ pub(crate) fn build(
                 failover: s.failover?,
                 data: s.data?,
                 health_check: s.health_check?,
+                autoscale: s.autoscale?,
             })
         })
         .collect();

@@ -216,6 +216,10 @@ pub(crate) struct ServiceFile {
     /// balancer knows at once which instances are healthy.
     #[schemars(with = "Option<HealthCheckFile>")]
     pub(crate) health_check: Option<Spanned<HealthCheckFile>>,
+    /// Autoscaling of a capacity-rule service over its placed instances;
+    /// absent: every instance runs all the time.
+    #[schemars(with = "Option<AutoscaleFile>")]
+    pub(crate) autoscale: Option<Spanned<AutoscaleFile>>,
     /// The bytes of one call to this service (request and response), for
     /// the traffic of callers in other zones or regions: a number of
     /// bytes or text such as "16KB" (default 0).
@@ -234,6 +238,36 @@ pub(crate) struct QuorumFile {
     /// Replicas a read needs (R), 1 to the number of instances.
     #[schemars(with = "i64", range(min = 1))]
     pub(crate) read: Spanned<i64>,
+}
+
+/// `autoscale`: how many of the placed instances run, following the
+/// offered load.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Autoscale")]
+pub(crate) struct AutoscaleFile {
+    /// The fewest instances running, 1 to `max` (default 1).
+    #[schemars(with = "Option<i64>", range(min = 1))]
+    pub(crate) min: Option<Spanned<i64>>,
+    /// The most instances running, `min` to the placed instances (default:
+    /// the placed instances).
+    #[schemars(with = "Option<i64>", range(min = 1))]
+    pub(crate) max: Option<Spanned<i64>>,
+    /// The share of an instance's capacity the scaler aims to use, above
+    /// 0 and at most 100% (default 70%).
+    #[schemars(with = "Option<Fraction>")]
+    pub(crate) target_utilisation: Option<Spanned<Fraction>>,
+    /// Time from launching an instance to its serving (default "5m").
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) scale_out_delay: Option<Spanned<String>>,
+    /// Time after a scaling action before instances may be stopped
+    /// (default "15m").
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) cooldown: Option<Spanned<String>>,
+    /// The most instances running in one zone, 1 or more (default: no
+    /// limit beyond the slots placed there).
+    #[schemars(with = "Option<i64>", range(min = 1))]
+    pub(crate) per_zone_max: Option<Spanned<i64>>,
 }
 
 /// `health_check`: how the load balancer checks the instances.

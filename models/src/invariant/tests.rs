@@ -77,6 +77,7 @@ fn system(name: &str, zones: usize, hosts_per_zone: usize, k: u32) -> SystemSpec
             failover: None,
             data: None,
             health_check: None,
+            autoscale: None,
         }],
         entry: EntrySpec {
             service: 0,

@@ -827,6 +827,7 @@ fn state_and_request_levels_agree_on_pool_availability() {
             failover: None,
             data: None,
             health_check: None,
+            autoscale: None,
         }],
         entry: sys::EntrySpec {
             service: 0,

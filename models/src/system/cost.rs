@@ -118,6 +118,10 @@ impl CostComponent {
 pub struct CostPerYear {
     /// The amount of each component, per year.
     pub amounts: [f64; CostComponent::ALL.len()],
+    /// Whether the instances are random too: some service is autoscaled,
+    /// so its instances cost what ran (instance-hours), not what is
+    /// placed.
+    pub instances_random: bool,
 }
 
 impl CostPerYear {
@@ -136,11 +140,18 @@ impl CostPerYear {
         self.amounts.iter().sum()
     }
 
+    /// Whether component `c` is random in this replication: one of
+    /// [`CostComponent::is_random`], or the instances of an autoscaled
+    /// system.
+    pub fn random_here(&self, c: CostComponent) -> bool {
+        c.is_random() || (self.instances_random && c == CostComponent::Instances)
+    }
+
     /// The sum of the fixed components (those not
     /// [`CostComponent::is_random`]).
     pub fn fixed(&self) -> f64 {
         self.iter()
-            .filter(|(c, _)| !c.is_random())
+            .filter(|&(c, _)| !self.random_here(c))
             .map(|(_, x)| x)
             .sum()
     }
@@ -148,7 +159,7 @@ impl CostPerYear {
     /// The sum of the random components.
     pub fn random(&self) -> f64 {
         self.iter()
-            .filter(|(c, _)| c.is_random())
+            .filter(|&(c, _)| self.random_here(c))
             .map(|(_, x)| x)
             .sum()
     }
@@ -202,12 +213,21 @@ fn backups(spec: &SystemSpec, svc: usize, warmup: SimTime, end: SimTime) -> (f64
 /// if `backup_retain` copies were kept from the start.
 pub fn per_year(spec: &SystemSpec, entry: &ServiceMeasures, sys: &SystemMeasures) -> CostPerYear {
     let mut c = CostPerYear::default();
-    let mut set = |k: CostComponent, x: f64| c.amounts[k as usize] = x;
     let costs = &spec.costs;
     let mut active = 0.0;
     let mut standby = 0.0;
-    for s in &spec.services {
+    let observed = entry.observed_hours();
+    for (svc, s) in spec.services.iter().enumerate() {
         let n = s.instances.len() as f64;
+        if s.autoscale.is_some() {
+            // What ran, per hour on average.
+            let hours = sys.service_data.get(svc).map_or(0.0, |d| d.instance_hours);
+            if observed > 0.0 {
+                active += hours / observed * s.cost_per_instance_hour;
+            }
+            c.instances_random = true;
+            continue;
+        }
         match &s.failover {
             Some(f) => {
                 active += s.cost_per_instance_hour;
@@ -216,6 +236,7 @@ pub fn per_year(spec: &SystemSpec, entry: &ServiceMeasures, sys: &SystemMeasures
             None => active += n * s.cost_per_instance_hour,
         }
     }
+    let mut set = |k: CostComponent, x: f64| c.amounts[k as usize] = x;
     set(CostComponent::Instances, active * HOURS_PER_YEAR);
     set(CostComponent::Standbys, standby * HOURS_PER_YEAR);
     let hosts: f64 = (0..spec.hosts.len())

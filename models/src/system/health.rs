@@ -63,6 +63,9 @@ pub struct Counters {
     /// Per active-passive service: an old active instance still serving
     /// after a promotion without fencing (split brain).
     split: Vec<Option<usize>>,
+    /// Per service, per instance: a slot an autoscaler is not running
+    /// (stopped, or launching and not yet serving).
+    stopped: Vec<Vec<bool>>,
     /// The load curve's current factor, in parts per million of the usual
     /// load.
     curve_ppm: u64,
@@ -107,6 +110,11 @@ impl Counters {
                 .map(|s| vec![false; s.instances.len()])
                 .collect(),
             split: vec![None; spec.services.len()],
+            stopped: spec
+                .services
+                .iter()
+                .map(|s| vec![false; s.instances.len()])
+                .collect(),
             curve_ppm: PPM,
             surge_ppm: 0,
         }
@@ -115,6 +123,12 @@ impl Counters {
     /// Sets the load curve's factor (1 is the usual load).
     pub fn set_curve_factor(&mut self, factor: f64) {
         self.curve_ppm = (factor * PPM as f64).round() as u64;
+    }
+
+    /// Marks instance `i` of `service` as not running (an autoscaler's
+    /// stopped or launching slot), or running again.
+    pub fn set_stopped(&mut self, service: usize, i: usize, stopped: bool) {
+        self.stopped[service][i] = stopped;
     }
 
     /// One more surge adds `ppm` millionths of the usual load.
@@ -578,7 +592,10 @@ impl Evaluator {
             for (i, e) in effective.iter_mut().enumerate() {
                 let iz = self.instance_zone[s][i];
                 let host = self.instance_host[s][i];
-                let healthy = c.instance[s][i] == 0 && c.service[s] == 0 && self.host_up(c, host);
+                let healthy = c.instance[s][i] == 0
+                    && c.service[s] == 0
+                    && !c.stopped[s][i]
+                    && self.host_up(c, host);
                 *e = healthy && svc.hard_dependencies.iter().all(|&d| up[d * z + iz]);
                 if *e {
                     inst_success[i] = (1.0 - share(c.degraded_host[host]))

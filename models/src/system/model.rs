@@ -39,6 +39,7 @@ mod measures;
 mod occurrences;
 mod renewals;
 mod repairs;
+mod scaling;
 
 use std::collections::VecDeque;
 
@@ -257,6 +258,8 @@ pub struct SystemModel<'a> {
     /// The entry point's downtime by month, for service-level credits
     /// (followed only when the spec has credit tiers).
     sla: SlaMonths,
+    /// The autoscalers of the autoscaled services.
+    scalers: Vec<scaling::Scaler>,
 }
 
 impl<'a> SystemModel<'a> {
@@ -327,8 +330,10 @@ impl<'a> SystemModel<'a> {
         if let Some(curve) = &spec.load_curve {
             counters.set_curve_factor(curve.steps[0].1);
         }
+        let scalers = scaling::Scaler::all(spec, &mut counters);
         let status = eval.evaluate(spec, &counters);
         SystemModel {
+            scalers,
             processes,
             activations: Vec::new(),
             free: Vec::new(),
@@ -507,6 +512,7 @@ impl<'a> SystemModel<'a> {
             sla_breached_months: self.sla.breached_months(),
             cost: CostPerYear::default(),
         };
+        self.scaling_data(&mut m.service_data);
         m.cost = cost::per_year(self.spec, &self.entry, &m);
         m
     }

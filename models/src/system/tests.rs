@@ -50,6 +50,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
             failover: None,
             data: None,
             health_check: None,
+            autoscale: None,
         }],
         entry: EntrySpec {
             service: 0,
@@ -858,3 +859,4 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
 }
 
 mod detection;
+mod scaling;

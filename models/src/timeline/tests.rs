@@ -153,6 +153,7 @@ fn system() -> SystemSpec {
         failover: None,
         data: None,
         health_check: None,
+        autoscale: None,
     };
     let fault = |name: &str, class, effect, every, repair| FaultSpec {
         name: String::from(name),
@@ -323,6 +324,7 @@ fn a_scheduled_host_fault_is_the_outage() {
             failover: None,
             data: None,
             health_check: None,
+            autoscale: None,
         }],
         entry: EntrySpec {
             service: 0,

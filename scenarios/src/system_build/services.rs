@@ -88,6 +88,12 @@ impl Builder<'_> {
                 Some(h) => self.health_check(h, up_rule.as_ref()).map(Some),
                 None => Some(None),
             };
+            let autoscale = match &s.autoscale {
+                Some(a) => self
+                    .autoscale(a, s, up_rule.as_ref(), instances.as_ref().map(Vec::len))
+                    .map(Some),
+                None => Some(None),
+            };
             self.services.push(ServiceDraft {
                 name,
                 instances,
@@ -98,6 +104,7 @@ impl Builder<'_> {
                 failover,
                 data,
                 health_check,
+                autoscale,
             });
         }
         let names: Vec<&str> = self.services.iter().map(|s| s.name.as_str()).collect();

@@ -1387,3 +1387,35 @@ fn cost_currency_is_carried_or_refused_where_written() {
 }
 
 mod costs;
+
+#[test]
+fn bad_autoscale_tables_are_located() {
+    let cap = "capacity_rps = 100\nload_rps = 150";
+    let t = with_web(&format!(
+        "{cap}\nautoscale = {{ min = 1, target_utilisation = \"150%\" }}"
+    ));
+    check(
+        &t,
+        "\"150%\"",
+        "service.autoscale.target_utilisation",
+        "at most 100%",
+    );
+    let t = with_web(&format!("{cap}\nautoscale = {{ max = 1, min = 2 }}"));
+    check(
+        &t,
+        "2 }",
+        "service.autoscale.min",
+        "expected an integer from 1 to 1",
+    );
+    let t = with_web("min_healthy = 1\nautoscale = { min = 1 }");
+    check(&t, "{ min = 1 }", "service.autoscale", "capacity up rule");
+    let t = with_web(&format!("{cap}\nautoscale = {{ mni = 1 }}"));
+    assert!(parse(&t, "s.toml").is_err());
+    let s = spec(&with_web(&format!(
+        "{cap}\nautoscale = {{ min = 1, scale_out_delay = \"2m\" }}"
+    )));
+    let a = s.services[0].autoscale.unwrap();
+    assert_eq!(a.scale_out_delay, SimDuration::from_mins(2));
+    assert_eq!(a.cooldown, SimDuration::from_mins(15));
+    assert_eq!(a.target_utilisation, 0.7);
+}

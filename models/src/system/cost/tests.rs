@@ -59,6 +59,7 @@ fn system() -> SystemSpec {
                 failover: None,
                 data: None,
                 health_check: None,
+                autoscale: None,
             },
             ServiceSpec {
                 name: "db".into(),
@@ -82,6 +83,7 @@ fn system() -> SystemSpec {
                     backup_interval: Some(hours(1)),
                 }),
                 health_check: None,
+                autoscale: None,
             },
         ],
         entry: EntrySpec {

@@ -57,6 +57,7 @@ fn spec() -> SystemSpec {
                 failover: None,
                 data: None,
                 health_check: None,
+                autoscale: None,
             },
             ServiceSpec {
                 name: "db".into(),
@@ -71,6 +72,7 @@ fn spec() -> SystemSpec {
                 failover: None,
                 data: None,
                 health_check: None,
+                autoscale: None,
             },
         ],
         entry: EntrySpec {

@@ -40,6 +40,12 @@ pub enum SystemEvent {
     /// enough in a row (false failures): the balancer takes it out of
     /// rotation until enough pass in a row again.
     FalseRemoval(u32, u32),
+    /// An instance launched by the autoscaler of service `0` on slot `1`
+    /// is ready: it serves from now on.
+    ScaleLaunched(u32, u32),
+    /// The cooldown of service `0`'s autoscaler is over: a scale-in it
+    /// held back may go ahead.
+    ScaleCheck(u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -57,6 +63,8 @@ impl TraceEvent for SystemEvent {
             SystemEvent::HeartbeatMiss(_) => 10,
             SystemEvent::HeartbeatBack(_) => 11,
             SystemEvent::FalseRemoval(..) => 12,
+            SystemEvent::ScaleLaunched(..) => 13,
+            SystemEvent::ScaleCheck(_) => 14,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -73,6 +81,8 @@ impl TraceEvent for SystemEvent {
             SystemEvent::HeartbeatMiss(_) => "heartbeat_miss",
             SystemEvent::HeartbeatBack(_) => "heartbeat_back",
             SystemEvent::FalseRemoval(..) => "false_removal",
+            SystemEvent::ScaleLaunched(..) => "scale_launched",
+            SystemEvent::ScaleCheck(_) => "scale_check",
         }
     }
     fn entity(&self) -> u32 {
@@ -88,7 +98,9 @@ impl TraceEvent for SystemEvent {
             | SystemEvent::SuspectDone(s)
             | SystemEvent::HeartbeatMiss(s)
             | SystemEvent::HeartbeatBack(s)
-            | SystemEvent::FalseRemoval(s, _) => FAILOVER_ENTITY_BASE + s,
+            | SystemEvent::FalseRemoval(s, _)
+            | SystemEvent::ScaleLaunched(s, _)
+            | SystemEvent::ScaleCheck(s) => FAILOVER_ENTITY_BASE + s,
             SystemEvent::LoadStep(_) => LOAD_ENTITY,
         }
     }
@@ -150,15 +162,21 @@ impl Model for SystemModel<'_> {
                 }
             }
             SystemEvent::FalseRemoval(svc, i) => self.false_removal(svc as usize, i as usize, s),
+            SystemEvent::ScaleLaunched(svc, i) => {
+                self.scale_launched(svc as usize, i as usize, s.now());
+            }
+            SystemEvent::ScaleCheck(svc) => self.scale_check(svc as usize),
         }
         self.settle_failovers(s);
         self.settle_rotation(s);
+        self.settle_scaling(s);
         self.update(s.now());
     }
 
     fn finish(&mut self, end: SimTime) {
         // Close the last span, then the per-service measures.
         self.accumulate(end);
+        self.finish_scaling(end);
         for svc in 0..self.spec.services.len() {
             if self.counters.split(svc).is_some()
                 && let Some(since) = self.failovers[svc].as_ref().and_then(|f| f.split_since)

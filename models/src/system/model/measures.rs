@@ -84,6 +84,13 @@ pub struct ServiceData {
     pub loss_events: u64,
     /// Its longest window of writes lost at once, hours.
     pub worst_rpo_hours: f64,
+    /// Instance-hours its autoscaler ran (running or launching
+    /// instances, integrated over the measured span); zero for a service
+    /// without autoscaling.
+    pub instance_hours: f64,
+    /// Its autoscaler's scaling actions: launches and stops, each of one
+    /// or more instances at once.
+    pub scaling_actions: u64,
 }
 
 impl SystemModel<'_> {

@@ -63,6 +63,9 @@ pub struct ServiceSpec {
     /// The load balancer's health checks; `None`: the balancer knows at
     /// once which instances are healthy.
     pub health_check: Option<HealthCheckSpec>,
+    /// Autoscaling of a capacity-rule service over its placed instances;
+    /// `None`: every instance runs all the time.
+    pub autoscale: Option<super::scaling::AutoscaleSpec>,
 }
 
 impl ServiceSpec {

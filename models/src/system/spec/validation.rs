@@ -40,6 +40,16 @@ pub enum SystemError {
         /// What is wrong.
         reason: String,
     },
+    /// A service's autoscaling makes no sense: bounds out of order or
+    /// beyond its instances, a target outside (0, 1], or a service that
+    /// is not an active-active capacity pool without health checks.
+    #[error("service `{service}`: {reason}")]
+    BadAutoscale {
+        /// The service.
+        service: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A service's health checks make no sense: a false-failure
     /// probability outside [0, 50%], no checkers, a negative check cost,
     /// or checks that take all of an instance's capacity.
@@ -158,6 +168,21 @@ impl SystemSpec {
                     });
                 }
                 _ => {}
+            }
+            if let Some(a) = &s.autoscale {
+                let bad = |reason: String| SystemError::BadAutoscale {
+                    service: s.name.clone(),
+                    reason,
+                };
+                a.validate(s.instances.len()).map_err(bad)?;
+                if !matches!(s.up_rule, UpRule::Capacity { .. }) {
+                    return Err(bad("autoscaling needs a capacity up rule".into()));
+                }
+                if s.failover.is_some() || s.health_check.is_some() {
+                    return Err(bad(
+                        "autoscaling works without failover and without health checks".into(),
+                    ));
+                }
             }
             if let Some(h) = &s.health_check {
                 let bad = |reason: String| SystemError::BadHealthCheck {
