@@ -12,6 +12,7 @@ mod costs;
 mod dependencies;
 mod faults;
 mod load;
+mod promotion;
 mod services;
 mod topology;
 mod validation;
@@ -20,6 +21,7 @@ pub(crate) use costs::price;
 pub use costs::{BackupCost, CostSpec, SlaTier};
 pub use faults::{Effect, FaultClass, FaultSpec, Occurrence, Repair, TeamSpec};
 pub use load::LoadCurve;
+pub use promotion::{MajoritySpec, WitnessSpec};
 pub use services::{
     DataSpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, InstanceSpec, Replication, ServiceSpec,
     UpRule, run_wait_checks,

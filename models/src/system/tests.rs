@@ -376,6 +376,7 @@ fn active_standby(failover: Dist) -> SystemSpec {
         fencing: true,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
     spec
@@ -411,6 +412,7 @@ fn a_standby_failure_causes_no_outage() {
         fencing: true,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     spec.faults.push(fault(
         "standby crash",
@@ -554,6 +556,7 @@ fn partitioned_pair(fencing: bool) -> SystemSpec {
         fencing,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     spec.services[0].data = Some(DataSpec {
         writes_per_second: 10.0,
@@ -744,6 +747,7 @@ fn gray_pair(fencing: bool, heartbeat: bool) -> SystemSpec {
             interval: SimDuration::from_secs(10),
             timeout: SimDuration::from_secs(60),
         }),
+        majority: None,
     });
     spec.services[0].data = Some(DataSpec {
         writes_per_second: 10.0,

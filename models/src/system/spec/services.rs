@@ -254,6 +254,9 @@ pub struct FailoverSpec {
     /// and without fencing a split brain until a heartbeat gets through.
     /// `None`: only a partition or a broken link causes suspicion.
     pub heartbeat: Option<HeartbeatSpec>,
+    /// Promotion by majority of voters (instances and witnesses); `None`:
+    /// a standby cut off from the active instance promotes on its own.
+    pub majority: Option<super::MajoritySpec>,
 }
 
 /// Heartbeats from the active instance to its standbys.
