@@ -862,3 +862,4 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
 }
 
 mod detection;
+mod promotion;

@@ -52,7 +52,8 @@ impl Builder<'_> {
         let mut ok = true;
         for w in file.witnesses.iter().flat_map(|w| w.get_ref()) {
             let key = "service.failover.witnesses";
-            let Some((_, zone)) = self.place(w, key, &|k| matches!(k, Kind::Zone), "the name of a zone")
+            let Some((_, zone)) =
+                self.place(w, key, &|k| matches!(k, Kind::Zone), "the name of a zone")
             else {
                 ok = false;
                 continue;

@@ -80,7 +80,8 @@ impl SystemModel<'_> {
                             let covered = f.coverage_rng.open01() < spec.coverage;
                             // Under a majority rule, a standby without one
                             // is left to the manual recovery.
-                            let voted = first.is_some_and(|b| self.has_majority(svc, b, None, &status));
+                            let voted =
+                                first.is_some_and(|b| self.has_majority(svc, b, None, &status));
                             if spec.majority.is_some() && !voted {
                                 self.refuse(svc, s.now());
                             }

@@ -123,7 +123,10 @@ impl SystemModel<'_> {
         let serving = self.serving_active(svc, status);
         let allowed = cut_off.filter(|&b| self.has_majority(svc, b, serving, status));
         let refused = cut_off.filter(|_| allowed.is_none());
-        let now_counted = s_refuse(self.failovers[svc].as_mut().map(|f| &mut f.refused), refused);
+        let now_counted = s_refuse(
+            self.failovers[svc].as_mut().map(|f| &mut f.refused),
+            refused,
+        );
         if now_counted {
             self.refuse(svc, now);
         }
