@@ -66,8 +66,9 @@ pub struct ServiceSpec {
 }
 
 impl ServiceSpec {
-    /// What the service's instances cost per hour: the active instance and
-    /// its standbys for an active-passive service, every instance otherwise.
+    /// What the service's instances cost per hour: the active instance, its
+    /// standbys and its witnesses for an active-passive service, every
+    /// instance otherwise.
     pub fn cost_per_hour(&self) -> f64 {
         let n = self.instances.len() as f64;
         match &self.failover {
@@ -75,7 +76,8 @@ impl ServiceSpec {
                 let standby = f
                     .standby_cost_per_hour
                     .unwrap_or(self.cost_per_instance_hour);
-                self.cost_per_instance_hour + (n - 1.0) * standby
+                let witnesses = f.majority.as_ref().map_or(0.0, |m| m.cost_per_hour());
+                self.cost_per_instance_hour + (n - 1.0) * standby + witnesses
             }
             None => n * self.cost_per_instance_hour,
         }
