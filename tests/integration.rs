@@ -61,3 +61,5 @@ mod sweeps;
 mod tradeoffs_detection;
 #[path = "integration/validation.rs"]
 mod validation;
+#[path = "integration/witness.rs"]
+mod witness;

@@ -99,6 +99,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/split-brain.toml"),
     },
     Builtin {
+        name: "two-zone-witness",
+        source: include_str!("../library/two-zone-witness.toml"),
+    },
+    Builtin {
         name: "web-n-plus-1",
         source: include_str!("../library/web-n-plus-1.toml"),
     },

@@ -430,6 +430,23 @@ impl JsonSchema for ReplicationMode {
     }
 }
 
+/// A promotion rule as written: a schema marker, never built.
+pub(crate) enum PromotionMode {}
+
+impl JsonSchema for PromotionMode {
+    fn schema_name() -> Cow<'static, str> {
+        "Promotion".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "When a standby may promote itself: \"any\" (a standby cut off from the primary promotes on its own) or \"majority\" (only with the votes of a majority of the instances and witnesses; a primary cut off from the majority steps down).",
+            "type": "string",
+            "enum": ["any", "majority"],
+        })
+    }
+}
+
 /// A dispatch policy as written: a schema marker, never built.
 pub(crate) enum DispatchPolicy {}
 

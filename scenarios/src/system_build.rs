@@ -16,6 +16,7 @@ mod load;
 pub(crate) mod names;
 mod occurrence;
 mod placement;
+mod promotion;
 mod renewals;
 mod repair;
 mod scaling;

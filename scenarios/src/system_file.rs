@@ -12,7 +12,7 @@ use serde_spanned::Spanned;
 
 use crate::file::{ScenarioMeta, SimulationFile};
 use crate::invariant::InvariantFile;
-use crate::schema::{Distribution, Duration, FaultKind, Placement, ReplicationMode};
+use crate::schema::{Distribution, Duration, FaultKind, Placement, PromotionMode, ReplicationMode};
 
 /// A whole infrastructure-system scenario file.
 ///
@@ -373,6 +373,19 @@ pub(crate) struct FailoverFile {
     /// only a partition or a broken link makes a standby suspect it.
     #[schemars(with = "Option<HeartbeatFile>")]
     pub(crate) heartbeat: Option<Spanned<HeartbeatFile>>,
+    /// When a standby may promote itself (default "any"): "majority" needs
+    /// the votes of a majority of the instances and `witnesses`, and makes
+    /// a primary cut off from the majority step down.
+    #[schemars(with = "Option<PromotionMode>")]
+    pub(crate) promotion: Option<Spanned<String>>,
+    /// With `promotion = "majority"`: the zones where a witness runs, one
+    /// per entry, each on the zone's first host (default none).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub(crate) witnesses: Option<Spanned<Vec<Spanned<String>>>>,
+    /// With `witnesses`: what one witness costs (default 0), counted with
+    /// the standbys.
+    #[schemars(with = "Option<Amount>")]
+    pub(crate) witness_cost_per_hour: Option<Spanned<Amount>>,
 }
 
 /// `failover.heartbeat`: how the standbys watch the active instance.

@@ -150,6 +150,7 @@ fn failover(fencing: bool) -> FailoverSpec {
         fencing,
         failback: None,
         heartbeat: None,
+        majority: None,
     }
 }
 
@@ -672,6 +673,7 @@ fn split_brain_db() -> ModelSpec {
         fencing: false,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     spec.services[0].data = Some(DataSpec {
         writes_per_second: 50.0,

@@ -34,7 +34,8 @@ pub enum CostComponent {
     /// Instances at their `cost_per_hour`: every instance of an
     /// active-active service, the active one of an active-passive service.
     Instances,
-    /// Standby instances at their `standby_cost_per_hour`.
+    /// Standby instances at their `standby_cost_per_hour`, and the
+    /// witnesses of majority promotion at their `witness_cost_per_hour`.
     Standbys,
     /// Hosts at their zone's `host_cost_per_hour`.
     Hosts,
@@ -232,6 +233,7 @@ pub fn per_year(spec: &SystemSpec, entry: &ServiceMeasures, sys: &SystemMeasures
             Some(f) => {
                 active += s.cost_per_instance_hour;
                 standby += (n - 1.0) * f.standby_cost_per_hour.unwrap_or(s.cost_per_instance_hour);
+                standby += f.majority.as_ref().map_or(0.0, |m| m.cost_per_hour());
             }
             None => active += n * s.cost_per_instance_hour,
         }

@@ -66,6 +66,9 @@ pub struct Counters {
     /// Per service, per instance: a slot an autoscaler is not running
     /// (stopped, or launching and not yet serving).
     stopped: Vec<Vec<bool>>,
+    /// Per active-passive service: its active instance has stepped down,
+    /// cut off from a majority of its voters.
+    stepped_down: Vec<bool>,
     /// The load curve's current factor, in parts per million of the usual
     /// load.
     curve_ppm: u64,
@@ -115,6 +118,7 @@ impl Counters {
                 .iter()
                 .map(|s| vec![false; s.instances.len()])
                 .collect(),
+            stepped_down: vec![false; spec.services.len()],
             curve_ppm: PPM,
             surge_ppm: 0,
         }
@@ -155,6 +159,18 @@ impl Counters {
     /// Sets or clears the second primary of a service.
     pub fn set_split(&mut self, service: usize, old: Option<usize>) {
         self.split[service] = old;
+    }
+
+    /// Whether the active instance of `service` has stepped down (it
+    /// reaches no majority of its voters) and serves nothing.
+    pub fn stepped_down(&self, service: usize) -> bool {
+        self.stepped_down[service]
+    }
+
+    /// Marks the active instance of `service` as stepped down, or no
+    /// longer.
+    pub fn set_stepped_down(&mut self, service: usize, down: bool) {
+        self.stepped_down[service] = down;
     }
 
     /// Whether the load balancer sends instance `i` of `service` traffic.
@@ -627,7 +643,9 @@ impl Evaluator {
                 let on_duty = match svc.failover {
                     None => e,
                     Some(_) => {
-                        e && !c.switching[s] && (c.active[s] == Some(i) || c.split[s] == Some(i))
+                        e && !c.switching[s]
+                            && ((c.active[s] == Some(i) && !c.stepped_down[s])
+                                || c.split[s] == Some(i))
                     }
                 };
                 if checked {

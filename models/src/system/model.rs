@@ -37,6 +37,7 @@ mod health_checks;
 mod losses;
 mod measures;
 mod occurrences;
+mod promotion;
 mod renewals;
 mod repairs;
 mod scaling;
@@ -99,6 +100,13 @@ struct Failover {
     /// While the standbys have not yet noticed that the active instance
     /// is gone: (the instant they will, that instance).
     noticing: Option<(SimTime, usize)>,
+    /// Under a majority rule: the active instance was put in place by hand
+    /// (or restarted alone) and serves without a majority until it has
+    /// reached one again.
+    forced: bool,
+    /// Under a majority rule: the standby whose promotion is refused for
+    /// want of a majority, while it stays so (counted once).
+    refused: Option<usize>,
 }
 
 /// What one process does when it occurs.
@@ -395,6 +403,8 @@ impl<'a> SystemModel<'a> {
                             failback_rng: RngStream::new(seed, replication, &entity, "failback"),
                             detection_rng: RngStream::new(seed, replication, &entity, "detection"),
                             noticing: None,
+                            forced: false,
+                            refused: None,
                         }
                     })
                 })

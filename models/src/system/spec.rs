@@ -13,6 +13,7 @@ mod dependencies;
 mod faults;
 mod load;
 mod scaling;
+mod promotion;
 mod services;
 mod topology;
 mod validation;
@@ -22,6 +23,7 @@ pub use costs::{BackupCost, CostSpec, SlaTier};
 pub use faults::{Effect, FaultClass, FaultSpec, Occurrence, Repair, TeamSpec};
 pub use load::LoadCurve;
 pub use scaling::AutoscaleSpec;
+pub use promotion::{MajoritySpec, WitnessSpec};
 pub use services::{
     DataSpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, InstanceSpec, Replication, ServiceSpec,
     UpRule, run_wait_checks,

@@ -377,6 +377,7 @@ fn active_standby(failover: Dist) -> SystemSpec {
         fencing: true,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     spec.faults.push(host_crashes(&spec, 1000.0, 10.0));
     spec
@@ -412,6 +413,7 @@ fn a_standby_failure_causes_no_outage() {
         fencing: true,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     spec.faults.push(fault(
         "standby crash",
@@ -555,6 +557,7 @@ fn partitioned_pair(fencing: bool) -> SystemSpec {
         fencing,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     spec.services[0].data = Some(DataSpec {
         writes_per_second: 10.0,
@@ -745,6 +748,7 @@ fn gray_pair(fencing: bool, heartbeat: bool) -> SystemSpec {
             interval: SimDuration::from_secs(10),
             timeout: SimDuration::from_secs(60),
         }),
+        majority: None,
     });
     spec.services[0].data = Some(DataSpec {
         writes_per_second: 10.0,
@@ -860,3 +864,4 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
 
 mod detection;
 mod scaling;
+mod promotion;

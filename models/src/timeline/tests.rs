@@ -180,6 +180,7 @@ fn system() -> SystemSpec {
         fencing: true,
         failback: None,
         heartbeat: None,
+        majority: None,
     });
     SystemSpec {
         regions: vec!["eu".into()],

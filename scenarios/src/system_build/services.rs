@@ -178,6 +178,7 @@ impl Builder<'_> {
             Some(h) => Some(self.heartbeat(h)?),
             None => None,
         };
+        let majority = self.majority(file)?;
         Some(FailoverSpec {
             duration: duration?,
             coverage: coverage?,
@@ -186,6 +187,7 @@ impl Builder<'_> {
             fencing: file.fencing.unwrap_or(true),
             failback,
             heartbeat,
+            majority,
         })
     }
 

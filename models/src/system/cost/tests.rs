@@ -76,6 +76,7 @@ fn system() -> SystemSpec {
                     fencing: true,
                     failback: None,
                     heartbeat: None,
+                    majority: None,
                 }),
                 data: Some(DataSpec {
                     writes_per_second: 100.0,

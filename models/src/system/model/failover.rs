@@ -60,6 +60,10 @@ impl SystemModel<'_> {
                 }
                 match active {
                     Some(a) if eff[a] => {
+                        if self.settle_step_down(svc, a, &status) {
+                            changed = true;
+                            continue;
+                        }
                         if self.start_failback(svc, a, &status, s) {
                             changed = true;
                             continue;
@@ -74,7 +78,16 @@ impl SystemModel<'_> {
                         if first.is_some() {
                             let f = self.failovers[svc].as_mut().expect("failover machinery");
                             let covered = f.coverage_rng.open01() < spec.coverage;
-                            let d = if covered {
+                            // Under a majority rule, a standby without one
+                            // is left to the manual recovery.
+                            let voted =
+                                first.is_some_and(|b| self.has_majority(svc, b, None, &status));
+                            if spec.majority.is_some() && !voted {
+                                self.refuse(svc, s.now());
+                            }
+                            let f = self.failovers[svc].as_mut().expect("failover machinery");
+                            f.forced = spec.majority.is_some() && !(covered && voted);
+                            let d = if covered && voted {
                                 spec.duration.sample(&mut f.duration_rng)
                             } else {
                                 spec.manual.sample(&mut f.duration_rng)
@@ -98,6 +111,10 @@ impl SystemModel<'_> {
                     }
                     None => {
                         if let Some(i) = first {
+                            // Restarted alone: it serves without a majority.
+                            if let Some(f) = self.failovers[svc].as_mut() {
+                                f.forced = spec.majority.is_some();
+                            }
                             self.promote(svc, i, s.now());
                             self.counters.set_failover(svc, first, false);
                             changed = true;
@@ -141,6 +158,7 @@ impl SystemModel<'_> {
         let cut_off = (0..eff.len()).find(|&b| {
             b != a && eff[b] && Some(b) != fenced && !self.eval.instances_reach(status, svc, a, b)
         });
+        let cut_off = self.majority_gate(svc, cut_off, status, s.now());
         let spec = self.spec.services[svc]
             .failover
             .as_ref()
@@ -345,6 +363,11 @@ impl SystemModel<'_> {
             .as_ref()
             .expect("an active-passive service");
         let interval = spec.heartbeat.map_or(SimDuration::ZERO, |h| h.interval);
+        let serving = self.serving_active(svc, status);
+        if !self.has_majority(svc, b, serving, status) {
+            self.refuse(svc, now);
+            return;
+        }
         if now >= self.warmup {
             self.needless += 1;
             self.service_data[svc].needless_failovers += 1;
@@ -352,7 +375,7 @@ impl SystemModel<'_> {
         let cause = self.cause_of_message_loss(svc, a);
         self.start_loss(svc, a, now);
         let f = self.failovers[svc].as_mut().expect("failover machinery");
-        if spec.fencing {
+        if spec.fencing || spec.majority.is_some() {
             let d = spec.duration.sample(&mut f.duration_rng);
             f.timer = Some(s.schedule_after(d, SystemEvent::FailoverDone(svc as u32)));
             f.target = Some(b);
@@ -407,10 +430,16 @@ impl SystemModel<'_> {
         if !status.effective[svc][b] || self.eval.instances_reach(status, svc, a, b) {
             return;
         }
+        let serving = self.serving_active(svc, status);
+        if !self.has_majority(svc, b, serving, status) {
+            self.refuse(svc, now);
+            return;
+        }
+        // A majority rule fences as well: the old primary has stepped down.
         let fencing = self.spec.services[svc]
             .failover
             .as_ref()
-            .is_none_or(|f| f.fencing);
+            .is_none_or(|f| f.fencing || f.majority.is_some());
         if now >= self.warmup {
             self.needless += 1;
             self.service_data[svc].needless_failovers += 1;

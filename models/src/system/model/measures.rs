@@ -78,6 +78,9 @@ pub struct ServiceData {
     /// Of those, promotions of a standby that suspected a healthy active
     /// instance.
     pub needless_failovers: u64,
+    /// Promotions refused for want of a majority of voters (a standby cut
+    /// off from the majority, a lost primary left to the manual recovery).
+    pub refused_promotions: u64,
     /// Acknowledged writes it lost.
     pub lost_writes: u64,
     /// Events that lost at least one of its writes.

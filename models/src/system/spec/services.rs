@@ -69,8 +69,9 @@ pub struct ServiceSpec {
 }
 
 impl ServiceSpec {
-    /// What the service's instances cost per hour: the active instance and
-    /// its standbys for an active-passive service, every instance otherwise.
+    /// What the service's instances cost per hour: the active instance, its
+    /// standbys and its witnesses for an active-passive service, every
+    /// instance otherwise.
     pub fn cost_per_hour(&self) -> f64 {
         let n = self.instances.len() as f64;
         match &self.failover {
@@ -78,7 +79,8 @@ impl ServiceSpec {
                 let standby = f
                     .standby_cost_per_hour
                     .unwrap_or(self.cost_per_instance_hour);
-                self.cost_per_instance_hour + (n - 1.0) * standby
+                let witnesses = f.majority.as_ref().map_or(0.0, |m| m.cost_per_hour());
+                self.cost_per_instance_hour + (n - 1.0) * standby + witnesses
             }
             None => n * self.cost_per_instance_hour,
         }
@@ -257,6 +259,9 @@ pub struct FailoverSpec {
     /// and without fencing a split brain until a heartbeat gets through.
     /// `None`: only a partition or a broken link causes suspicion.
     pub heartbeat: Option<HeartbeatSpec>,
+    /// Promotion by majority of voters (instances and witnesses); `None`:
+    /// a standby cut off from the active instance promotes on its own.
+    pub majority: Option<super::MajoritySpec>,
 }
 
 /// Heartbeats from the active instance to its standbys.

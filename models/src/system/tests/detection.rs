@@ -29,6 +29,7 @@ fn watched_pair(interval_s: u64, timeout_s: u64, repair: Dist) -> SystemSpec {
             interval: SimDuration::from_secs(interval_s),
             timeout: SimDuration::from_secs(timeout_s),
         }),
+        majority: None,
     });
     spec.faults.push(fault(
         "crash",
