@@ -18,6 +18,7 @@ mod occurrence;
 mod placement;
 mod renewals;
 mod repair;
+mod replication;
 mod services;
 mod targets;
 mod topology;
@@ -127,6 +128,7 @@ pub(crate) fn build(
     let teams = b.teams(&file);
     let load_curve = b.load_curve(&file);
     let costs = b.costs(&file);
+    let network = b.network(&file);
     let mut faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
     b.unique_fault_names(&file.faults);
     b.renewals(&file.faults, &mut faults);
@@ -187,6 +189,7 @@ pub(crate) fn build(
         currency,
         load_curve,
         costs,
+        network,
     };
     if let Err(e) = spec.validate() {
         return Err(ScenarioError::single(

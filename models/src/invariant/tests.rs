@@ -88,6 +88,7 @@ fn system(name: &str, zones: usize, hosts_per_zone: usize, k: u32) -> SystemSpec
         currency: None,
         load_curve: None,
         costs: Default::default(),
+        network: Default::default(),
     }
 }
 
@@ -163,6 +164,7 @@ fn pair(fencing: bool, writes: f64, replication: Replication) -> SystemSpec {
         writes_per_second: writes,
         replication: Some(replication),
         backup_interval: None,
+        write_time: SimDuration::ZERO,
     });
     spec.faults.push(partition(h(10), h(1)));
     spec.validate().unwrap();
@@ -327,6 +329,7 @@ fn deleted_data_beyond_the_backups() {
             writes_per_second: 1.0,
             replication: None,
             backup_interval: backup,
+            write_time: SimDuration::ZERO,
         });
         spec.faults.push(once(
             "oops",
@@ -678,6 +681,7 @@ fn split_brain_db() -> ModelSpec {
             lag: exp(SimDuration::from_millis(100)),
         }),
         backup_interval: None,
+        write_time: SimDuration::ZERO,
     });
     spec.faults.push(FaultSpec {
         name: "partition".into(),

@@ -12,6 +12,7 @@ mod costs;
 mod dependencies;
 mod faults;
 mod load;
+mod replication;
 mod services;
 mod topology;
 mod validation;
@@ -20,11 +21,12 @@ pub(crate) use costs::price;
 pub use costs::{BackupCost, CostSpec, SlaTier};
 pub use faults::{Effect, FaultClass, FaultSpec, Occurrence, Repair, TeamSpec};
 pub use load::LoadCurve;
+pub use replication::NetworkSpec;
 pub use services::{
     DataSpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, InstanceSpec, Replication, ServiceSpec,
     UpRule, run_wait_checks,
 };
-pub use topology::{Element, HostSpec, LinkSpec, Place, RackSpec, ZoneSpec};
+pub use topology::{DEFAULT_LINK_LATENCY, Element, HostSpec, LinkSpec, Place, RackSpec, ZoneSpec};
 pub use validation::SystemError;
 
 /// Where users reach the system.
@@ -70,6 +72,8 @@ pub struct SystemSpec {
     /// (hosts, zones, regions, crews, incidents, repairs, backups, traffic,
     /// service-level credits); every price zero by default.
     pub costs: CostSpec,
+    /// Round-trip times between zones where no link says otherwise.
+    pub network: NetworkSpec,
 }
 
 impl SystemSpec {

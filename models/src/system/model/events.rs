@@ -40,6 +40,9 @@ pub enum SystemEvent {
     /// enough in a row (false failures): the balancer takes it out of
     /// rotation until enough pass in a row again.
     FalseRemoval(u32, u32),
+    /// A semi-synchronous stall of service `0` reaches its timeout: the
+    /// active instance may go on alone.
+    SyncTimeout(u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -57,6 +60,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::HeartbeatMiss(_) => 10,
             SystemEvent::HeartbeatBack(_) => 11,
             SystemEvent::FalseRemoval(..) => 12,
+            SystemEvent::SyncTimeout(_) => 13,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -73,6 +77,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::HeartbeatMiss(_) => "heartbeat_miss",
             SystemEvent::HeartbeatBack(_) => "heartbeat_back",
             SystemEvent::FalseRemoval(..) => "false_removal",
+            SystemEvent::SyncTimeout(_) => "sync_timeout",
         }
     }
     fn entity(&self) -> u32 {
@@ -88,7 +93,8 @@ impl TraceEvent for SystemEvent {
             | SystemEvent::SuspectDone(s)
             | SystemEvent::HeartbeatMiss(s)
             | SystemEvent::HeartbeatBack(s)
-            | SystemEvent::FalseRemoval(s, _) => FAILOVER_ENTITY_BASE + s,
+            | SystemEvent::FalseRemoval(s, _)
+            | SystemEvent::SyncTimeout(s) => FAILOVER_ENTITY_BASE + s,
             SystemEvent::LoadStep(_) => LOAD_ENTITY,
         }
     }
@@ -150,10 +156,13 @@ impl Model for SystemModel<'_> {
                 }
             }
             SystemEvent::FalseRemoval(svc, i) => self.false_removal(svc as usize, i as usize, s),
+            // The stall's state is taken again by the update below.
+            SystemEvent::SyncTimeout(_) => {}
         }
         self.settle_failovers(s);
         self.settle_rotation(s);
         self.update(s.now());
+        self.schedule_write_timeouts(s);
     }
 
     fn finish(&mut self, end: SimTime) {
@@ -178,6 +187,7 @@ impl Model for SystemModel<'_> {
             reads.finish(end);
             writes.finish(end);
         }
+        self.finish_writes(end);
     }
 
     fn entity_name(&self, entity: u32) -> String {
