@@ -863,3 +863,4 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
 }
 
 mod detection;
+mod replication;
