@@ -74,9 +74,9 @@ impl RttTable {
         };
         let same = self.state.len() == self.zones + regions + spec.links.len()
             && (0..self.zones).all(|z| self.state[z] == zone_up(z))
-            && (0..regions).all(|r| self.state[self.zones + r] == !c.is_down(Element::Region(r)))
+            && (0..regions).all(|r| self.state[self.zones + r] != c.is_down(Element::Region(r)))
             && (0..spec.links.len())
-                .all(|l| self.state[self.zones + regions + l] == !c.is_down(Element::Link(l)));
+                .all(|l| self.state[self.zones + regions + l] != c.is_down(Element::Link(l)));
         if same {
             return false;
         }
@@ -119,11 +119,11 @@ impl RttTable {
                     }
                 }
             }
-            for y in 0..z {
+            for (y, &d) in dist.iter().enumerate().take(z) {
                 self.rtt[x * z + y] = if x == y {
                     Some(self.network.same_zone_rtt.as_micros())
-                } else if dist[y] < u64::MAX {
-                    Some(2 * dist[y])
+                } else if d < u64::MAX {
+                    Some(2 * d)
                 } else {
                     None
                 };
