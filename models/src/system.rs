@@ -11,6 +11,7 @@
 pub mod cost;
 pub mod health;
 pub mod model;
+pub mod network;
 pub mod spec;
 
 #[cfg(test)]

@@ -423,9 +423,9 @@ impl JsonSchema for ReplicationMode {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "How acknowledged writes reach the standbys: \"sync\" (a failover loses nothing), \"async\" (the writes still in flight, with `lag`), \"batch\" (the writes since the last batch, with `ship_every`) or \"none\".",
+            "description": "How acknowledged writes reach the standbys: \"sync\" (a failover loses nothing; writes wait a round trip and stall while no standby is reachable), \"semi-sync\" (sync, falling back to async after `sync_timeout`), \"async\" (the writes still in flight, with `lag`), \"batch\" (the writes since the last batch, with `ship_every`) or \"none\".",
             "type": "string",
-            "enum": ["sync", "async", "batch", "none"],
+            "enum": ["sync", "semi-sync", "async", "batch", "none"],
         })
     }
 }

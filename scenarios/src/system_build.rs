@@ -19,6 +19,7 @@ mod placement;
 mod promotion;
 mod renewals;
 mod repair;
+mod replication;
 mod scaling;
 mod services;
 mod targets;
@@ -131,6 +132,7 @@ pub(crate) fn build(
     let teams = b.teams(&file);
     let load_curve = b.load_curve(&file);
     let costs = b.costs(&file);
+    let network = b.network(&file);
     let mut faults: Vec<Option<FaultSpec>> = file.faults.iter().map(|f| b.fault(f)).collect();
     b.unique_fault_names(&file.faults);
     b.renewals(&file.faults, &mut faults);
@@ -192,6 +194,7 @@ pub(crate) fn build(
         currency,
         load_curve,
         costs,
+        network,
     };
     if let Err(e) = spec.validate() {
         return Err(ScenarioError::single(

@@ -44,6 +44,10 @@ pub(crate) struct SystemFile {
     /// network.
     #[serde(rename = "link", default)]
     pub(crate) links: Vec<LinkFile>,
+    /// Round-trip times within and between zones where no link says
+    /// otherwise.
+    #[serde(default)]
+    pub(crate) network: NetworkFile,
     /// The services, placed on hosts in the order of the file; one or more.
     #[serde(rename = "service", default)]
     #[schemars(length(min = 1))]
@@ -147,6 +151,25 @@ pub(crate) struct LinkFile {
     /// The two zones or regions it joins.
     #[schemars(with = "Vec<String>", length(equal = 2))]
     pub(crate) between: Spanned<Vec<Spanned<String>>>,
+    /// One-way delay across the link (default "1ms"); synchronous writes
+    /// wait for the round trip over the fastest path that is up.
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) latency: Option<Spanned<String>>,
+}
+
+/// `[network]`: round-trip times where no link says otherwise.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Network")]
+pub(crate) struct NetworkFile {
+    /// Round trip between two instances of one zone (default "0.5ms").
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) same_zone_rtt: Option<Spanned<String>>,
+    /// Round trip between two zones of one region over the region's own
+    /// network (default "2ms"); each step between a zone and its region's
+    /// network counts a quarter of it one way.
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) cross_zone_rtt: Option<Spanned<String>>,
 }
 
 /// `[[service]]`: a service, its placement, up rule, dependencies and cost.
@@ -317,6 +340,15 @@ pub(crate) struct DataFile {
     /// the standby having it.
     #[schemars(with = "Option<Distribution>")]
     pub(crate) lag: Option<Spanned<String>>,
+    /// With "semi-sync" replication only: how long writes wait for a
+    /// standby before the active instance goes on alone (default "10s").
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) sync_timeout: Option<Spanned<String>>,
+    /// With "sync" or "semi-sync" replication: the time a write takes on
+    /// the active instance before its round trip to a standby (default
+    /// "0s").
+    #[schemars(with = "Option<Duration>")]
+    pub(crate) write_time: Option<Spanned<String>>,
     /// With "batch" replication only: time between shipped batches,
     /// counted from the start.
     #[schemars(with = "Option<Duration>")]

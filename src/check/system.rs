@@ -335,6 +335,7 @@ fn service(spec: &SystemSpec, s: &ServiceSpec) -> ServiceSummary {
             let (replication, lag, ship_every) = match &d.replication {
                 None => ("none", None, None),
                 Some(Replication::Sync) => ("sync", None, None),
+                Some(Replication::SemiSync { .. }) => ("semi-sync", None, None),
                 Some(Replication::Async { lag }) => ("async", Some(lag.to_string()), None),
                 Some(Replication::Batch { interval }) => ("batch", None, Some(duration(*interval))),
             };

@@ -707,6 +707,11 @@ fn beyond_guarantee(spec: &SystemSpec, loss: &WriteLoss) -> Option<String> {
         Some(Replication::Sync) => Some(format!(
             "{what} {at}; synchronous replication may lose none"
         )),
+        Some(Replication::SemiSync { .. }) if loss.cause == LossCause::Failover => None,
+        Some(Replication::SemiSync { .. }) => Some(format!(
+            "{what} {at}; semi-synchronous replication may only lose the writes acknowledged \
+             alone, at a failover"
+        )),
         None => Some(format!("{what} {at}; nothing allows losing them")),
     }
 }

@@ -89,6 +89,7 @@ fn system(name: &str, zones: usize, hosts_per_zone: usize, k: u32) -> SystemSpec
         currency: None,
         load_curve: None,
         costs: Default::default(),
+        network: Default::default(),
     }
 }
 
@@ -165,6 +166,7 @@ fn pair(fencing: bool, writes: f64, replication: Replication) -> SystemSpec {
         writes_per_second: writes,
         replication: Some(replication),
         backup_interval: None,
+        write_time: SimDuration::ZERO,
     });
     spec.faults.push(partition(h(10), h(1)));
     spec.validate().unwrap();
@@ -329,6 +331,7 @@ fn deleted_data_beyond_the_backups() {
             writes_per_second: 1.0,
             replication: None,
             backup_interval: backup,
+            write_time: SimDuration::ZERO,
         });
         spec.faults.push(once(
             "oops",
@@ -681,6 +684,7 @@ fn split_brain_db() -> ModelSpec {
             lag: exp(SimDuration::from_millis(100)),
         }),
         backup_interval: None,
+        write_time: SimDuration::ZERO,
     });
     spec.faults.push(FaultSpec {
         name: "partition".into(),

@@ -839,6 +839,7 @@ fn state_and_request_levels_agree_on_pool_availability() {
         currency: None,
         load_curve: None,
         costs: Default::default(),
+        network: Default::default(),
     };
     system.faults.push(sys::FaultSpec {
         name: "crash".into(),

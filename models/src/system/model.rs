@@ -41,6 +41,7 @@ mod promotion;
 mod renewals;
 mod repairs;
 mod scaling;
+mod writes;
 
 use std::collections::VecDeque;
 
@@ -57,6 +58,7 @@ use crate::measure::ServiceMeasures;
 pub use events::SystemEvent;
 pub use losses::{LossCause, WriteLoss};
 pub use measures::{ServiceData, SystemMeasures};
+pub use writes::WriteMeasures;
 
 /// The failover machinery of one active-passive service.
 #[derive(Debug)]
@@ -263,6 +265,10 @@ pub struct SystemModel<'a> {
     recent_losses: Vec<WriteLoss>,
     /// Per fault: repairs that ended after the warm-up.
     repairs: Vec<u64>,
+    /// Per service whose writes wait for a standby: their state.
+    writes: Vec<Option<writes::WriteState>>,
+    /// Round trips between zones as the network stands.
+    rtt: super::network::RttTable,
     /// The entry point's downtime by month, for service-level credits
     /// (followed only when the spec has credit tiers).
     sla: SlaMonths,
@@ -340,7 +346,7 @@ impl<'a> SystemModel<'a> {
         }
         let scalers = scaling::Scaler::all(spec, &mut counters);
         let status = eval.evaluate(spec, &counters);
-        SystemModel {
+        let mut model = SystemModel {
             scalers,
             processes,
             activations: Vec::new(),
@@ -470,12 +476,16 @@ impl<'a> SystemModel<'a> {
             recent_losses: Vec::new(),
             repairs: vec![0; spec.faults.len()],
             sla: SlaMonths::new(warmup),
+            writes: writes::write_states(spec, warmup),
+            rtt: super::network::RttTable::new(spec),
             uptime_clocks: links.uptime_clocks,
             counters,
             status,
             eval,
             spec,
-        }
+        };
+        model.settle_writes(SimTime::ZERO);
+        model
     }
 
     /// The entry point's measures.
@@ -517,6 +527,7 @@ impl<'a> SystemModel<'a> {
             split_brain_hours: self.split_brain_hours,
             split_brains: self.split_brains,
             quorum: self.quorum.clone(),
+            writes: self.write_measures(),
             repairs: self.repairs.clone(),
             sla_credits: self.sla.credits(),
             sla_breached_months: self.sla.breached_months(),

@@ -12,8 +12,9 @@ mod costs;
 mod dependencies;
 mod faults;
 mod load;
-mod scaling;
 mod promotion;
+mod replication;
+mod scaling;
 mod services;
 mod topology;
 mod validation;
@@ -22,13 +23,14 @@ pub(crate) use costs::price;
 pub use costs::{BackupCost, CostSpec, SlaTier};
 pub use faults::{Effect, FaultClass, FaultSpec, Occurrence, Repair, TeamSpec};
 pub use load::LoadCurve;
-pub use scaling::AutoscaleSpec;
 pub use promotion::{MajoritySpec, WitnessSpec};
+pub use replication::NetworkSpec;
+pub use scaling::AutoscaleSpec;
 pub use services::{
     DataSpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, InstanceSpec, Replication, ServiceSpec,
     UpRule, run_wait_checks,
 };
-pub use topology::{Element, HostSpec, LinkSpec, Place, RackSpec, ZoneSpec};
+pub use topology::{DEFAULT_LINK_LATENCY, Element, HostSpec, LinkSpec, Place, RackSpec, ZoneSpec};
 pub use validation::SystemError;
 
 /// Where users reach the system.
@@ -74,6 +76,8 @@ pub struct SystemSpec {
     /// (hosts, zones, regions, crews, incidents, repairs, backups, traffic,
     /// service-level credits); every price zero by default.
     pub costs: CostSpec,
+    /// Round-trip times between zones where no link says otherwise.
+    pub network: NetworkSpec,
 }
 
 impl SystemSpec {

@@ -62,6 +62,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
         currency: None,
         load_curve: None,
         costs: Default::default(),
+        network: Default::default(),
     }
 }
 
@@ -434,6 +435,7 @@ fn deleted_data_is_restored_from_the_last_backup() {
             writes_per_second: 1.0,
             replication: None,
             backup_interval: backup,
+            write_time: SimDuration::ZERO,
         });
         spec.faults.push(FaultSpec {
             name: "oops".into(),
@@ -480,6 +482,7 @@ fn synchronous_replication_loses_nothing_on_failover() {
         writes_per_second: 100.0,
         replication: Some(Replication::Sync),
         backup_interval: None,
+        write_time: SimDuration::ZERO,
     });
     let end = SimTime::from_duration(SimDuration::from_years(20));
     let mut sim = Simulation::new(SystemModel::new(&spec, 1, 0, SimTime::ZERO));
@@ -563,6 +566,7 @@ fn partitioned_pair(fencing: bool) -> SystemSpec {
         writes_per_second: 10.0,
         replication: Some(Replication::Sync),
         backup_interval: None,
+        write_time: SimDuration::ZERO,
     });
     spec.faults.push(fault(
         "split",
@@ -754,6 +758,7 @@ fn gray_pair(fencing: bool, heartbeat: bool) -> SystemSpec {
         writes_per_second: 10.0,
         replication: Some(Replication::Sync),
         backup_interval: None,
+        write_time: SimDuration::ZERO,
     });
     spec.faults.push(fault(
         "gray",
@@ -863,5 +868,6 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
 }
 
 mod detection;
-mod scaling;
 mod promotion;
+mod replication;
+mod scaling;

@@ -251,6 +251,7 @@ fn system() -> SystemSpec {
         currency: None,
         load_curve: None,
         costs: Default::default(),
+        network: Default::default(),
     }
 }
 
@@ -352,6 +353,7 @@ fn a_scheduled_host_fault_is_the_outage() {
         currency: None,
         load_curve: None,
         costs: Default::default(),
+        network: Default::default(),
     };
     let spec = ModelSpec::System(Box::new(spec));
     let horizon = Horizon::new(SimDuration::from_hours(1000), SimDuration::ZERO);

@@ -249,6 +249,8 @@ impl Builder<'_> {
             .replication
             .as_ref()
             .map(|m| (m.get_ref().trim().to_ascii_lowercase(), m.span()));
+        let mode_name = mode.as_ref().map_or("none", |(m, _)| m.as_str());
+        let (timeout, write_time) = self.write_keys(file, mode_name);
         let replication = match &mode {
             None => None,
             Some((m, span)) => {
@@ -279,6 +281,13 @@ impl Builder<'_> {
                 match m.as_str() {
                     "none" => None,
                     "sync" => Some(Replication::Sync),
+                    "semi-sync" => match timeout {
+                        Some(timeout) => Some(Replication::SemiSync { timeout }),
+                        None => {
+                            ok = false;
+                            None
+                        }
+                    },
                     "async" => match (lag, &file.lag) {
                         (Some(lag), _) => Some(Replication::Async { lag }),
                         (None, None) => {
@@ -306,7 +315,7 @@ impl Builder<'_> {
                         }
                     },
                     other => {
-                        self.c.error(span.clone(), "service.data.replication", format!("unknown replication `{other}`; expected one of sync, async, batch, none"));
+                        self.c.error(span.clone(), "service.data.replication", format!("unknown replication `{other}`; expected one of sync, semi-sync, async, batch, none"));
                         ok = false;
                         None
                     }
@@ -344,6 +353,7 @@ impl Builder<'_> {
             writes_per_second: rate,
             replication,
             backup_interval,
+            write_time,
         })
     }
 

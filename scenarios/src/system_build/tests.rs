@@ -165,6 +165,7 @@ fn the_base_system_builds() {
             name: "east-west".into(),
             a: Place::Region(0),
             b: Place::Region(1),
+            latency: sim_core::time::SimDuration::from_millis(1),
         }]
     );
     let web = &s.services[0];

@@ -200,6 +200,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|e| self.zone_or_region(e, "link.between"))
                 .collect();
+            let latency = self.link_latency(l.latency.as_ref());
             let link = self.links.len();
             self.register(&name, Kind::Link, link, l.name.span(), "link.name");
             match places.as_slice() {
@@ -212,6 +213,7 @@ impl Builder<'_> {
                     name,
                     a: *a,
                     b: *b,
+                    latency,
                 }),
                 [_, _] => {}
                 _ => self.c.error(

@@ -44,6 +44,7 @@ fn system() -> SystemSpec {
             name: "r0-r1".into(),
             a: Place::Region(0),
             b: Place::Region(1),
+            latency: sim_core::time::SimDuration::from_millis(1),
         }],
         services: vec![
             ServiceSpec {
@@ -82,6 +83,7 @@ fn system() -> SystemSpec {
                     writes_per_second: 100.0,
                     replication: Some(Replication::Sync),
                     backup_interval: Some(hours(1)),
+                    write_time: SimDuration::ZERO,
                 }),
                 health_check: None,
                 autoscale: None,
@@ -100,6 +102,7 @@ fn system() -> SystemSpec {
         currency: None,
         load_curve: None,
         costs: CostSpec::default(),
+        network: Default::default(),
     }
 }
 

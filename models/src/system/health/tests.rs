@@ -85,6 +85,7 @@ fn spec() -> SystemSpec {
         currency: None,
         load_curve: None,
         costs: Default::default(),
+        network: Default::default(),
     }
 }
 
@@ -168,6 +169,7 @@ fn links_join_regions() {
         name: "l".into(),
         a: Place::Region(0),
         b: Place::Region(1),
+        latency: sim_core::time::SimDuration::from_millis(1),
     });
     let mut c = Counters::new(&s);
     assert!(eval(&s, &c).entry_up);

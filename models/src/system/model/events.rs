@@ -46,6 +46,9 @@ pub enum SystemEvent {
     /// The cooldown of service `0`'s autoscaler is over: a scale-in it
     /// held back may go ahead.
     ScaleCheck(u32),
+    /// A semi-synchronous stall of service `0` reaches its timeout: the
+    /// active instance may go on alone.
+    SyncTimeout(u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -65,6 +68,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::FalseRemoval(..) => 12,
             SystemEvent::ScaleLaunched(..) => 13,
             SystemEvent::ScaleCheck(_) => 14,
+            SystemEvent::SyncTimeout(_) => 15,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -83,6 +87,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::FalseRemoval(..) => "false_removal",
             SystemEvent::ScaleLaunched(..) => "scale_launched",
             SystemEvent::ScaleCheck(_) => "scale_check",
+            SystemEvent::SyncTimeout(_) => "sync_timeout",
         }
     }
     fn entity(&self) -> u32 {
@@ -100,7 +105,8 @@ impl TraceEvent for SystemEvent {
             | SystemEvent::HeartbeatBack(s)
             | SystemEvent::FalseRemoval(s, _)
             | SystemEvent::ScaleLaunched(s, _)
-            | SystemEvent::ScaleCheck(s) => FAILOVER_ENTITY_BASE + s,
+            | SystemEvent::ScaleCheck(s)
+            | SystemEvent::SyncTimeout(s) => FAILOVER_ENTITY_BASE + s,
             SystemEvent::LoadStep(_) => LOAD_ENTITY,
         }
     }
@@ -166,11 +172,14 @@ impl Model for SystemModel<'_> {
                 self.scale_launched(svc as usize, i as usize, s.now());
             }
             SystemEvent::ScaleCheck(svc) => self.scale_check(svc as usize),
+            // The stall's state is taken again by the update below.
+            SystemEvent::SyncTimeout(_) => {}
         }
         self.settle_failovers(s);
         self.settle_rotation(s);
         self.settle_scaling(s);
         self.update(s.now());
+        self.schedule_write_timeouts(s);
     }
 
     fn finish(&mut self, end: SimTime) {
@@ -196,6 +205,7 @@ impl Model for SystemModel<'_> {
             reads.finish(end);
             writes.finish(end);
         }
+        self.finish_writes(end);
     }
 
     fn entity_name(&self, entity: u32) -> String {

@@ -42,18 +42,36 @@ impl SystemModel<'_> {
     /// The active instance `a` of `svc` is lost at `now`: draws the writes
     /// it had not replicated, to be lost if another instance takes over.
     pub(super) fn start_loss(&mut self, svc: usize, a: usize, now: SimTime) {
+        let spec = self.spec;
         let Some(f) = self.failovers[svc].as_mut() else {
             return;
         };
-        let Some(data) = &self.spec.services[svc].data else {
+        let Some(data) = &spec.services[svc].data else {
             // Nothing to lose, but the promotion still counts as a
             // failover.
             f.pending_loss = Some((0, 0.0, SimDuration::ZERO, a));
             return;
         };
         let rate = data.writes_per_second;
+        let fallback = self.writes[svc].as_ref().and_then(|w| w.fallback_since);
+        let Some(f) = self.failovers[svc].as_mut() else {
+            return;
+        };
         let (lost, window_h, window) = match &data.replication {
             None | Some(Replication::Sync) => (0, 0.0, SimDuration::ZERO),
+            // Behind by what the active instance acknowledged alone since
+            // the fallback (nothing while still synchronous).
+            Some(Replication::SemiSync { .. }) => match fallback {
+                Some(since) if now > since => {
+                    let behind = now - since;
+                    (
+                        poisson_count(&mut f.data_rng, rate * behind.as_secs_f64()),
+                        behind.as_hours_f64(),
+                        behind,
+                    )
+                }
+                _ => (0, 0.0, SimDuration::ZERO),
+            },
             Some(Replication::Async { lag }) => {
                 let mean_s = lag.mean_hours() * 3600.0;
                 (

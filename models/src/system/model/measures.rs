@@ -56,6 +56,10 @@ pub struct SystemMeasures {
     pub service_data: Vec<ServiceData>,
     /// Per quorum service: (reads, writes) possible, as up/down measures.
     pub quorum: Vec<Option<(ServiceMeasures, ServiceMeasures)>>,
+    /// Per service whose writes wait for a standby (active-passive with
+    /// sync or semi-sync replication): write availability, latency and
+    /// writes refused; `None` for the others.
+    pub writes: Vec<Option<super::WriteMeasures>>,
     /// Per fault of the spec: repairs that ended after the warm-up.
     pub repairs: Vec<u64>,
     /// Service-level credits owed over the measured span (months of
@@ -144,6 +148,7 @@ impl SystemModel<'_> {
                 writes.set_up(now, *w);
             }
         }
+        self.settle_writes(now);
         if self.status.entry_up {
             self.shares.clear();
             self.component_shares.clear();
@@ -159,6 +164,7 @@ impl SystemModel<'_> {
         if now > from {
             let span = now - from;
             let hours = span.as_hours_f64();
+            self.accumulate_writes(span);
             if !self.spec.costs.sla_credits.is_empty() {
                 self.sla
                     .add(&self.spec.costs, from, now, !self.status.entry_up);

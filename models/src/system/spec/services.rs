@@ -4,6 +4,8 @@
 use sim_core::dist::Dist;
 use sim_core::time::SimDuration;
 
+pub use super::replication::{DataSpec, Replication};
+
 /// When a service counts as up.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum UpRule {
@@ -178,41 +180,6 @@ pub fn run_wait_checks(p: f64, n: u32) -> f64 {
     }
     let pn = p.powf(n_f);
     (1.0 - pn) / ((1.0 - p) * pn)
-}
-
-/// How an active-passive service copies acknowledged writes to its
-/// standbys, which decides what a failover loses.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Replication {
-    /// Writes wait for the standby: a failover loses nothing.
-    Sync,
-    /// Writes reach the standby after a lag: a failover loses the writes
-    /// still in flight, Poisson with mean `rate * E[lag]` for Poisson writes
-    /// whatever the lag's law (an M/G/inf occupancy at a random instant).
-    Async {
-        /// Time from acknowledging a write to the standby having it.
-        lag: Dist,
-    },
-    /// Writes are shipped in batches (log or snapshot shipping) every
-    /// `interval`, from time zero: a failover loses what was written since
-    /// the last batch.
-    Batch {
-        /// Time between batches.
-        interval: SimDuration,
-    },
-}
-
-/// The data of a stateful service.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DataSpec {
-    /// Acknowledged writes per second (a Poisson stream).
-    pub writes_per_second: f64,
-    /// How writes reach the standbys (active-passive services only).
-    pub replication: Option<Replication>,
-    /// Backups every `interval` from time zero; deleted data is restored
-    /// from the last one and what was written since is lost. Without
-    /// backups, deleted data is lost entirely.
-    pub backup_interval: Option<SimDuration>,
 }
 
 /// How an active-passive service replaces a failed active instance.

@@ -49,7 +49,14 @@ pub struct LinkSpec {
     pub a: Place,
     /// The other end.
     pub b: Place,
+    /// One-way delay across the link (default 1 ms): write latencies
+    /// follow the fastest path among the links that are up.
+    pub latency: sim_core::time::SimDuration,
 }
+
+/// The default one-way delay of a link: 1 ms.
+pub const DEFAULT_LINK_LATENCY: sim_core::time::SimDuration =
+    sim_core::time::SimDuration::from_micros(1_000);
 
 /// Something a fault can take down. Each is a failure domain: when it is
 /// down, everything inside it is down too.
