@@ -270,7 +270,19 @@ fn system_lines(
             )?)),
             mttr_hours: (sys.service_outage_hours[i].count() > 0)
                 .then(|| sys.service_outage_hours[i].mean()),
-            cost_per_year: models::system::cost::service_per_year(spec, i, span.0, span.1),
+            cost_per_year: {
+                let placed = models::system::cost::service_per_year(spec, i, span.0, span.1);
+                match (&svc.autoscale, sys.service_data.get(i)) {
+                    // What its autoscaler ran, not every placed slot.
+                    (Some(_), Some(d)) => {
+                        placed - svc.cost_per_hour() * sim_core::time::HOURS_PER_YEAR
+                            + d.instances_running.mean()
+                                * svc.cost_per_instance_hour
+                                * sim_core::time::HOURS_PER_YEAR
+                    }
+                    _ => placed,
+                }
+            },
             read_availability: sys.service_quorum[i].as_ref().map(|(r, _)| r.mean()),
             write_availability: sys.service_quorum[i].as_ref().map(|(_, w)| w.mean()),
             data: match sys.service_data.get(i) {
@@ -286,6 +298,19 @@ fn system_lines(
                         worst_rpo_hours: d.worst_rpo_hours,
                     })
                 }
+                _ => None,
+            },
+            scaling: match (&svc.autoscale, sys.service_data.get(i)) {
+                (Some(_), Some(d)) => Some(reports::Scaling {
+                    instances_running: floor(interval(estimate(
+                        &d.instances_running,
+                        CONFIDENCE_95,
+                    )?)),
+                    actions_per_year: floor(interval(estimate(
+                        &d.scaling_actions_per_year,
+                        CONFIDENCE_95,
+                    )?)),
+                }),
                 _ => None,
             },
         });

@@ -3,6 +3,8 @@
 #[path = "integration/support.rs"]
 mod support;
 
+#[path = "integration/autoscale.rs"]
+mod autoscale;
 #[path = "integration/bounds.rs"]
 mod bounds;
 #[path = "integration/cli.rs"]

@@ -170,6 +170,11 @@ pub struct ServiceDataSummary {
     /// The worst window of writes lost at once, hours, over all
     /// replications.
     pub worst_rpo_hours: f64,
+    /// Instances its autoscaler ran, on average over the measured span
+    /// (zero without autoscaling).
+    pub instances_running: Welford,
+    /// Its autoscaler's scaling actions, per year.
+    pub scaling_actions_per_year: Welford,
 }
 
 impl SystemSummary {
@@ -270,6 +275,13 @@ impl SystemSummary {
             w.lost_writes_per_year.push(per_year_count(d.lost_writes));
             w.loss_events_per_year.push(per_year_count(d.loss_events));
             w.worst_rpo_hours = w.worst_rpo_hours.max(d.worst_rpo_hours);
+            w.instances_running.push(if observed_hours > 0.0 {
+                d.instance_hours / observed_hours
+            } else {
+                0.0
+            });
+            w.scaling_actions_per_year
+                .push(per_year_count(d.scaling_actions));
         }
         for (w, (_, x)) in self.cost_per_year.iter_mut().zip(m.cost.iter()) {
             w.push(x);

@@ -23,7 +23,7 @@ pub use replay::ReplayReport;
 
 pub use run::{
     Attribution, Availability, ComponentShare, Cost, CostLine, DataLoss, ErrorShare, Interval,
-    Latency, OutageBin, RequestsReport, RunReport, ServiceData, ServiceLine, Spread,
+    Latency, OutageBin, RequestsReport, RunReport, Scaling, ServiceData, ServiceLine, Spread,
 };
 pub use stopping::Stopping;
 pub use validation::{ValidationRow, validation_table};

@@ -118,6 +118,19 @@ pub struct ServiceLine {
     /// data lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<ServiceData>,
+    /// For an autoscaled service: what its autoscaler ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<Scaling>,
+}
+
+/// What one service's autoscaler ran.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    /// Instances running (or launching), on average over the measured
+    /// span.
+    pub instances_running: Interval,
+    /// Scaling actions (launches and stops) per year.
+    pub actions_per_year: Interval,
 }
 
 /// One service's failovers and data lost.

@@ -19,6 +19,10 @@ impl Builtin {
 /// Every built-in scenario, in alphabetical order.
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
+        name: "autoscale-vs-static",
+        source: include_str!("../library/autoscale-vs-static.toml"),
+    },
+    Builtin {
         name: "backup-interval-sweep",
         source: include_str!("../library/backup-interval-sweep.toml"),
     },

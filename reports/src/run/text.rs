@@ -300,6 +300,16 @@ impl RunReport {
                     );
                 }
             }
+            for svc in services {
+                if let Some(sc) = &svc.scaling {
+                    let (n, a) = (&sc.instances_running, &sc.actions_per_year);
+                    let _ = writeln!(
+                        s,
+                        "autoscaling   {}: {:.2} instances running on average  95% CI [{:.2}, {:.2}]; {:.0} scaling actions /yr",
+                        svc.name, n.mean, n.ci95_low, n.ci95_high, a.mean
+                    );
+                }
+            }
         }
         if let Some(attr) = &self.attribution
             && !attr.is_empty()
