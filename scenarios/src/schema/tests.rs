@@ -75,6 +75,7 @@ fn it_names_every_top_level_key_of_each_format() {
                 "region",
                 "zone",
                 "link",
+                "network",
                 "service",
                 "entry",
                 "cost",

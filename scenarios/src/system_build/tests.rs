@@ -468,7 +468,7 @@ fn unknown_top_level_keys_list_the_expected_ones() {
     let text = format!("{BASE}\n[extra]\nx = 1\n");
     let e = message(&text);
     assert!(
-        e.contains("unknown field `extra`, expected one of `scenario`, `simulation`, `region`, `zone`, `link`, `service`, `entry`, `cost`, `team`, `fault`"),
+        e.contains("unknown field `extra`, expected one of `scenario`, `simulation`, `region`, `zone`, `link`, `network`, `service`, `entry`, `cost`, `team`, `fault`"),
         "{e}"
     );
 }
@@ -1014,7 +1014,7 @@ fn bad_data_tables_are_located() {
         &t,
         "\"eventual\"",
         "service.data.replication",
-        "expected one of sync, async, batch, none",
+        "expected one of sync, semi-sync, async, batch, none",
     );
     let t = with_web(&format!(
         "min_healthy = 1\n{fo}\ndata = {{ writes_per_s = 5, replication = \"async\" }}"
