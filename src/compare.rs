@@ -56,7 +56,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<(), Failure> {
             .find(|(_, d)| !scenario_has(d, o))
         {
             return Err(Failure::input(format!(
-                "--objective {}: {name} has no {} to judge (writes lost and the other data measures need a stateful service, write availability a quorum store, cost an infrastructure system)",
+                "--objective {}: {name} has no {} to judge (writes lost and the other data measures need a stateful service, write availability a quorum store or an active-passive service with data, write latency and writes refused such a service, cost an infrastructure system)",
                 o.aliases.first().unwrap_or(&o.key),
                 o.words
             )));
@@ -391,7 +391,9 @@ fn cost_by_replication(report: &RunReport, summary: &Summary) -> Option<Vec<f64>
 }
 
 /// Whether a design can have measure `m` at all: the data measures need a
-/// stateful service, write availability a quorum store, cost prices, and
+/// stateful service, write availability a quorum store or an
+/// active-passive service with data (which the write latency and writes
+/// refused also need), cost prices, and
 /// requests served, degraded time and incidents a system or a pool.
 pub(crate) fn scenario_has(scenario: &Scenario, m: &reports::measures::Measure) -> bool {
     use models::system::spec::UpRule;
@@ -407,9 +409,15 @@ pub(crate) fn scenario_has(scenario: &Scenario, m: &reports::measures::Measure) 
         }
         "degraded_minutes_per_year" => system.is_some(),
         "write_availability" => system.is_some_and(|s| {
+            s.services.iter().any(|x| {
+                matches!(x.up_rule, UpRule::Quorum { .. })
+                    || (x.failover.is_some() && x.data.is_some())
+            })
+        }),
+        "write_latency_ms" | "writes_refused_per_year" => system.is_some_and(|s| {
             s.services
                 .iter()
-                .any(|x| matches!(x.up_rule, UpRule::Quorum { .. }))
+                .any(|x| x.failover.is_some() && x.data.is_some())
         }),
         "cost_per_year" => system.is_some(),
         _ => data,

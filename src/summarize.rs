@@ -284,7 +284,24 @@ fn system_lines(
                 }
             },
             read_availability: sys.service_quorum[i].as_ref().map(|(r, _)| r.mean()),
-            write_availability: sys.service_quorum[i].as_ref().map(|(_, w)| w.mean()),
+            write_availability: match (&sys.service_quorum[i], &sys.service_writes[i]) {
+                (Some((_, w)), _) => Some(w.mean()),
+                (None, Some(w)) => Some(w.availability.mean()),
+                (None, None) => None,
+            },
+            writes: match &sys.service_writes[i] {
+                Some(w) => Some(reports::Writes {
+                    availability: clamp(interval(estimate(&w.availability, CONFIDENCE_95)?)),
+                    latency_ms: estimate(&w.latency_ms, CONFIDENCE_95)
+                        .ok()
+                        .map(|e| floor(interval(e))),
+                    refused_per_year: floor(interval(estimate(
+                        &w.refused_per_year,
+                        CONFIDENCE_95,
+                    )?)),
+                }),
+                None => None,
+            },
             data: match sys.service_data.get(i) {
                 Some(d) if svc.data.is_some() || svc.failover.is_some() => {
                     let per_year = |w: &sim_core::stats::Welford| -> Result<Interval, Failure> {

@@ -55,6 +55,8 @@ mod reports;
 mod requests;
 #[path = "integration/scenario_limits.rs"]
 mod scenario_limits;
+#[path = "integration/semi_sync.rs"]
+mod semi_sync;
 #[path = "integration/streams.rs"]
 mod streams;
 #[path = "integration/sweeps.rs"]

@@ -105,6 +105,8 @@ pub struct SystemSummary {
     pub service_outage_hours: Vec<Welford>,
     /// Per quorum service: read and write availability.
     pub service_quorum: Vec<Option<(Welford, Welford)>>,
+    /// Per active-passive service with data: what its writes met.
+    pub service_writes: Vec<Option<WriteSummary>>,
     /// Degraded time of the entry point, minutes per year.
     pub degraded_minutes_per_year: Welford,
     /// Request-based availability: the share of client requests served.
@@ -155,6 +157,19 @@ pub struct SystemSummary {
     pub cost_total_by_replication: Vec<f64>,
 }
 
+/// Estimates of one active-passive service's writes, one value per
+/// replication.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WriteSummary {
+    /// The share of measured time writes were accepted.
+    pub availability: Welford,
+    /// The mean write latency while writes were accepted, ms (replications
+    /// that accepted no write add nothing).
+    pub latency_ms: Welford,
+    /// Writes refused while stalled, per year.
+    pub refused_per_year: Welford,
+}
+
 /// Estimates of one service's failovers and data.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceDataSummary {
@@ -184,6 +199,7 @@ impl SystemSummary {
             service_downtime_minutes_per_year: vec![Welford::new(); services],
             service_outage_hours: vec![Welford::new(); services],
             service_quorum: vec![None; services],
+            service_writes: vec![None; services],
             degraded_minutes_per_year: Welford::new(),
             request_availability: Welford::new(),
             attributed_minutes_per_year: vec![Welford::new(); faults],
@@ -230,6 +246,17 @@ impl SystemSummary {
                 ww.push(w.availability());
             }
         }
+        let years = observed_hours / HOURS_PER_YEAR;
+        for (w, m) in self.service_writes.iter_mut().zip(&m.writes) {
+            let Some(m) = m else { continue };
+            let w = w.get_or_insert_with(WriteSummary::default);
+            w.availability.push(m.availability.availability());
+            if let Some(ms) = m.mean_latency_ms() {
+                w.latency_ms.push(ms);
+            }
+            w.refused_per_year
+                .push(if years > 0.0 { m.refused / years } else { 0.0 });
+        }
         self.degraded_minutes_per_year
             .push(per_year(m.degraded_hours));
         self.request_availability.push(if observed_hours > 0.0 {
@@ -251,7 +278,6 @@ impl SystemSummary {
         {
             w.push(per_year(h));
         }
-        let years = observed_hours / HOURS_PER_YEAR;
         let per_year_count = |n: u64| if years > 0.0 { n as f64 / years } else { 0.0 };
         self.failovers_per_year.push(per_year_count(m.failovers));
         self.needless_failovers_per_year

@@ -24,6 +24,7 @@ pub use replay::ReplayReport;
 pub use run::{
     Attribution, Availability, ComponentShare, Cost, CostLine, DataLoss, ErrorShare, Interval,
     Latency, OutageBin, RequestsReport, RunReport, Scaling, ServiceData, ServiceLine, Spread,
+    Writes,
 };
 pub use stopping::Stopping;
 pub use validation::{ValidationRow, validation_table};

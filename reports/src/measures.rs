@@ -121,7 +121,7 @@ const fn measure(
 }
 
 /// Every measure, in the order comparisons list them.
-pub const MEASURES: [Measure; 13] = [
+pub const MEASURES: [Measure; 15] = [
     measure(
         "downtime_minutes_per_year",
         &["downtime"],
@@ -189,6 +189,20 @@ pub const MEASURES: [Measure; 13] = [
             Better::Higher,
         )
     },
+    measure(
+        "write_latency_ms",
+        &["write_latency"],
+        "write latency",
+        "ms",
+        Better::Lower,
+    ),
+    measure(
+        "writes_refused_per_year",
+        &["writes_refused"],
+        "writes refused",
+        "/yr",
+        Better::Lower,
+    ),
     measure(
         "failovers_per_year",
         &["failovers"],
@@ -320,6 +334,12 @@ pub fn point_value(report: &RunReport, m: &Measure) -> Option<f64> {
             .iter()
             .filter_map(|s| s.write_availability)
             .reduce(f64::min)?,
+        "write_latency_ms" => writes(report)
+            .filter_map(|w| w.latency_ms.map(|l| l.mean))
+            .reduce(f64::max)?,
+        "writes_refused_per_year" => writes(report)
+            .map(|w| w.refused_per_year.mean)
+            .reduce(|a, b| a + b)?,
         "failovers_per_year" => data?.failovers_per_year.mean,
         "needless_failovers_per_year" => data?.needless_failovers_per_year,
         "split_brain_minutes_per_year" => data?.split_brain_minutes_per_year,
@@ -330,7 +350,9 @@ pub fn point_value(report: &RunReport, m: &Measure) -> Option<f64> {
 
 /// The 95% interval of measure `m` in `report`, where the report gives one
 /// (measures estimated per replication: downtime, incidents, requests
-/// served, degraded time, writes lost, loss events, failovers, cost);
+/// served, degraded time, writes lost, loss events, failovers, cost, and
+/// the write measures of a design with one active-passive service with
+/// data);
 /// `None` for figures without one (the worst recovery point, a measure the
 /// report lacks).
 pub fn point_interval(report: &RunReport, m: &Measure) -> Option<Interval> {
@@ -344,8 +366,29 @@ pub fn point_interval(report: &RunReport, m: &Measure) -> Option<Interval> {
         "loss_events_per_year" => data.map(|d| d.loss_events_per_year),
         "failovers_per_year" => data.map(|d| d.failovers_per_year),
         "cost_per_year" => report.cost_per_year.as_ref().map(|c| c.total),
+        // With one service that has write measures, its own intervals.
+        "write_latency_ms" | "writes_refused_per_year" | "write_availability" => {
+            let mut all = writes(report);
+            let (Some(w), None) = (all.next(), all.next()) else {
+                return None;
+            };
+            match m.key {
+                "write_latency_ms" => w.latency_ms,
+                "writes_refused_per_year" => Some(w.refused_per_year),
+                _ => Some(w.availability),
+            }
+        }
         _ => None,
     }
+}
+
+/// The write measures of every active-passive service with data.
+fn writes(report: &RunReport) -> impl Iterator<Item = &crate::run::Writes> {
+    report
+        .services
+        .iter()
+        .flatten()
+        .filter_map(|s| s.writes.as_ref())
 }
 
 #[cfg(test)]

@@ -111,9 +111,14 @@ pub struct ServiceLine {
     /// For a quorum store: the share of time a read can succeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_availability: Option<f64>,
-    /// For a quorum store: the share of time a write can succeed.
+    /// For a quorum store: the share of time a write can succeed; for an
+    /// active-passive service with data, the share of time writes were
+    /// accepted (the mean of `writes.availability`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_availability: Option<f64>,
+    /// For an active-passive service with data: what its writes met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writes: Option<Writes>,
     /// For a stateful or active-passive service: its own failovers and
     /// data lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +126,24 @@ pub struct ServiceLine {
     /// For an autoscaled service: what its autoscaler ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
+}
+
+/// What one active-passive service's writes met: the price of waiting
+/// for a standby (sync and semi-sync replication).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Writes {
+    /// The share of measured time writes were accepted (reads are the
+    /// service's own availability): lower than it while synchronous
+    /// writes stall.
+    pub availability: Interval,
+    /// The mean latency of a write while writes were accepted, ms: the
+    /// write time plus the round trip to the nearest standby that confirms
+    /// it. Absent if no replication accepted a write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<Interval>,
+    /// Writes refused while stalled, per year (the write rate times the
+    /// stalled time).
+    pub refused_per_year: Interval,
 }
 
 /// What one service's autoscaler ran.

@@ -95,6 +95,10 @@ pub const BUILTINS: &[Builtin] = &[
         source: include_str!("../library/retry-storm.toml"),
     },
     Builtin {
+        name: "semi-sync-replication",
+        source: include_str!("../library/semi-sync-replication.toml"),
+    },
+    Builtin {
         name: "single-server",
         source: include_str!("../library/single-server.toml"),
     },

@@ -47,12 +47,32 @@ pub(crate) fn replication_value(m: &Measure, r: &ReplicationResult) -> Option<f6
         "writes_lost_per_year" => count_per_year(sys?.lost_writes),
         "loss_events_per_year" => count_per_year(sys?.loss_events),
         "worst_rpo_hours" => sys?.worst_rpo_hours,
-        "write_availability" => sys?
-            .quorum
+        "write_availability" => {
+            let s = sys?;
+            s.quorum
+                .iter()
+                .flatten()
+                .map(|(_, w)| w.availability())
+                .chain(
+                    s.writes
+                        .iter()
+                        .flatten()
+                        .map(|w| w.availability.availability()),
+                )
+                .reduce(f64::min)?
+        }
+        "write_latency_ms" => sys?
+            .writes
             .iter()
             .flatten()
-            .map(|(_, w)| w.availability())
-            .reduce(f64::min)?,
+            .map(|w| w.mean_latency_ms())
+            .reduce(|a, b| Some(a?.max(b?)))??,
+        "writes_refused_per_year" => sys?
+            .writes
+            .iter()
+            .flatten()
+            .map(|w| w.refused * HOURS_PER_YEAR / observed.max(f64::MIN_POSITIVE))
+            .reduce(|a, b| a + b)?,
         "failovers_per_year" => count_per_year(sys?.failovers),
         "needless_failovers_per_year" => count_per_year(sys?.needless_failovers),
         "split_brain_minutes_per_year" => per_year(sys?.split_brain_hours),

@@ -56,6 +56,17 @@ pub(crate) fn table(
     if results.iter().any(|r| r.summary.data.is_some()) {
         extra.extend(reports::measures::find("writes_lost"));
     }
+    // The price of waiting for a standby, where the points differ in it.
+    for key in ["write_latency_ms", "write_availability"] {
+        let m = reports::measures::find(key).expect("a catalog measure");
+        let values: Vec<Option<f64>> = results
+            .iter()
+            .map(|r| reports::measures::point_value(&r.summary, m))
+            .collect();
+        if values.iter().any(Option::is_some) && values.iter().any(|v| *v != values[0]) {
+            extra.push(m);
+        }
+    }
     for o in objectives {
         let shown = matches!(
             o.key,

@@ -265,8 +265,10 @@ pub struct SystemModel<'a> {
     recent_losses: Vec<WriteLoss>,
     /// Per fault: repairs that ended after the warm-up.
     repairs: Vec<u64>,
-    /// Per service whose writes wait for a standby: their state.
+    /// Per active-passive service with data: its writes' state.
     writes: Vec<Option<writes::WriteState>>,
+    /// Whether any service's writes wait for a standby (sync, semi-sync).
+    writes_wait: bool,
     /// Round trips between zones as the network stands.
     rtt: super::network::RttTable,
     /// The entry point's downtime by month, for service-level credits
@@ -477,6 +479,7 @@ impl<'a> SystemModel<'a> {
             repairs: vec![0; spec.faults.len()],
             sla: SlaMonths::new(warmup),
             writes: writes::write_states(spec, warmup),
+            writes_wait: writes::any_waits(spec),
             rtt: super::network::RttTable::new(spec),
             uptime_clocks: links.uptime_clocks,
             counters,

@@ -107,6 +107,18 @@ fn rows(r: &RunReport) -> Vec<(String, String, String, f64, f64, f64)> {
             "downtime_minutes_per_year",
             &s.downtime_minutes_per_year,
         );
+        if let Some(w) = &s.writes {
+            push("writes", &s.name, "write_availability", &w.availability);
+            if let Some(l) = &w.latency_ms {
+                push("writes", &s.name, "write_latency_ms", l);
+            }
+            push(
+                "writes",
+                &s.name,
+                "writes_refused_per_year",
+                &w.refused_per_year,
+            );
+        }
     }
     if let Some(q) = &r.requests {
         push("requests", &r.scenario, "served_share", &q.served_share);
@@ -186,6 +198,32 @@ pub fn sweep_table(points: &[SweepPoint], parameters: &[String], variants: bool)
                 d.worst_rpo_hours,
                 d.worst_rpo_hours,
             ));
+        }
+        for key in [
+            "write_availability",
+            "write_latency_ms",
+            "writes_refused_per_year",
+        ] {
+            let Some(m) = crate::measures::find(key) else {
+                continue;
+            };
+            if r.summary
+                .services
+                .iter()
+                .flatten()
+                .all(|x| x.writes.is_none())
+            {
+                break;
+            }
+            // One service's interval; with several, the worst point value.
+            match crate::measures::point_interval(&r.summary, m) {
+                Some(x) => rows.push((key, x.mean, x.ci95_low, x.ci95_high)),
+                None => {
+                    if let Some(v) = crate::measures::point_value(&r.summary, m) {
+                        rows.push((key, v, v, v));
+                    }
+                }
+            }
         }
         for (name, mean, low, high) in rows {
             let _ = writeln!(s, "{prefix},{name},{mean},{low},{high},{}", r.pareto);

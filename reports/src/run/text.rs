@@ -301,6 +301,26 @@ impl RunReport {
                 }
             }
             for svc in services {
+                if let Some(w) = &svc.writes {
+                    let a = &w.availability;
+                    let latency = w.latency_ms.map_or("no write accepted".to_string(), |l| {
+                        format!(
+                            "latency {:.2} ms  95% CI [{:.2}, {:.2}]",
+                            l.mean, l.ci95_low, l.ci95_high
+                        )
+                    });
+                    let _ = writeln!(
+                        s,
+                        "writes        {}: accepted {:.5}%  95% CI [{:.5}, {:.5}]; {latency}; {:.1} refused /yr",
+                        svc.name,
+                        100.0 * a.mean,
+                        100.0 * a.ci95_low,
+                        100.0 * a.ci95_high,
+                        w.refused_per_year.mean
+                    );
+                }
+            }
+            for svc in services {
                 if let Some(sc) = &svc.scaling {
                     let (n, a) = (&sc.instances_running, &sc.actions_per_year);
                     let _ = writeln!(

@@ -36,14 +36,13 @@ impl Builder<'_> {
     }
 
     /// The semi-sync timeout (for `mode` "semi-sync"; `sync_timeout` with
-    /// any other mode is refused) and the write time (for "sync" and
-    /// "semi-sync"); `None` for the timeout when it had an error.
+    /// any other mode is refused) and the write time (with any mode);
+    /// `None` for the timeout when it had an error.
     pub(super) fn write_keys(
         &mut self,
         file: &DataFile,
         mode: &str,
     ) -> (Option<SimDuration>, SimDuration) {
-        let waits = matches!(mode, "sync" | "semi-sync");
         let timeout = match (&file.sync_timeout, mode) {
             (Some(t), "semi-sync") => self.c.duration(t, "service.data.sync_timeout"),
             (Some(t), _) => {
@@ -56,21 +55,11 @@ impl Builder<'_> {
             }
             (None, _) => Some(DEFAULT_SYNC_TIMEOUT),
         };
-        let write_time = match &file.write_time {
-            Some(w) if waits => self
-                .c
-                .duration(w, "service.data.write_time")
-                .unwrap_or(SimDuration::ZERO),
-            Some(w) => {
-                self.c.error(
-                    w.span(),
-                    "service.data.write_time",
-                    "`write_time` belongs to `replication = \"sync\"` or `\"semi-sync\"`".into(),
-                );
-                SimDuration::ZERO
-            }
-            None => SimDuration::ZERO,
-        };
+        let write_time = file
+            .write_time
+            .as_ref()
+            .and_then(|w| self.c.duration(w, "service.data.write_time"))
+            .unwrap_or(SimDuration::ZERO);
         (timeout, write_time)
     }
 }

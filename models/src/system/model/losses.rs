@@ -54,6 +54,11 @@ impl SystemModel<'_> {
         };
         let rate = data.writes_per_second;
         let fallback = self.writes[svc].as_ref().and_then(|w| w.fallback_since);
+        let alone = self.writes[svc]
+            .as_ref()
+            .and_then(|w| w.alone_since)
+            .filter(|&since| now > since)
+            .map_or(SimDuration::ZERO, |since| now - since);
         let Some(f) = self.failovers[svc].as_mut() else {
             return;
         };
@@ -72,12 +77,14 @@ impl SystemModel<'_> {
                 }
                 _ => (0, 0.0, SimDuration::ZERO),
             },
+            // In flight, and everything acknowledged since no standby
+            // could be reached (a partition, a standby down).
             Some(Replication::Async { lag }) => {
-                let mean_s = lag.mean_hours() * 3600.0;
+                let mean_s = lag.mean_hours() * 3600.0 + alone.as_secs_f64();
                 (
                     poisson_count(&mut f.data_rng, rate * mean_s),
-                    lag.mean_hours(),
-                    SimDuration::from_hours_f64(lag.mean_hours()),
+                    mean_s / 3600.0,
+                    SimDuration::from_hours_f64(lag.mean_hours()) + alone,
                 )
             }
             Some(Replication::Batch { interval }) => {

@@ -56,9 +56,9 @@ pub struct SystemMeasures {
     pub service_data: Vec<ServiceData>,
     /// Per quorum service: (reads, writes) possible, as up/down measures.
     pub quorum: Vec<Option<(ServiceMeasures, ServiceMeasures)>>,
-    /// Per service whose writes wait for a standby (active-passive with
-    /// sync or semi-sync replication): write availability, latency and
-    /// writes refused; `None` for the others.
+    /// Per active-passive service with data: write availability, latency
+    /// and writes refused (stalls of sync and semi-sync replication);
+    /// `None` for the others.
     pub writes: Vec<Option<super::WriteMeasures>>,
     /// Per fault of the spec: repairs that ended after the warm-up.
     pub repairs: Vec<u64>,

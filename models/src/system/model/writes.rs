@@ -1,5 +1,14 @@
-//! Writes that wait for a standby: the latency of each write, stalls
-//! while no standby can confirm it, and semi-synchronous fallback.
+//! Writes of active-passive services: the latency of each write, stalls
+//! while no standby can confirm a synchronous write, and semi-synchronous
+//! fallback.
+//!
+//! Every active-passive service with data has write measures. Writes are
+//! accepted while the active instance serves; with `async` or `batch`
+//! replication each takes [`DataSpec::write_time`](crate::system::spec::DataSpec::write_time)
+//! and nothing more, so the modes can be compared on one footing. Every
+//! mode notes since when the active instance has had no standby to ship
+//! to (`alone_since`): asynchronous replication loses what was
+//! acknowledged since, at a failover.
 //!
 //! For an active-passive service with `sync` or `semi-sync` replication,
 //! writes are accepted while the active instance serves and a standby
@@ -68,23 +77,22 @@ pub(super) struct WriteState {
     /// Semi-sync: since when the active instance acknowledges writes
     /// alone.
     pub(super) fallback_since: Option<SimTime>,
+    /// Since when the active instance serves with no standby effective
+    /// and reachable from it (asynchronous replication then ships nothing:
+    /// a failover loses what it acknowledged since).
+    pub(super) alone_since: Option<SimTime>,
     /// The active instance seen last: a promotion ends a fallback.
     active_seen: Option<usize>,
 }
 
-/// Per service: a write state for those whose writes wait for a standby
-/// (active-passive, sync or semi-sync), `None` for the others.
+/// Per service: a write state for the active-passive services with data,
+/// `None` for the others.
 pub(super) fn write_states(spec: &SystemSpec, warmup: SimTime) -> Vec<Option<WriteState>> {
     spec.services
         .iter()
         .map(|svc| {
-            let waits = svc.failover.is_some()
-                && svc
-                    .data
-                    .as_ref()
-                    .and_then(|d| d.replication.as_ref())
-                    .is_some_and(Replication::waits_for_standby);
-            waits.then(|| WriteState {
+            let measured = svc.failover.is_some() && svc.data.is_some();
+            measured.then(|| WriteState {
                 measures: WriteMeasures {
                     availability: ServiceMeasures::new(warmup, true),
                     latency_ms_hours: 0.0,
@@ -97,6 +105,7 @@ pub(super) fn write_states(spec: &SystemSpec, warmup: SimTime) -> Vec<Option<Wri
                 stall_since: None,
                 timer_due: None,
                 fallback_since: None,
+                alone_since: None,
                 active_seen: Some(0),
             })
         })
@@ -104,13 +113,15 @@ pub(super) fn write_states(spec: &SystemSpec, warmup: SimTime) -> Vec<Option<Wri
 }
 
 impl SystemModel<'_> {
-    /// Takes the write state of every service whose writes wait for a
-    /// standby from the evaluation just made, at `now`.
+    /// Takes the write state of every active-passive service with data
+    /// from the evaluation just made, at `now`.
     pub(super) fn settle_writes(&mut self, now: SimTime) {
         if self.writes.iter().all(Option::is_none) {
             return;
         }
-        self.rtt.refresh(self.spec, &self.counters);
+        if self.writes_wait {
+            self.rtt.refresh(self.spec, &self.counters);
+        }
         for s in 0..self.writes.len() {
             let Some(mut st) = self.writes[s].take() else {
                 continue;
@@ -123,7 +134,7 @@ impl SystemModel<'_> {
     fn settle_write(&self, s: usize, st: &mut WriteState, now: SimTime) {
         let svc = &self.spec.services[s];
         let data = svc.data.as_ref().expect("writes of a service with data");
-        let base_ms = data.write_time.as_micros() as f64 / 1000.0;
+        let base_ms = write_time_ms(self.spec, s);
         let effective = &self.status.effective[s];
         let active = self
             .counters
@@ -132,6 +143,7 @@ impl SystemModel<'_> {
         if active.is_some() && active != st.active_seen {
             // A promotion: the new active instance's data is the truth.
             st.fallback_since = None;
+            st.alone_since = None;
             st.active_seen = active;
         }
         let zone = |i: usize| self.spec.zone_of_host(svc.instances[i].host);
@@ -140,6 +152,23 @@ impl SystemModel<'_> {
                 st.stall_since = None;
                 (false, false, 0.0)
             }
+            Some(a)
+                if !data
+                    .replication
+                    .as_ref()
+                    .is_some_and(Replication::waits_for_standby) =>
+            {
+                st.stall_since = None;
+                let reached = (0..svc.instances.len()).any(|j| {
+                    j != a && effective[j] && self.eval.instances_reach(&self.status, s, a, j)
+                });
+                if reached {
+                    st.alone_since = None;
+                } else {
+                    st.alone_since.get_or_insert(now);
+                }
+                (true, false, base_ms)
+            }
             Some(a) => {
                 let nearest = (0..svc.instances.len())
                     .filter(|&j| {
@@ -147,6 +176,12 @@ impl SystemModel<'_> {
                     })
                     .filter_map(|j| self.rtt.rtt_micros(zone(a), zone(j)))
                     .min();
+                match nearest {
+                    Some(_) => st.alone_since = None,
+                    None => {
+                        st.alone_since.get_or_insert(now);
+                    }
+                }
                 match (nearest, &data.replication) {
                     (Some(rtt), _) => {
                         st.stall_since = None;
@@ -228,12 +263,33 @@ impl SystemModel<'_> {
         }
     }
 
-    /// The write measures of every service, `None` for services whose
-    /// writes do not wait for a standby.
+    /// The write measures of every service, `None` for services that are
+    /// not active-passive with data.
     pub(super) fn write_measures(&self) -> Vec<Option<WriteMeasures>> {
         self.writes
             .iter()
             .map(|w| w.as_ref().map(|w| w.measures.clone()))
             .collect()
     }
+}
+
+/// Service `s`'s write time on the active instance alone, ms.
+fn write_time_ms(spec: &SystemSpec, s: usize) -> f64 {
+    spec.services[s]
+        .data
+        .as_ref()
+        .map_or(0.0, |d| d.write_time.as_micros() as f64 / 1000.0)
+}
+
+/// Whether any service's writes wait for a standby (so that the round
+/// trips between zones are needed).
+pub(super) fn any_waits(spec: &SystemSpec) -> bool {
+    spec.services.iter().any(|svc| {
+        svc.failover.is_some()
+            && svc
+                .data
+                .as_ref()
+                .and_then(|d| d.replication.as_ref())
+                .is_some_and(Replication::waits_for_standby)
+    })
 }

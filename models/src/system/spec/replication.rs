@@ -29,7 +29,10 @@ pub enum Replication {
     },
     /// Writes reach the standby after a lag: a failover loses the writes
     /// still in flight, Poisson with mean `rate * E[lag]` for Poisson writes
-    /// whatever the lag's law (an M/G/inf occupancy at a random instant).
+    /// whatever the lag's law (an M/G/inf occupancy at a random instant),
+    /// and, when the active instance had no standby it could reach (a
+    /// partition, the standbys down), everything it acknowledged since:
+    /// `rate * (E[lag] + time alone)` in all.
     Async {
         /// Time from acknowledging a write to the standby having it.
         lag: Dist,
