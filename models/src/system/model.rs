@@ -74,6 +74,10 @@ struct Failover {
     /// Lost if another instance takes over; kept if the same one comes
     /// back first.
     pending_loss: Option<(u64, f64, SimDuration, usize)>,
+    /// A lost active instance that wrote alone while every standby was
+    /// away: no standby has its writes, so none is promoted; the service
+    /// waits for this instance to come back.
+    stale: Option<usize>,
     /// The standby a failover under way promotes, if it is still healthy
     /// when the failover ends.
     target: Option<usize>,
@@ -401,6 +405,7 @@ impl<'a> SystemModel<'a> {
                             cause: None,
                             data_rng: RngStream::new(seed, replication, &entity, "data"),
                             pending_loss: None,
+                            stale: None,
                             target: None,
                             suspect: None,
                             split_since: None,

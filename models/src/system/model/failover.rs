@@ -74,6 +74,11 @@ impl SystemModel<'_> {
                     Some(a) => {
                         self.cancel_suspicion(svc, s);
                         self.start_loss(svc, a, s.now());
+                        let stale =
+                            (first.is_none() && self.wrote_alone(svc, s.now())).then_some(a);
+                        if let Some(f) = self.failovers[svc].as_mut() {
+                            f.stale = stale;
+                        }
                         let cause = self.cause_of_instance_loss(svc, a);
                         if first.is_some() {
                             let f = self.failovers[svc].as_mut().expect("failover machinery");
@@ -110,13 +115,23 @@ impl SystemModel<'_> {
                         changed = true;
                     }
                     None => {
-                        if let Some(i) = first {
+                        // A stale standby waits for the instance whose
+                        // writes only it has.
+                        let stale = self.failovers[svc].as_ref().and_then(|f| f.stale);
+                        let pick = match stale {
+                            Some(old) => eff[old].then_some(old),
+                            None => first,
+                        };
+                        if let Some(i) = pick {
+                            if let Some(f) = self.failovers[svc].as_mut() {
+                                f.stale = None;
+                            }
                             // Restarted alone: it serves without a majority.
                             if let Some(f) = self.failovers[svc].as_mut() {
                                 f.forced = spec.majority.is_some();
                             }
                             self.promote(svc, i, s.now());
-                            self.counters.set_failover(svc, first, false);
+                            self.counters.set_failover(svc, Some(i), false);
                             changed = true;
                         }
                     }

@@ -99,6 +99,25 @@ impl SystemModel<'_> {
         f.pending_loss = Some((lost, window_h, window, a));
     }
 
+    /// Whether the active instance of `svc` acknowledged writes that no
+    /// standby has, at `now`: asynchronous replication while it reached
+    /// no standby, semi-synchronous since its fallback.
+    pub(super) fn wrote_alone(&self, svc: usize, now: SimTime) -> bool {
+        let Some(w) = self.writes[svc].as_ref() else {
+            return false;
+        };
+        let replication = self.spec.services[svc]
+            .data
+            .as_ref()
+            .and_then(|d| d.replication.as_ref());
+        let since = match replication {
+            Some(Replication::Async { .. }) => w.alone_since,
+            Some(Replication::SemiSync { .. }) => w.fallback_since,
+            _ => None,
+        };
+        since.is_some_and(|t| now > t)
+    }
+
     /// Records `lost` writes of `service` over a window of `window_h`
     /// hours (`window` as a duration, for observers), lost for `cause`.
     pub(super) fn record_loss(

@@ -32,7 +32,10 @@ pub enum Replication {
     /// whatever the lag's law (an M/G/inf occupancy at a random instant),
     /// and, when the active instance had no standby it could reach (a
     /// partition, the standbys down), everything it acknowledged since:
-    /// `rate * (E[lag] + time alone)` in all.
+    /// `rate * (E[lag] + time alone)` in all. If every standby was down
+    /// while it wrote alone and it is then lost too, no standby has its
+    /// writes: none is promoted, and the service waits for it to come
+    /// back (the same for semi-sync after its fallback).
     Async {
         /// Time from acknowledging a write to the standby having it.
         lag: Dist,

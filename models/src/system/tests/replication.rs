@@ -111,8 +111,8 @@ fn write_latency_is_the_write_time_plus_the_round_trip() {
 
 /// A pair in one zone whose standby (host 1) is down from 100 h to 110 h
 /// and whose primary (host 0) is down from 105 h to 125 h: the primary
-/// runs without a standby from 100 h, is lost at 105 h, and the standby
-/// promotes when it is back at 110 h. Measured to 150 h.
+/// runs without a standby from 100 h and is lost at 105 h; the standby
+/// is back at 110 h. Measured to 150 h.
 fn stranded(mode: Replication) -> crate::system::model::SystemMeasures {
     let mut spec = pair(mode, vec![], Dist::deterministic(SimDuration::ZERO));
     spec.faults.clear();
@@ -138,60 +138,39 @@ fn stranded(mode: Replication) -> crate::system::model::SystemMeasures {
     sim.model().system_measures()
 }
 
-/// Semi-sync: the primary went on alone 10 s after its standby was lost,
-/// so the promotion loses what it acknowledged from then until it was
-/// lost itself: a window of exactly 5 h - 10 s, and a Poisson count of
-/// mean 17,990 at one write a second (within five standard deviations).
+/// Semi-sync: the primary went on alone 10 s after its standby was lost
+/// and was then lost itself, so the standby that comes back at 110 h is
+/// stale: it is not promoted, and the service waits for the primary at
+/// 125 h. Nothing is lost; writes are refused for the 10 s stall and
+/// accepted by no one from 105 h to 125 h.
 #[test]
-fn semi_sync_loses_what_the_primary_wrote_alone() {
+fn a_stale_semi_sync_standby_waits_for_the_primary() {
     let m = stranded(Replication::SemiSync {
         timeout: SimDuration::from_secs(10),
     });
-    let window_s = 5.0 * 3600.0 - 10.0;
-    assert_eq!(m.failovers, 1);
-    assert!(
-        (m.worst_rpo_hours * 3600.0 - window_s).abs() < 1e-6,
-        "{}",
-        m.worst_rpo_hours
-    );
-    let lost = m.lost_writes as f64;
-    assert!(
-        (lost - window_s).abs() < 5.0 * window_s.sqrt(),
-        "{lost} lost"
-    );
-    // Writes were accepted except during the 10 s stall, while the primary
-    // was lost (105 h to 110 h), and for the 10 s stall of the promoted
-    // standby, itself without a standby until 125 h.
+    assert_eq!((m.failovers, m.lost_writes), (0, 0));
     let w = m.writes[0].as_ref().unwrap();
     let down_s = w.availability.downtime_hours() * 3600.0;
     assert!(
-        (down_s - (20.0 + 5.0 * 3600.0)).abs() < 1e-6,
+        (down_s - (10.0 + 20.0 * 3600.0)).abs() < 1e-6,
         "{down_s} s without writes"
     );
+    let entry_down_h = m.services[0].downtime_hours();
+    assert!((entry_down_h - 20.0).abs() < 1e-9, "{entry_down_h} h down");
 }
 
-/// Async with a 200 ms mean lag: the same story loses the writes in flight
-/// and everything the primary acknowledged alone since its standby was
-/// lost: mean 0.2 s + 5 h of writes. Sync loses nothing, and its writes
-/// stall whenever the serving instance has no standby: the 5 h before
-/// the primary was lost and the 15 h after the promotion until the old
-/// primary is back, 20 h of refused writes and 25 h without writes.
+/// Async: the same story, stale as well (the primary wrote alone from
+/// 100 h): no promotion, nothing lost, 20 h down. Sync is never stale:
+/// it stalls writes for the 5 h the primary had no standby, promotes the
+/// standby as soon as it is back at 110 h (5 h down), loses nothing, and
+/// stalls again until the old primary is back at 125 h: 20 h of refused
+/// writes and 25 h without writes.
 #[test]
-fn async_loses_the_time_alone_and_sync_stalls_instead() {
+fn async_waits_for_the_primary_and_sync_stalls_instead() {
     let lag = Dist::exponential_mean(SimDuration::from_millis(200)).unwrap();
     let m = stranded(Replication::Async { lag });
-    let window_s = 5.0 * 3600.0 + 0.2;
-    assert_eq!(m.failovers, 1);
-    assert!(
-        (m.worst_rpo_hours * 3600.0 - window_s).abs() < 1e-3,
-        "{}",
-        m.worst_rpo_hours
-    );
-    let lost = m.lost_writes as f64;
-    assert!(
-        (lost - window_s).abs() < 5.0 * window_s.sqrt(),
-        "{lost} lost"
-    );
+    assert_eq!((m.failovers, m.lost_writes), (0, 0));
+    assert!((m.services[0].downtime_hours() - 20.0).abs() < 1e-9);
     let w = m.writes[0].as_ref().unwrap();
     assert_eq!(w.refused, 0.0);
     assert!(
@@ -201,6 +180,7 @@ fn async_loses_the_time_alone_and_sync_stalls_instead() {
 
     let m = stranded(Replication::Sync);
     assert_eq!((m.failovers, m.lost_writes), (1, 0));
+    assert!((m.services[0].downtime_hours() - 5.0).abs() < 1e-9);
     let w = m.writes[0].as_ref().unwrap();
     let stalled_s = 20.0 * 3600.0;
     assert!(
@@ -213,4 +193,73 @@ fn async_loses_the_time_alone_and_sync_stalls_instead() {
         (down_s - 25.0 * 3600.0).abs() < 1e-6,
         "{down_s} s without writes"
     );
+}
+
+/// A primary in zone z0 and a standby in z1, cut apart from 100 h for an
+/// hour: the standby promotes itself after the 30 s failover time (with
+/// fencing). Semi-sync with a 10 s timeout wrote alone for the last 20 s;
+/// async for all 30 s, plus the 200 ms mean lag; sync stalled instead.
+/// The windows are exact, the counts Poisson at one write a second.
+fn partitioned(mode: Replication) -> crate::system::model::SystemMeasures {
+    let mut spec = pair(mode, vec![], Dist::deterministic(SimDuration::ZERO));
+    spec.faults.clear();
+    spec.zones.push(ZoneSpec {
+        name: "z1".into(),
+        region: 0,
+    });
+    spec.racks.push(RackSpec {
+        name: "rack1".into(),
+        zone: 1,
+    });
+    spec.hosts[1].rack = 1;
+    spec.services[0].failover.as_mut().unwrap().duration =
+        Dist::deterministic(SimDuration::from_secs(30));
+    spec.faults.push(FaultSpec {
+        occurrence: Occurrence::Scheduled {
+            first: SimTime::from_duration(SimDuration::from_hours(100)),
+            period: None,
+            stagger: SimDuration::ZERO,
+        },
+        ..fault(
+            "split",
+            FaultClass::Partition,
+            Effect::Partition {
+                a: vec![0],
+                b: vec![1],
+            },
+            exp_h(1.0),
+            Dist::deterministic(SimDuration::from_hours(1)),
+        )
+    });
+    spec.validate().unwrap();
+    let mut sim = Simulation::new(SystemModel::new(&spec, 5, 0, SimTime::ZERO));
+    sim.run_until(SimTime::from_duration(SimDuration::from_hours(150)));
+    sim.model().system_measures()
+}
+
+#[test]
+fn a_partition_loses_what_the_primary_wrote_alone() {
+    let check = |m: &crate::system::model::SystemMeasures, window_s: f64| {
+        assert_eq!(m.needless_failovers, 1);
+        assert!(
+            (m.worst_rpo_hours * 3600.0 - window_s).abs() < 1e-3,
+            "window {} s, expected {window_s}",
+            m.worst_rpo_hours * 3600.0
+        );
+        let lost = m.lost_writes as f64;
+        assert!(
+            (lost - window_s).abs() < 5.0 * window_s.sqrt().max(1.0),
+            "{lost} lost"
+        );
+    };
+    check(
+        &partitioned(Replication::SemiSync {
+            timeout: SimDuration::from_secs(10),
+        }),
+        20.0,
+    );
+    let lag = Dist::exponential_mean(SimDuration::from_millis(200)).unwrap();
+    check(&partitioned(Replication::Async { lag }), 30.2);
+    let m = partitioned(Replication::Sync);
+    assert_eq!((m.needless_failovers, m.lost_writes), (1, 0));
 }
