@@ -248,13 +248,14 @@ fn writes_lost_are_judged_beside_downtime_and_cost() {
     assert!(lost["ci95_high"].as_f64().unwrap() < 0.0, "{lost}");
     assert_eq!(lost["significant"], true);
     assert_eq!(d["loss_events_per_year"]["significant"], true);
+    // Downtime, failovers and so the downtime's cost differ only where
+    // async waits for a lost primary whose stale standby cannot take over.
     for same in [
         "downtime_minutes_per_year",
         "cost_per_year",
         "failovers_per_year",
     ] {
-        assert_eq!(d[same]["mean"], 0.0, "{same}: {}", d[same]);
-        assert_eq!(d[same]["significant"], false, "{same}");
+        assert_eq!(d[same]["significant"], false, "{same}: {}", d[same]);
     }
     let verdict = d["measures_verdict"].as_str().unwrap();
     assert!(
