@@ -289,6 +289,13 @@ fn system_lines(
                 (None, Some(w)) => Some(w.availability.mean()),
                 (None, None) => None,
             },
+            elections_per_year: match (&svc.leader, sys.service_data.get(i)) {
+                (Some(_), Some(d)) => Some(floor(interval(estimate(
+                    &d.elections_per_year,
+                    CONFIDENCE_95,
+                )?))),
+                _ => None,
+            },
             writes: match &sys.service_writes[i] {
                 Some(w) => Some(reports::Writes {
                     availability: clamp(interval(estimate(&w.availability, CONFIDENCE_95)?)),

@@ -190,6 +190,8 @@ pub struct ServiceDataSummary {
     pub instances_running: Welford,
     /// Its autoscaler's scaling actions, per year.
     pub scaling_actions_per_year: Welford,
+    /// Leader elections begun, per year (leader-based quorum stores).
+    pub elections_per_year: Welford,
 }
 
 impl SystemSummary {
@@ -308,6 +310,7 @@ impl SystemSummary {
             });
             w.scaling_actions_per_year
                 .push(per_year_count(d.scaling_actions));
+            w.elections_per_year.push(per_year_count(d.elections));
         }
         for (w, (_, x)) in self.cost_per_year.iter_mut().zip(m.cost.iter()) {
             w.push(x);

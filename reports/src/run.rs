@@ -116,6 +116,10 @@ pub struct ServiceLine {
     /// accepted (the mean of `writes.availability`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_availability: Option<f64>,
+    /// For a leader-based quorum store: leader elections per year (each
+    /// stops writes for its length).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elections_per_year: Option<Interval>,
     /// For an active-passive service with data: what its writes met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writes: Option<Writes>,

@@ -72,6 +72,8 @@ struct ServiceDraft {
     health_check: Option<Option<HealthCheckSpec>>,
     /// `None` when the autoscale table had an error.
     autoscale: Option<Option<models::system::spec::AutoscaleSpec>>,
+    /// The leader of a quorum store; `None` when `election` had an error.
+    leader: Option<Option<models::system::spec::LeaderSpec>>,
 }
 
 /// The state of a build: the checker, and everything resolved so far.
@@ -161,6 +163,7 @@ pub(crate) fn build(
                 data: s.data?,
                 health_check: s.health_check?,
                 autoscale: s.autoscale?,
+                leader: s.leader?,
             })
         })
         .collect();

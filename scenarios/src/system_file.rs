@@ -258,6 +258,14 @@ pub(crate) struct QuorumFile {
     /// Replicas a read needs (R), 1 to the number of instances.
     #[schemars(with = "i64", range(min = 1))]
     pub(crate) read: Spanned<i64>,
+    /// Writes go through an elected leader (false by default: any W
+    /// replicas take a write).
+    #[schemars(with = "Option<bool>")]
+    pub(crate) leader: Option<Spanned<bool>>,
+    /// With `leader = true`: how long an election takes (a distribution,
+    /// default `"deterministic(5s)"`).
+    #[schemars(with = "Option<String>")]
+    pub(crate) election: Option<Spanned<String>>,
 }
 
 /// `autoscale`: how many of the placed instances run, following the

@@ -78,6 +78,7 @@ fn system(name: &str, zones: usize, hosts_per_zone: usize, k: u32) -> SystemSpec
             data: None,
             health_check: None,
             autoscale: None,
+            leader: None,
         }],
         entry: EntrySpec {
             service: 0,

@@ -828,6 +828,7 @@ fn state_and_request_levels_agree_on_pool_availability() {
             data: None,
             health_check: None,
             autoscale: None,
+            leader: None,
         }],
         entry: sys::EntrySpec {
             service: 0,

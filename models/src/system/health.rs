@@ -95,11 +95,12 @@ impl Counters {
             degraded_host: vec![0; spec.hosts.len()],
             degraded_link: vec![0; spec.links.len()],
             partitions: Vec::new(),
-            // Active-passive services start on their first instance.
+            // Active-passive services start on their first instance, and
+            // leader-based quorum stores led by it.
             active: spec
                 .services
                 .iter()
-                .map(|s| s.failover.as_ref().map(|_| 0))
+                .map(|s| (s.failover.is_some() || s.leader.is_some()).then_some(0))
                 .collect(),
             switching: vec![false; spec.services.len()],
             in_rotation: spec
@@ -654,6 +655,21 @@ impl Evaluator {
                     on_duty
                 }
             }));
+            // A leader-based store commits a write through its leader,
+            // which needs W serving replicas it reaches (itself included):
+            // the zone it leads from, if it can.
+            let leads_from = match (svc.leader.is_some(), svc.up_rule, c.active[s]) {
+                (true, UpRule::Quorum { write, .. }, Some(l)) if !c.switching[s] && serving[l] => {
+                    let lz = self.instance_zone[s][l];
+                    let reached = serving
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, &e)| e && reach[lz * z + self.instance_zone[s][i]])
+                        .count();
+                    (reached >= write as usize).then_some(lz)
+                }
+                _ => None,
+            };
             for from in 0..z {
                 let mut count = 0u32;
                 let mut blackholed = 0u32;
@@ -674,12 +690,16 @@ impl Evaluator {
                     }
                 }
                 if let UpRule::Quorum { write, read } = svc.up_rule {
-                    writes_from[s * z + from] = count >= write;
+                    writes_from[s * z + from] = if svc.leader.is_some() {
+                        leads_from.is_some_and(|lz| reach[from * z + lz])
+                    } else {
+                        count >= write
+                    };
                     reads_from[s * z + from] = count >= read;
                 }
                 let ok = match svc.up_rule {
                     UpRule::MinHealthy(k) => count >= k,
-                    UpRule::Quorum { write, read } => count >= write.max(read),
+                    UpRule::Quorum { read, .. } => writes_from[s * z + from] && count >= read,
                     UpRule::Capacity {
                         per_instance_rps,
                         load_rps,

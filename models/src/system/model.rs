@@ -31,6 +31,7 @@
 //! to total downtime.
 
 mod attribution;
+mod elections;
 mod events;
 mod failover;
 mod health_checks;
@@ -273,6 +274,8 @@ pub struct SystemModel<'a> {
     writes: Vec<Option<writes::WriteState>>,
     /// Whether any service's writes wait for a standby (sync, semi-sync).
     writes_wait: bool,
+    /// Per leader-based quorum store: its elections.
+    elections: Vec<Option<elections::Election>>,
     /// Round trips between zones as the network stands.
     rtt: super::network::RttTable,
     /// The entry point's downtime by month, for service-level credits
@@ -485,6 +488,7 @@ impl<'a> SystemModel<'a> {
             sla: SlaMonths::new(warmup),
             writes: writes::write_states(spec, warmup),
             writes_wait: writes::any_waits(spec),
+            elections: elections::elections(spec, seed, replication),
             rtt: super::network::RttTable::new(spec),
             uptime_clocks: links.uptime_clocks,
             counters,

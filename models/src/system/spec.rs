@@ -27,8 +27,8 @@ pub use promotion::{MajoritySpec, WitnessSpec};
 pub use replication::NetworkSpec;
 pub use scaling::AutoscaleSpec;
 pub use services::{
-    DataSpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, InstanceSpec, Replication, ServiceSpec,
-    UpRule, run_wait_checks,
+    DataSpec, FailoverSpec, HealthCheckSpec, HeartbeatSpec, InstanceSpec, LeaderSpec, Replication,
+    ServiceSpec, UpRule, run_wait_checks,
 };
 pub use topology::{DEFAULT_LINK_LATENCY, Element, HostSpec, LinkSpec, Place, RackSpec, ZoneSpec};
 pub use validation::SystemError;

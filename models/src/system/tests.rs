@@ -51,6 +51,7 @@ fn pool(hosts: usize, k: u32) -> SystemSpec {
             data: None,
             health_check: None,
             autoscale: None,
+            leader: None,
         }],
         entry: EntrySpec {
             service: 0,
@@ -868,6 +869,7 @@ fn failback_returns_to_the_first_instance_at_a_small_cost() {
 }
 
 mod detection;
+mod elections;
 mod promotion;
 mod replication;
 mod scaling;

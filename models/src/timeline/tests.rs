@@ -154,6 +154,7 @@ fn system() -> SystemSpec {
         data: None,
         health_check: None,
         autoscale: None,
+        leader: None,
     };
     let fault = |name: &str, class, effect, every, repair| FaultSpec {
         name: String::from(name),
@@ -327,6 +328,7 @@ fn a_scheduled_host_fault_is_the_outage() {
             data: None,
             health_check: None,
             autoscale: None,
+            leader: None,
         }],
         entry: EntrySpec {
             service: 0,

@@ -263,8 +263,15 @@ impl RunReport {
                     mttr,
                     svc.cost_per_year,
                     match (svc.read_availability, svc.write_availability) {
-                        (Some(r), Some(w)) =>
-                            format!("  (reads {:.4}%, writes {:.4}%)", 100.0 * r, 100.0 * w),
+                        (Some(r), Some(w)) if svc.writes.is_none() => format!(
+                            "  (reads {:.4}%, writes {:.4}%{})",
+                            100.0 * r,
+                            100.0 * w,
+                            svc.elections_per_year.map_or(String::new(), |e| format!(
+                                "; {:.2} leader elections /yr",
+                                e.mean
+                            ))
+                        ),
                         _ => String::new(),
                     }
                 );

@@ -5,12 +5,20 @@ use std::collections::BTreeSet;
 use std::collections::btree_map::Entry;
 use std::ops::Range;
 
-use models::system::spec::{DataSpec, EntrySpec, FailoverSpec, HeartbeatSpec, Replication, UpRule};
+use models::system::spec::{
+    DataSpec, EntrySpec, FailoverSpec, HeartbeatSpec, LeaderSpec, Replication, UpRule,
+};
 use serde_spanned::Spanned;
+use sim_core::dist::Dist;
 use sim_core::time::SimDuration;
 
 use super::{Builder, ServiceDraft};
-use crate::system_file::{Amount, DataFile, FailoverFile, HeartbeatFile, ServiceFile, SystemFile};
+use crate::system_file::{
+    Amount, DataFile, FailoverFile, HeartbeatFile, QuorumFile, ServiceFile, SystemFile,
+};
+
+/// How long a leader election takes unless `election` says otherwise.
+const DEFAULT_ELECTION: SimDuration = SimDuration::from_secs(5);
 
 impl Builder<'_> {
     /// Every service: names first (dependencies may point forward), then
@@ -94,6 +102,10 @@ impl Builder<'_> {
                     .map(Some),
                 None => Some(None),
             };
+            let leader = match &s.quorum {
+                Some(q) => self.leader(q.get_ref()),
+                None => Some(None),
+            };
             self.services.push(ServiceDraft {
                 name,
                 instances,
@@ -105,6 +117,7 @@ impl Builder<'_> {
                 data,
                 health_check,
                 autoscale,
+                leader,
             });
         }
         let names: Vec<&str> = self.services.iter().map(|s| s.name.as_str()).collect();
@@ -383,6 +396,29 @@ impl Builder<'_> {
             }
         }
         out
+    }
+
+    /// A quorum store's `leader` and `election`; `None` when they had an
+    /// error.
+    fn leader(&mut self, q: &QuorumFile) -> Option<Option<LeaderSpec>> {
+        let on = q.leader.as_ref().is_some_and(|l| *l.get_ref());
+        match (&q.election, on) {
+            (Some(e), true) => Some(Some(LeaderSpec {
+                election: self.c.dist(e, "service.quorum.election")?,
+            })),
+            (Some(e), false) => {
+                self.c.error(
+                    e.span(),
+                    "service.quorum.election",
+                    "`election` belongs to a store with `leader = true`".into(),
+                );
+                None
+            }
+            (None, true) => Some(Some(LeaderSpec {
+                election: Dist::deterministic(DEFAULT_ELECTION),
+            })),
+            (None, false) => Some(None),
+        }
     }
 
     /// `min_healthy`, or `capacity_rps` with `load_rps`.

@@ -1063,6 +1063,34 @@ fn bad_quorums_are_located() {
     );
     let s = spec(&with_web("quorum = { write = 3, read = 2 }"));
     assert_eq!(s.services[0].up_rule, UpRule::Quorum { write: 3, read: 2 });
+    assert!(s.services[0].leader.is_none());
+}
+
+#[test]
+fn leaders_and_their_elections_are_read_and_located() {
+    let s = spec(&with_web("quorum = { write = 3, read = 2, leader = true }"));
+    let leader = s.services[0].leader.as_ref().expect("a leader");
+    assert_eq!(
+        leader.election.mean_hours() * 3600.0,
+        5.0,
+        "5 s elections by default"
+    );
+    let s = spec(&with_web(
+        "quorum = { write = 3, read = 2, leader = true, election = \"exponential(mean = 2s)\" }",
+    ));
+    let e = &s.services[0].leader.as_ref().unwrap().election;
+    assert!((e.mean_hours() * 3600.0 - 2.0).abs() < 1e-9);
+    let t = with_web("quorum = { write = 3, read = 2, election = \"2s\" }");
+    check(
+        &t,
+        "\"2s\"",
+        "service.quorum.election",
+        "belongs to a store with `leader = true`",
+    );
+    let t = with_web("quorum = { write = 3, read = 2, leader = true, election = \"soon\" }");
+    check(&t, "\"soon\"", "service.quorum.election", "expected");
+    let t = with_web("quorum = { write = 3, read = 2, leder = true }");
+    check(&t, "leder", "service.quorum.leder", "did you mean `leader`");
 }
 
 #[test]

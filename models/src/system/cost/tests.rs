@@ -61,6 +61,7 @@ fn system() -> SystemSpec {
                 data: None,
                 health_check: None,
                 autoscale: None,
+                leader: None,
             },
             ServiceSpec {
                 name: "db".into(),
@@ -87,6 +88,7 @@ fn system() -> SystemSpec {
                 }),
                 health_check: None,
                 autoscale: None,
+                leader: None,
             },
         ],
         entry: EntrySpec {

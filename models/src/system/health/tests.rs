@@ -58,6 +58,7 @@ fn spec() -> SystemSpec {
                 data: None,
                 health_check: None,
                 autoscale: None,
+                leader: None,
             },
             ServiceSpec {
                 name: "db".into(),
@@ -73,6 +74,7 @@ fn spec() -> SystemSpec {
                 data: None,
                 health_check: None,
                 autoscale: None,
+                leader: None,
             },
         ],
         entry: EntrySpec {

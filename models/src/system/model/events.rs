@@ -49,6 +49,9 @@ pub enum SystemEvent {
     /// A semi-synchronous stall of service `0` reaches its timeout: the
     /// active instance may go on alone.
     SyncTimeout(u32),
+    /// A leader election of quorum store `0` ends: the first replica that
+    /// reaches a majority leads.
+    ElectionDone(u32),
 }
 
 impl TraceEvent for SystemEvent {
@@ -69,6 +72,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::ScaleLaunched(..) => 13,
             SystemEvent::ScaleCheck(_) => 14,
             SystemEvent::SyncTimeout(_) => 15,
+            SystemEvent::ElectionDone(_) => 16,
         }
     }
     fn kind_name(&self) -> &'static str {
@@ -88,6 +92,7 @@ impl TraceEvent for SystemEvent {
             SystemEvent::ScaleLaunched(..) => "scale_launched",
             SystemEvent::ScaleCheck(_) => "scale_check",
             SystemEvent::SyncTimeout(_) => "sync_timeout",
+            SystemEvent::ElectionDone(_) => "election_done",
         }
     }
     fn entity(&self) -> u32 {
@@ -106,7 +111,8 @@ impl TraceEvent for SystemEvent {
             | SystemEvent::FalseRemoval(s, _)
             | SystemEvent::ScaleLaunched(s, _)
             | SystemEvent::ScaleCheck(s)
-            | SystemEvent::SyncTimeout(s) => FAILOVER_ENTITY_BASE + s,
+            | SystemEvent::SyncTimeout(s)
+            | SystemEvent::ElectionDone(s) => FAILOVER_ENTITY_BASE + s,
             SystemEvent::LoadStep(_) => LOAD_ENTITY,
         }
     }
@@ -174,8 +180,10 @@ impl Model for SystemModel<'_> {
             SystemEvent::ScaleCheck(svc) => self.scale_check(svc as usize),
             // The stall's state is taken again by the update below.
             SystemEvent::SyncTimeout(_) => {}
+            SystemEvent::ElectionDone(svc) => self.election_done(svc as usize),
         }
         self.settle_failovers(s);
+        self.settle_elections(s);
         self.settle_rotation(s);
         self.settle_scaling(s);
         self.update(s.now());

@@ -98,6 +98,8 @@ pub struct ServiceData {
     /// Its autoscaler's scaling actions: launches and stops, each of one
     /// or more instances at once.
     pub scaling_actions: u64,
+    /// Leader elections begun, for a leader-based quorum store.
+    pub elections: u64,
 }
 
 impl SystemModel<'_> {

@@ -31,6 +31,22 @@ pub enum UpRule {
     },
 }
 
+/// The leader of a quorum store ([`UpRule::Quorum`]), as in Raft or
+/// Paxos stores: writes go through it, and it needs W replicas
+/// (itself included) reachable to commit one.
+///
+/// The first replica leads at the start. When the leader is lost (down,
+/// or cut off from a majority of the N replicas), writes stop for an
+/// election of `election`; then the first replica that is effective and
+/// reaches a majority leads. With no majority anywhere, no election can
+/// end: writes wait until a majority is together again, and then an
+/// election is held. Reads need R replicas, as without a leader.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeaderSpec {
+    /// How long an election takes, from the leader's loss to a new leader.
+    pub election: Dist,
+}
+
 /// One running copy of a service, on a host.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceSpec {
@@ -68,6 +84,9 @@ pub struct ServiceSpec {
     /// Autoscaling of a capacity-rule service over its placed instances;
     /// `None`: every instance runs all the time.
     pub autoscale: Option<super::scaling::AutoscaleSpec>,
+    /// A quorum store whose writes go through an elected leader; `None`:
+    /// any W replicas take a write.
+    pub leader: Option<LeaderSpec>,
 }
 
 impl ServiceSpec {

@@ -143,6 +143,12 @@ impl SystemSpec {
                         ),
                     });
                 }
+                _ if s.leader.is_some() && !matches!(s.up_rule, UpRule::Quorum { .. }) => {
+                    return Err(SystemError::BadUpRule {
+                        service: s.name.clone(),
+                        reason: "a leader belongs to a quorum store".into(),
+                    });
+                }
                 UpRule::Quorum { write, read }
                     if write == 0
                         || read == 0
