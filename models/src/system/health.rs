@@ -31,6 +31,8 @@ use petgraph::graph::{NodeIndex, UnGraph};
 
 use super::spec::{Element, Place, SystemSpec, UpRule};
 
+mod reach;
+
 /// Parts per million: the unit of exact, integer shares.
 const PPM: u64 = 1_000_000;
 
@@ -329,6 +331,8 @@ pub struct Scratch {
     seen: Vec<bool>,
     /// Reachability: the search's queue of graph nodes.
     queue: Vec<usize>,
+    /// Reachability: what the last search was of, and what it found.
+    reach_memo: reach::Memo,
     /// `up[s * zones + zone]`: service `s` up as seen from `zone`.
     up: Vec<bool>,
     /// `degraded_from[s * zones + zone]`: up but degraded, from `zone`.
@@ -435,11 +439,13 @@ impl Evaluator {
         }
     }
 
+    #[inline]
     fn zone_up(&self, c: &Counters, z: usize) -> bool {
         c.zone[z] == 0 && c.region[self.zone_region[z]] == 0
     }
 
     /// Whether a host and every domain around it are up.
+    #[inline]
     pub fn host_up(&self, c: &Counters, h: usize) -> bool {
         let rack = self.host_rack[h];
         c.host[h] == 0 && c.rack[rack] == 0 && self.zone_up(c, self.rack_zone[rack])
@@ -458,79 +464,6 @@ impl Evaluator {
                 c.instance[s][i] == 0
                     && c.service[s] == 0
                     && self.host_up(c, self.instance_host[s][i])
-            }
-        }
-    }
-
-    /// Fills `reach[x * zones + y]`: whether zone `x` reaches zone `y`;
-    /// with `avoid_lossy`, only over links that lose nothing. `passable`,
-    /// `seen` and `queue` are working buffers.
-    fn reachability(
-        &self,
-        c: &Counters,
-        avoid_lossy: bool,
-        reach: &mut Vec<bool>,
-        scratch: &mut Scratch,
-    ) {
-        let n = self.graph.node_count();
-        let Scratch {
-            passable,
-            seen,
-            queue,
-            ..
-        } = scratch;
-        passable.clear();
-        passable.extend((0..n).map(|i| {
-            if i < self.zones {
-                self.zone_up(c, i)
-            } else {
-                c.region[i - self.zones] == 0
-            }
-        }));
-        reach.clear();
-        reach.resize(self.zones * self.zones, false);
-        seen.clear();
-        seen.resize(n, false);
-        for x in 0..self.zones {
-            if !passable[x] {
-                continue;
-            }
-            seen.iter_mut().for_each(|s| *s = false);
-            queue.clear();
-            queue.push(x);
-            seen[x] = true;
-            let mut head = 0;
-            while head < queue.len() {
-                let v = queue[head];
-                head += 1;
-                if v < self.zones {
-                    reach[x * self.zones + v] = true;
-                }
-                for edge in self.graph.edges(NodeIndex::new(v)) {
-                    use petgraph::visit::EdgeRef;
-                    if let Some(l) = *edge.weight()
-                        && (c.link[l] > 0 || (avoid_lossy && c.degraded_link[l] > 0))
-                    {
-                        continue;
-                    }
-                    let w = if edge.source().index() == v {
-                        edge.target().index()
-                    } else {
-                        edge.source().index()
-                    };
-                    if passable[w] && !seen[w] {
-                        seen[w] = true;
-                        queue.push(w);
-                    }
-                }
-            }
-        }
-        for (_, a, b) in &c.partitions {
-            for &x in a {
-                for &y in b {
-                    reach[x * self.zones + y] = false;
-                    reach[y * self.zones + x] = false;
-                }
             }
         }
     }
@@ -557,14 +490,8 @@ impl Evaluator {
         scratch: &mut Scratch,
     ) {
         let z = self.zones;
-        self.reachability(c, false, &mut out.zone_reach, scratch);
+        self.zone_reachability(c, &mut out.zone_reach, &mut out.zone_clean, scratch);
         let lossy = c.degraded_link.iter().any(|&d| d > 0);
-        if lossy {
-            self.reachability(c, true, &mut out.zone_clean, scratch);
-        } else {
-            out.zone_clean.clear();
-            out.zone_clean.extend_from_slice(&out.zone_reach);
-        }
         let reach = &out.zone_reach;
         let clean = &out.zone_clean;
         // Requests that must cross a lossy link lose its (worst) fraction.

@@ -243,3 +243,71 @@ fn capacity_rule_counts_requests_per_second() {
     // The excess fails, the rest is served: two thirds of requests.
     assert!((st.served - 100.0 / 150.0).abs() < 1e-12, "{}", st.served);
 }
+
+/// Three zones in two regions, joined by two links, for the network
+/// memo: `web` in zones a and c, `db` in zone b.
+fn network_spec() -> SystemSpec {
+    let mut s = spec();
+    s.regions.push("r2".into());
+    s.zones.push(ZoneSpec {
+        name: "c".into(),
+        region: 1,
+    });
+    s.racks.push(RackSpec {
+        name: "c1".into(),
+        zone: 2,
+    });
+    s.hosts.push(HostSpec {
+        name: "c1h1".into(),
+        rack: 2,
+    });
+    s.services[0].instances[1].host = 2;
+    for (name, a, b) in [
+        ("l1", Place::Region(0), Place::Region(1)),
+        ("l2", Place::Zone(1), Place::Zone(2)),
+    ] {
+        s.links.push(LinkSpec {
+            name: name.into(),
+            a,
+            b,
+            latency: sim_core::time::SimDuration::from_millis(1),
+        });
+    }
+    s
+}
+
+proptest::proptest! {
+    /// An evaluation that reuses its scratch (and so may copy the last
+    /// reachability) gives what a fresh evaluation gives, whatever the
+    /// network did in between.
+    #[test]
+    fn a_remembered_network_is_the_network_at_hand(
+        steps in proptest::collection::vec((0u8..8, 0usize..3, proptest::bool::ANY), 1..40)
+    ) {
+        let s = network_spec();
+        let ev = Evaluator::new(&s);
+        let mut c = Counters::new(&s);
+        let (mut out, mut scratch) = (Status::default(), Scratch::default());
+        for (op, i, on) in steps {
+            let element = match op {
+                0 => Some(Element::Zone(i)),
+                1 => Some(Element::Region(i % 2)),
+                2 => Some(Element::Link(i % 2)),
+                5 => Some(Element::Host(i)),
+                _ => None,
+            };
+            match (op, element) {
+                (_, Some(e)) if on => c.down(e),
+                (_, Some(e)) if c.is_down(e) => c.up(e),
+                (3, _) if on => c.degrade(Element::Link(i % 2), 50_000),
+                (3, _) => c.undegrade(Element::Link(i % 2), 50_000),
+                (4, _) if on => c.partition(i as u32, &[i], &[(i + 1) % 3]),
+                (4, _) => c.heal(i as u32),
+                // Changes outside the network, which keep the memo.
+                _ => {}
+            }
+            ev.evaluate_into(&s, &c, &mut out, &mut scratch);
+            proptest::prop_assert_eq!(&out, &ev.evaluate(&s, &c));
+        }
+    }
+}
