@@ -3,7 +3,9 @@
 //! fallback.
 //!
 //! Every active-passive service with data has write measures. Writes are
-//! accepted while the active instance serves; with `async` or `batch`
+//! accepted while the active instance serves and the service is up as seen
+//! from where clients enter (a primary clients cannot reach takes no
+//! writes, whatever it could ship); with `async` or `batch`
 //! replication each takes [`DataSpec::write_time`](crate::system::spec::DataSpec::write_time)
 //! and nothing more, so the modes can be compared on one footing. Every
 //! mode notes since when the active instance has had no standby to ship
@@ -39,8 +41,10 @@ use crate::system::spec::{Replication, SystemSpec};
 /// What one service's writes measured, after the warm-up.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WriteMeasures {
-    /// Writes accepted, as an up/down measure (a stall is an outage of
-    /// writes; reads are measured by the service's own measures).
+    /// Writes accepted, as an up/down measure, as seen from where clients
+    /// enter: down while the service is (from there), and during stalls
+    /// (an outage of writes; reads are measured by the service's own
+    /// measures).
     pub availability: ServiceMeasures,
     /// The integral of the write latency in milliseconds over the hours
     /// writes were accepted (ms·h).
@@ -209,10 +213,15 @@ impl SystemModel<'_> {
                 }
             }
         };
-        st.ok = ok;
-        st.stalled = stalled;
+        // Clients write only to a service they reach: writes are accepted
+        // (or refused by a stall) as seen from where clients enter, like
+        // the service's own availability; the stall's clock is the active
+        // instance's and runs regardless.
+        let reached = self.status.service_up[s];
+        st.ok = ok && reached;
+        st.stalled = stalled && reached;
         st.latency_ms = latency_ms;
-        st.measures.availability.set_up(now, ok);
+        st.measures.availability.set_up(now, st.ok);
     }
 
     /// Schedules the end of each semi-synchronous stall's timeout that has
