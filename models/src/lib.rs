@@ -35,6 +35,7 @@ pub mod budget;
 pub mod invariant;
 pub mod kofn;
 pub mod measure;
+pub mod rare;
 pub mod replicate;
 pub mod request;
 pub mod spec;
