@@ -28,7 +28,7 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Simulate a scenario and print its availability with confidence intervals.
     #[command(
-        after_help = "Examples:\n  nines run cluster-2of3\n  nines run cluster-2of3 --seed 7 --replications 1000 --horizon 5y\n  nines run multi-az --set service.web.instances=15\n  nines run design.toml --json - | jq .availability\n  nines run cluster-2of3 --trace rep0.jsonl --trace-replication 0\n  nines run cluster-2of3 --precision 5%\n  nines run multi-az --precision 10min --max-replications 20000\n  nines run cluster-2of3 --method batch-means --replications 1000"
+        after_help = "Examples:\n  nines run cluster-2of3\n  nines run cluster-2of3 --seed 7 --replications 1000 --horizon 5y\n  nines run multi-az --set service.web.instances=15\n  nines run design.toml --json - | jq .availability\n  nines run cluster-2of3 --trace rep0.jsonl --trace-replication 0\n  nines run cluster-2of3 --precision 5%\n  nines run multi-az --precision 10min --max-replications 20000\n  nines run cluster-2of3 --method batch-means --replications 1000\n  nines run cluster-2of3 --rare-event bfb --precision 10%"
     )]
     Run(RunArgs),
     /// Run every point of a sweep and print one line per point.
@@ -178,11 +178,33 @@ pub(crate) struct RunArgs {
     /// automatically).
     #[arg(long, value_enum, default_value_t = Method::Replications)]
     pub(crate) method: Method,
+    /// Rare-event estimation for k-of-n scenarios too available for plain
+    /// simulation: importance sampling with balanced failure biasing (bfb),
+    /// always, or when a plain pilot sees too few failures (auto).
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = RareEvent::Off)]
+    pub(crate) rare_event: RareEvent,
+    /// With --rare-event: the forcing probability, between 0 and 1, or
+    /// `auto` for a cross-entropy pilot's choice [default: 0.5].
+    #[arg(long, value_name = "P|auto")]
+    pub(crate) bias: Option<String>,
     /// Also write a report into DIR: report.html (self-contained), report.md
     /// with its SVG plots, results.json (which `nines report` renders again)
     /// and results.csv.
     #[arg(long, value_name = "DIR")]
     pub(crate) report: Option<PathBuf>,
+}
+
+/// Whether `nines run` uses rare-event estimation.
+///
+/// Plain comments, as for [`Method`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RareEvent {
+    // Plain simulation.
+    Off,
+    // Importance sampling when a plain pilot sees too few failures.
+    Auto,
+    // Importance sampling with balanced failure biasing.
+    Bfb,
 }
 
 /// How `nines run` estimates.

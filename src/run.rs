@@ -6,6 +6,7 @@
 
 mod batch_means;
 pub(crate) mod precision;
+mod rare_event;
 
 use std::io::BufWriter;
 
@@ -216,6 +217,16 @@ pub(crate) fn interrupted_too_early(finished: u64, asked: u64) -> Failure {
 
 /// `nines run`.
 pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
+    if args.rare_event != crate::cli::RareEvent::Off {
+        if args.method == Method::BatchMeans {
+            return Err(Failure::input(
+                "--rare-event estimates from regenerative cycles; it does not combine with --method batch-means".into(),
+            ));
+        }
+        if rare_event::run(&args)?.is_some() {
+            return Ok(());
+        }
+    }
     if args.method == Method::BatchMeans {
         if args.report.is_some() {
             return Err(Failure::input(

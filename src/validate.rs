@@ -5,7 +5,11 @@
 //! and Markov-chain solutions, cases V01 to V12). A quantity passes when its
 //! 99% confidence interval contains the exact value. Steady-state cases run
 //! long replications after a warm-up, so the start-all-up bias (about 1e-5
-//! in availability over a year, see V02) is far inside the interval.
+//! in availability over a year, see V02) is far inside the interval. The
+//! rare-event cases (A to GT-15e, [`rare`]) are estimated by importance
+//! sampling and checked the same way.
+
+mod rare;
 
 use reports::{ValidationRow, validation_table};
 use sim_core::stats::CONFIDENCE_99;
@@ -661,9 +665,13 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let any_request = request_ids
         .iter()
         .any(|id| args.case.as_deref().is_none_or(|p| id.starts_with(p)));
-    if selected.is_empty() && !any_request {
+    let any_rare = rare::IDS
+        .iter()
+        .any(|id| args.case.as_deref().is_none_or(|p| id.starts_with(p)));
+    if selected.is_empty() && !any_request && !any_rare {
         let mut ids: Vec<&str> = cases().iter().map(|c| c.id).collect();
         ids.extend(request_ids);
+        ids.extend(rare::IDS);
         return Err(Failure::input(format!(
             "--case {}: no such validation case; expected one of {}",
             args.case.unwrap_or_default(),
@@ -675,6 +683,9 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
         rows.extend(run_case(case, args.threads)?);
     }
     rows.extend(request_rows(args.case.as_deref(), args.threads)?);
+    if any_rare {
+        rows.extend(rare::rows(args.case.as_deref())?);
+    }
     let text = if args.json {
         let mut t = serde_json::to_string_pretty(&rows)
             .map_err(|e| Failure::internal(format!("cannot encode the results: {e}")))?;

@@ -31,6 +31,8 @@ mod help;
 mod hunt;
 #[path = "integration/interrupt.rs"]
 mod interrupt;
+#[path = "integration/intervals.rs"]
+mod intervals;
 #[path = "integration/outputs.rs"]
 mod outputs;
 #[path = "integration/per_service.rs"]

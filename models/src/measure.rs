@@ -98,7 +98,9 @@ impl ServiceMeasures {
     /// warm-up; one cut off by the horizon counts with its observed length).
     fn close_outage(&mut self, since: SimTime, until: SimTime) {
         let length = self.measured(since, until);
-        if length.is_zero() {
+        if length.is_zero() && since < self.warmup {
+            // Over before the warm-up ended: not measured. An outage of
+            // zero length after it (a repair that takes no time) counts.
             return;
         }
         self.longest_outage = self.longest_outage.max(length);

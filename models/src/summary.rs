@@ -14,6 +14,9 @@ use sim_core::time::HOURS_PER_YEAR;
 
 use crate::replicate::ReplicationResult;
 
+mod intervals;
+pub use intervals::FEW_OUTAGES;
+
 /// Estimates over a set of replications.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {

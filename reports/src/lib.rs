@@ -7,9 +7,11 @@
 
 pub mod batch_means;
 pub mod compare;
+pub mod digits;
 pub mod document;
 pub mod measures;
 pub mod plot;
+pub mod rare_event;
 pub mod replay;
 pub mod report;
 pub mod results;
@@ -19,6 +21,7 @@ pub mod validation;
 
 pub use batch_means::BatchMeansReport;
 pub use compare::{CompareReport, Difference, MeasureDifferences, PairedDifference};
+pub use rare_event::{RareEventDiagnostics, RareEventReport};
 pub use replay::ReplayReport;
 
 pub use run::{

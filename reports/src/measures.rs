@@ -43,7 +43,7 @@ impl Measure {
     /// with as many decimals as its size calls for, and the unit.
     pub fn format(&self, value: f64) -> String {
         if self.share {
-            return format!("{:.5}%", 100.0 * value);
+            return crate::digits::percent(value, 5);
         }
         let digits = if value == 0.0 || value.abs() >= 100.0 {
             0

@@ -360,6 +360,11 @@ pub struct RunReport {
     pub downtime_minutes_per_year: Interval,
     /// Outages starting per year of 8760 h.
     pub incidents_per_year: Interval,
+    /// The outages seen over all replications, when the intervals of
+    /// availability, downtime and incidents rest on fewer than ten of them
+    /// (and are then rough: more replications narrow and steady them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub few_outages: Option<u64>,
     /// Mean outage length, in hours: downtime divided by incidents, pooled
     /// over all replications (absent when there was no outage).
     pub mean_outage_hours: Option<f64>,

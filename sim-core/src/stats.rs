@@ -15,6 +15,8 @@
 //!   replication (thousands at most), never one per event.
 //! * [`batch`]: batch means over one long run, with the MSER-5 warm-up cut
 //!   and batch sizes chosen by the lag-1 autocorrelation of batch means.
+//! * [`compound`]: gamma intervals for totals of few weighted events
+//!   (downtime as a sum of outages, outage counts).
 //! * [`precision`]: sequential stopping, a fixed schedule of batches of
 //!   replications and a target on the interval's half-width.
 //!
@@ -31,6 +33,7 @@
 //! ```
 
 pub mod batch;
+pub mod compound;
 pub mod precision;
 
 use serde::{Deserialize, Serialize};

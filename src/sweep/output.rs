@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use reports::digits::percent;
 use reports::measures::Measure;
 
 use super::PointResult;
@@ -100,16 +101,16 @@ pub(crate) fn table(
         // With no downtime observed the interval is a one-sided bound.
         let (availability, downtime) = if a.zero_downtime_observed {
             (
-                format!("none seen: >= {:.5}%", 100.0 * a.ci95_low),
+                format!("none seen: >= {}", percent(a.ci95_low, 5)),
                 format!("<= {:.1}", d.ci95_high),
             )
         } else {
             (
                 format!(
-                    "{:.5}% [{:.5}, {:.5}]",
-                    100.0 * a.mean,
-                    100.0 * a.ci95_low,
-                    100.0 * a.ci95_high
+                    "{} [{}, {}]",
+                    percent(a.mean, 5),
+                    percent(a.ci95_low, 5).trim_end_matches('%'),
+                    percent(a.ci95_high, 5).trim_end_matches('%')
                 ),
                 format!("{:.1} [{:.1}, {:.1}]", d.mean, d.ci95_low, d.ci95_high),
             )
@@ -128,7 +129,7 @@ pub(crate) fn table(
                 || "-".to_string(),
                 |v| {
                     if e.share {
-                        format!("{:.5}%", 100.0 * v)
+                        percent(v, 5)
                     } else {
                         format!("{v:.2}")
                     }

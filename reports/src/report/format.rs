@@ -13,7 +13,7 @@ pub(crate) fn percent(a: f64, nines: f64) -> String {
     } else {
         8
     };
-    format!("{:.*}%", digits, 100.0 * a)
+    crate::digits::percent(a, digits)
 }
 
 /// An availability target as written: `99.95%`, `99.9%`, `99.999%`.

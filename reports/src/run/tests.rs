@@ -28,6 +28,7 @@ pub(crate) fn sample() -> RunReport {
             ci95_low: 0.4,
             ci95_high: 0.6,
         },
+        few_outages: None,
         mean_outage_hours: Some(5.2),
         mttr_hours: None,
         mtbf_hours: None,

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::*;
 
 pub(crate) fn percent(x: f64) -> String {
-    format!("{:.5}%", 100.0 * x)
+    crate::digits::percent(x, 5)
 }
 
 impl RunReport {
@@ -64,6 +64,13 @@ impl RunReport {
             );
         } else {
             write_headline(&mut s, a, d, i, None, "");
+            if let Some(n) = self.few_outages {
+                let _ = writeln!(
+                    s,
+                    "              (these intervals rest on {n} outage{}: rough; more replications steady them)",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
             if let (Some(m), Some(b)) = (&self.mttr_hours, self.mtbf_hours) {
                 let _ = writeln!(
                     s,
@@ -258,15 +265,15 @@ impl RunReport {
                     s,
                     "  {:<w$}  {:>10}  {:>10.1}  {:>10}  {:>10.0}{}",
                     svc.name,
-                    format!("{:.4}%", 100.0 * svc.availability.mean),
+                    crate::digits::percent(svc.availability.mean, 4),
                     svc.downtime_minutes_per_year.mean,
                     mttr,
                     svc.cost_per_year,
                     match (svc.read_availability, svc.write_availability) {
                         (Some(r), Some(w)) if svc.writes.is_none() => format!(
-                            "  (reads {:.4}%, writes {:.4}%{})",
-                            100.0 * r,
-                            100.0 * w,
+                            "  (reads {}, writes {}{})",
+                            crate::digits::percent(r, 4),
+                            crate::digits::percent(w, 4),
                             svc.elections_per_year.map_or(String::new(), |e| format!(
                                 "; {:.2} leader elections /yr",
                                 e.mean
@@ -318,11 +325,11 @@ impl RunReport {
                     });
                     let _ = writeln!(
                         s,
-                        "writes        {}: accepted {:.5}%  95% CI [{:.5}, {:.5}]; {latency}; {:.1} refused /yr",
+                        "writes        {}: accepted {}  95% CI [{}, {}]; {latency}; {:.1} refused /yr",
                         svc.name,
-                        100.0 * a.mean,
-                        100.0 * a.ci95_low,
-                        100.0 * a.ci95_high,
+                        percent(a.mean),
+                        percent(a.ci95_low).trim_end_matches('%'),
+                        percent(a.ci95_high).trim_end_matches('%'),
                         w.refused_per_year.mean
                     );
                 }
@@ -405,17 +412,31 @@ pub(crate) fn write_headline(
             percent(a.ci95_low)
         );
         let _ = writeln!(s, "nines         >= {:.2}", a.nines);
-        let _ = writeln!(
-            s,
-            "downtime      < {:.3} min/yr at 95% (none observed; assumes outages last {} h, the slowest mean repair)",
-            d.ci95_high,
-            fmt_num(assumed_outage_hours.unwrap_or(0.0))
-        );
-        let _ = writeln!(
-            s,
-            "incidents     < {:.4} /yr at 95% (none observed)",
-            i.ci95_high
-        );
+        if i.mean > 0.0 {
+            // Outages seen, each shorter than the clock's step.
+            let _ = writeln!(
+                s,
+                "downtime      < {:.3e} min/yr at 95% (every outage was instantaneous: shorter than 1 µs, the clock's step)",
+                d.ci95_high
+            );
+            let _ = writeln!(
+                s,
+                "incidents     {:.3} /yr  95% CI [{:.3}, {:.3}] (instantaneous outages)",
+                i.mean, i.ci95_low, i.ci95_high
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "downtime      < {:.3} min/yr at 95% (none observed; assumes outages last {} h, the slowest mean repair)",
+                d.ci95_high,
+                fmt_num(assumed_outage_hours.unwrap_or(0.0))
+            );
+            let _ = writeln!(
+                s,
+                "incidents     < {:.4} /yr at 95% (none observed)",
+                i.ci95_high
+            );
+        }
     } else {
         let _ = writeln!(
             s,

@@ -211,7 +211,7 @@ pub(super) fn objective_cell(p: &SweepPoint, m: &crate::measures::Measure) -> St
     let r = &p.summary;
     let show = |x: f64| {
         if m.share {
-            format!("{:.5}%", 100.0 * x)
+            crate::digits::percent(x, 5)
         } else {
             num(x)
         }

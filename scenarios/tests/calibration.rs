@@ -1,0 +1,56 @@
+//! The calibration harness's fast subset: fixed seeds, and coverage that
+//! must stay inside its binomial band around the nominal 95%.
+//!
+//! The whole harness (1000 seeds per row, every case at 20, 50 and 200
+//! replications) is `cargo bench -p scenarios --bench calibration`.
+
+#[allow(dead_code)] // the bench uses what the test does not
+mod support {
+    pub(crate) mod calibration;
+}
+
+use support::calibration::{CASES, Coverage, calibrate};
+
+/// Seeds per row: the band is three binomial standard errors (±3.3
+/// points at 400 seeds).
+const SEEDS: u64 = 400;
+
+fn check(c: &Coverage, what: &str) {
+    let band = 3.0 * c.nominal_std_error();
+    assert!(
+        (c.share() - 0.95).abs() <= band,
+        "{what}: coverage {:.1}% outside 95% ± {:.1} ({} optimistic, {} pessimistic misses of {})",
+        100.0 * c.share(),
+        100.0 * band,
+        c.optimistic,
+        c.pessimistic,
+        c.runs
+    );
+}
+
+#[test]
+fn intervals_cover_at_the_replication_counts_users_run() {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // (case, replications): the k-of-n cases where few outages make
+    // intervals hardest, and the active-standby pair from 50 up.
+    for (case, replications) in [(0, 20), (0, 50), (1, 20), (1, 50), (2, 50), (2, 200)] {
+        let case = &CASES[case];
+        let [outages, student] = calibrate(case, replications, 1..1 + SEEDS, threads);
+        let what = |m: &str| format!("{} at {replications} replications, {m}", case.id);
+        check(&outages.availability, &what("availability"));
+        check(&outages.downtime, &what("downtime"));
+        if let Some(i) = &outages.incidents {
+            check(i, &what("incidents"));
+        }
+        if case.id == "V04a" && replications == 20 {
+            // The harness can tell: Student-t under-covers here.
+            assert!(
+                student.downtime.share() < 0.90,
+                "{}: Student-t covered {:.1}%",
+                what("downtime"),
+                100.0 * student.downtime.share()
+            );
+            assert!(student.downtime.optimistic > student.downtime.pessimistic);
+        }
+    }
+}
