@@ -1,7 +1,9 @@
-//! The calibration harness, whole: coverage of nines' 95% intervals over
-//! 1000 independent seeds per row, for three cases with exact answers, at
-//! 20, 50 and 200 replications, beside Student-t's (see
-//! `tests/support/calibration.rs`).
+//! The calibration harness, whole: coverage of 95% intervals over 1000
+//! independent seeds per row, for three cases with exact answers, at 20,
+//! 50 and 200 replications, for Student-t (what nines reports) and the
+//! outage-based candidate; then `--method batch-means` over one run as
+//! long as those replications together, with the mean error of its
+//! estimate (see `tests/support/calibration.rs`).
 //!
 //! Run: `cargo bench -p scenarios --bench calibration`. Environment:
 //! `NINES_CALIBRATION_SEEDS` (default 1000) changes the seeds per row.
@@ -11,7 +13,7 @@
 #[allow(dead_code)] // the test uses what the bench does not
 mod calibration;
 
-use calibration::{CASES, Method, calibrate, cell};
+use calibration::{CASES, Method, calibrate, calibrate_batch_means, cell};
 
 fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -34,7 +36,7 @@ fn main() {
             let rows = calibrate(case, replications, 1..1 + seeds, threads);
             for (row, method) in rows.iter().zip(Method::ALL) {
                 println!(
-                    "  {:>3} replications  {:<9}  availability {}  downtime {}  incidents {}",
+                    "  {:>3} replications  {:<11}  availability {}  downtime {}  incidents {}",
                     replications,
                     method.name(),
                     cell(&row.availability),
@@ -42,6 +44,13 @@ fn main() {
                     row.incidents.as_ref().map_or("-".to_string(), cell),
                 );
             }
+            let (batch, bias) = calibrate_batch_means(case, replications, 1..1 + seeds, threads);
+            println!(
+                "  {:>3} years         batch-means  downtime {}  mean error of the estimate {:+.1}%",
+                replications,
+                cell(&batch),
+                100.0 * bias
+            );
         }
     }
 }

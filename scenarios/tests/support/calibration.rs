@@ -305,3 +305,81 @@ pub(crate) fn cell(c: &Coverage) -> String {
         100.0 * c.pessimistic as f64 / c.runs.max(1) as f64,
     )
 }
+
+/// Windows a batch-means run is read in, as `nines run --method
+/// batch-means` reads it.
+const WINDOWS: u64 = 2560;
+
+/// How often `nines run --method batch-means` covers `case`'s exact
+/// availability (as downtime: the two cover alike), for runs as long as
+/// `replications` years, over `seeds`; and the mean relative error of its
+/// downtime estimate against the exact value (its bias).
+pub(crate) fn calibrate_batch_means(
+    case: &Case,
+    replications: u64,
+    seeds: std::ops::Range<u64>,
+    threads: usize,
+) -> (Coverage, f64) {
+    use models::windows::simulate_windows;
+    use sim_core::stats::Welford;
+    use sim_core::stats::batch::{BatchMeans, BatchOptions};
+    use sim_core::time::SimDuration;
+
+    let next = AtomicU64::new(seeds.start);
+    let parts = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let (mut c, mut bias) = (Coverage::default(), 0.0);
+                    loop {
+                        let seed = next.fetch_add(1, Ordering::Relaxed);
+                        if seed >= seeds.end {
+                            break;
+                        }
+                        let text = format!(
+                            "{}\n[simulation]\nhorizon = \"1y\"\nreplications = 2\nseed = {seed}\n",
+                            case.text
+                        );
+                        let scenario = scenarios::parse(&text, case.id).expect("a valid case");
+                        let length = SimDuration::from_micros(
+                            scenario.simulation.horizon.as_micros() * replications,
+                        );
+                        let horizon = Horizon::new(length, scenario.simulation.warmup);
+                        let run = simulate_windows(
+                            &scenario.model,
+                            seed,
+                            0,
+                            horizon,
+                            WINDOWS,
+                            &mut |_| true,
+                        )
+                        .expect("a windowed run");
+                        let u: Vec<f64> = run.windows.iter().map(|w| w.unavailability()).collect();
+                        let b = BatchMeans::analyse(&u, BatchOptions::default()).expect("batches");
+                        let mut w = Welford::new();
+                        for &m in &b.means {
+                            w.push(m * 525600.0);
+                        }
+                        let (lo, hi) = Estimate::from_welford(&w, CONFIDENCE_95)
+                            .map_or((0.0, f64::INFINITY), |e| (e.ci_low, e.ci_high));
+                        c.count(lo, hi, case.downtime, false);
+                        bias += w.mean() / case.downtime - 1.0;
+                    }
+                    (c, bias)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a calibration worker"))
+            .collect::<Vec<_>>()
+    });
+    let mut total = Coverage::default();
+    let mut bias = 0.0;
+    for (c, b) in parts {
+        add(&mut total, c);
+        bias += b;
+    }
+    let runs = total.runs.max(1) as f64;
+    (total, bias / runs)
+}
