@@ -223,7 +223,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
                 "--rare-event estimates from regenerative cycles; it does not combine with --method batch-means".into(),
             ));
         }
-        if rare_event::run(&args)?.is_some() {
+        if rare_event::run(&args)? {
             return Ok(());
         }
     }

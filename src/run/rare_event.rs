@@ -34,9 +34,10 @@ const Z99: f64 = 2.575829;
 /// Plain cycles of the `auto` pilot.
 const PILOT_CYCLES: u64 = 20_000;
 
-/// `nines run --rare-event`: `Ok(None)` when `auto` found plain simulation
-/// enough (the caller then runs replications as usual).
-pub(crate) fn run(args: &RunArgs) -> Result<Option<()>, Failure> {
+/// `nines run --rare-event`: whether it reported; `false` when `auto`
+/// found plain simulation enough (the caller then runs replications as
+/// usual).
+pub(crate) fn run(args: &RunArgs) -> Result<bool, Failure> {
     if args.trace.is_some() || args.report.is_some() {
         return Err(Failure::input(
             "--rare-event does not write --trace or --report: it simulates regenerative cycles under a changed law, not replications of the scenario's horizon".into(),
@@ -61,13 +62,13 @@ pub(crate) fn run(args: &RunArgs) -> Result<Option<()>, Failure> {
         let pilot =
             plain_pilot(&spec, options.seed, PILOT_CYCLES).map_err(|e| located(&scenario, &e))?;
         if !mode.uses_biasing(&pilot) {
-            return Ok(None);
+            return Ok(false);
         }
     }
     let result = estimate_steady_state(&spec, &options).map_err(|e| located(&scenario, &e))?;
     let report = report(&scenario, &options, &result);
     crate::output::emit(&args.output, &report, || report.to_text())?;
-    Ok(Some(()))
+    Ok(true)
 }
 
 /// The options of a run: the scenario's seed, `--bias` and the target
