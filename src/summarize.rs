@@ -4,6 +4,7 @@ use models::measure::OUTAGE_BIN_EDGES_MIN;
 use models::spec::ModelSpec;
 use models::summary::Summary;
 use models::summary::SystemSummary;
+use models::summary::intervals::{availability_from_downtime, outage_total_interval};
 use models::system::spec::SystemSpec;
 use reports::{
     Attribution, Availability, ComponentShare, Cost, CostLine, DataLoss, ErrorShare, Interval,
@@ -37,14 +38,35 @@ pub(crate) fn run_report(
     seed: u64,
     s: &Summary,
 ) -> Result<RunReport, Failure> {
-    // Student-t over replications. The outage-based intervals of
-    // models::summary cover better on the calibration harness's k-of-n
-    // cases but assume outages arrive as a Poisson process, which
-    // scheduled windows break (see README, Calibration).
-    let a95 = estimate(&s.availability, CONFIDENCE_95)?;
-    let a99 = estimate(&s.availability, CONFIDENCE_99)?;
-    let d95 = estimate(&s.downtime_minutes_per_year, CONFIDENCE_95)?;
-    let i95 = estimate(&s.incidents_per_year, CONFIDENCE_95)?;
+    // Time-based figures take the intervals of models::summary::intervals
+    // (the union of an outage view and a replication view, calibrated by
+    // the harness: see README, Calibration); request-level figures, and
+    // runs where those have none, Student-t over replications.
+    let time_based = s.requests.is_none();
+    let pick = |by_outages: Option<Estimate>, w, c| match by_outages {
+        Some(e) if time_based => Ok(e),
+        _ => estimate(w, c),
+    };
+    let a95 = pick(
+        s.availability_interval(CONFIDENCE_95),
+        &s.availability,
+        CONFIDENCE_95,
+    )?;
+    let a99 = pick(
+        s.availability_interval(CONFIDENCE_99),
+        &s.availability,
+        CONFIDENCE_99,
+    )?;
+    let d95 = pick(
+        s.downtime_interval(CONFIDENCE_95),
+        &s.downtime_minutes_per_year,
+        CONFIDENCE_95,
+    )?;
+    let i95 = pick(
+        s.incidents_interval(CONFIDENCE_95),
+        &s.incidents_per_year,
+        CONFIDENCE_95,
+    )?;
     let zero = s.zero_downtime();
     let clamp = |x: f64| x.clamp(0.0, 1.0);
     let (availability, downtime, incidents) = if zero {
@@ -280,16 +302,22 @@ fn system_lines(
     };
     let mut services = Vec::with_capacity(spec.services.len());
     for (i, svc) in spec.services.iter().enumerate() {
+        let downtime = &sys.service_downtime_minutes_per_year[i];
+        let (availability, downtime) =
+            match outage_total_interval(downtime, &sys.service_outage_hours[i], CONFIDENCE_95) {
+                Some(d) => (
+                    availability_from_downtime(&sys.service_availability[i], &d),
+                    d,
+                ),
+                None => (
+                    estimate(&sys.service_availability[i], CONFIDENCE_95)?,
+                    estimate(downtime, CONFIDENCE_95)?,
+                ),
+            };
         services.push(ServiceLine {
             name: svc.name.clone(),
-            availability: clamp(interval(estimate(
-                &sys.service_availability[i],
-                CONFIDENCE_95,
-            )?)),
-            downtime_minutes_per_year: floor(interval(estimate(
-                &sys.service_downtime_minutes_per_year[i],
-                CONFIDENCE_95,
-            )?)),
+            availability: clamp(interval(availability)),
+            downtime_minutes_per_year: floor(interval(downtime)),
             mttr_hours: (sys.service_outage_hours[i].count() > 0)
                 .then(|| sys.service_outage_hours[i].mean()),
             cost_per_year: {

@@ -31,6 +31,7 @@
 //! assert!(one.measures.availability() > 0.99);
 //! ```
 
+pub mod batch_means;
 pub mod budget;
 pub mod invariant;
 pub mod kofn;

@@ -14,7 +14,7 @@ use sim_core::time::HOURS_PER_YEAR;
 
 use crate::replicate::ReplicationResult;
 
-mod intervals;
+pub mod intervals;
 pub use intervals::FEW_OUTAGES;
 
 /// Estimates over a set of replications.

@@ -1,7 +1,7 @@
 //! The calibration harness, whole: coverage of 95% intervals over 1000
 //! independent seeds per row, for three cases with exact answers, at 20,
-//! 50 and 200 replications, for Student-t (what nines reports) and the
-//! outage-based candidate; then `--method batch-means` over one run as
+//! 50 and 200 replications, for what nines reports and Student-t over
+//! replications; then `--method batch-means` over one run as
 //! long as those replications together, with the mean error of its
 //! estimate (see `tests/support/calibration.rs`).
 //!
@@ -46,10 +46,11 @@ fn main() {
             }
             let (batch, bias) = calibrate_batch_means(case, replications, 1..1 + seeds, threads);
             println!(
-                "  {:>3} years         batch-means  downtime {}  mean error of the estimate {:+.1}%",
+                "  {:>3} years         batch-means  downtime {}  mean error of the estimate {:+.1}% ±{:.1}",
                 replications,
                 cell(&batch),
-                100.0 * bias
+                100.0 * bias.mean(),
+                196.0 * bias.std_error()
             );
         }
     }

@@ -9,7 +9,7 @@ mod support {
     pub(crate) mod calibration;
 }
 
-use support::calibration::{CASES, Coverage, calibrate};
+use support::calibration::{CASES, Coverage, calibrate, calibrate_batch_means};
 
 /// Seeds per row: the band is three binomial standard errors (±3.3
 /// points at 400 seeds).
@@ -31,15 +31,15 @@ fn check(c: &Coverage, what: &str) {
 #[test]
 fn intervals_cover_at_the_replication_counts_users_run() {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // (case, replications): the k-of-n cases where few outages make
-    // intervals hardest, and the active-standby pair from 50 up.
-    for (case, replications) in [(0, 20), (0, 50), (1, 20), (1, 50), (2, 50), (2, 200)] {
+    // (case, replications): every case at the counts where few outages
+    // make intervals hardest, and the active-standby pair at 200.
+    for (case, replications) in [(0, 20), (0, 50), (1, 20), (1, 50), (2, 20), (2, 200)] {
         let case = &CASES[case];
-        let [outages, student] = calibrate(case, replications, 1..1 + SEEDS, threads);
+        let [nines, student] = calibrate(case, replications, 1..1 + SEEDS, threads);
         let what = |m: &str| format!("{} at {replications} replications, {m}", case.id);
-        check(&outages.availability, &what("availability"));
-        check(&outages.downtime, &what("downtime"));
-        if let Some(i) = &outages.incidents {
+        check(&nines.availability, &what("availability"));
+        check(&nines.downtime, &what("downtime"));
+        if let Some(i) = &nines.incidents {
             check(i, &what("incidents"));
         }
         if case.id == "V04a" && replications == 20 {
@@ -52,5 +52,24 @@ fn intervals_cover_at_the_replication_counts_users_run() {
             );
             assert!(student.downtime.optimistic > student.downtime.pessimistic);
         }
+    }
+}
+
+#[test]
+fn batch_means_cover_and_are_unbiased() {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // (case, years of the one long run).
+    for (case, years) in [(0, 50), (1, 20), (2, 50)] {
+        let case = &CASES[case];
+        let (coverage, error) = calibrate_batch_means(case, years, 1..1 + SEEDS, threads);
+        let what = format!("{} batch means over {years} years", case.id);
+        check(&coverage, &format!("{what}, downtime"));
+        // Its mean within three standard errors of the exact value.
+        assert!(
+            error.mean().abs() <= 3.0 * error.std_error(),
+            "{what}: mean error {:+.2}% ± {:.2}",
+            100.0 * error.mean(),
+            100.0 * error.std_error()
+        );
     }
 }

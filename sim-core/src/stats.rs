@@ -47,18 +47,26 @@ pub const CONFIDENCE_95: f64 = 0.95;
 /// A stricter confidence level: 99%.
 pub const CONFIDENCE_99: f64 = 0.99;
 
-/// Count, mean and variance of a stream of values (Welford's algorithm).
+/// Count, mean, variance and largest of a stream of values (Welford's
+/// algorithm).
 ///
 /// Memory is constant; [`Welford::merge`] combines two accumulators as if
 /// one had seen both streams (Chan, Golub and LeVeque's parallel formula).
 /// Merging is exact in arithmetic but not bit-for-bit associative in
 /// floating point, so merge partial results in a fixed order (replication
 /// order) to keep results deterministic.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Welford {
     count: u64,
     mean: f64,
     m2: f64,
+    max: f64,
+}
+
+impl Default for Welford {
+    fn default() -> Self {
+        Welford::new()
+    }
 }
 
 impl Welford {
@@ -68,6 +76,7 @@ impl Welford {
             count: 0,
             mean: 0.0,
             m2: 0.0,
+            max: f64::NEG_INFINITY,
         }
     }
 
@@ -78,6 +87,7 @@ impl Welford {
         let delta = x - self.mean;
         self.mean += delta / self.count as f64;
         self.m2 += delta * (x - self.mean);
+        self.max = self.max.max(x);
     }
 
     /// Adds every value that `other` has seen.
@@ -96,6 +106,7 @@ impl Welford {
         self.mean += delta * (n_b / n);
         self.m2 += other.m2 + delta * delta * (n_a * n_b / n);
         self.count += other.count;
+        self.max = self.max.max(other.max);
     }
 
     /// How many values were pushed.
@@ -106,6 +117,11 @@ impl Welford {
     /// The mean, or NaN if no value was pushed.
     pub fn mean(&self) -> f64 {
         if self.count == 0 { f64::NAN } else { self.mean }
+    }
+
+    /// The largest value pushed, or NaN if none was.
+    pub fn max(&self) -> f64 {
+        if self.count == 0 { f64::NAN } else { self.max }
     }
 
     /// The sample variance (divided by `n − 1`), or NaN for fewer than two
@@ -576,6 +592,11 @@ mod tests {
             prop_assert_eq!(merged.count(), seq.count());
             if seq.count() > 0 {
                 prop_assert!(close(merged.mean(), seq.mean(), 1e-9 * (1.0 + seq.mean().abs())));
+                let largest = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                prop_assert_eq!(merged.max(), largest);
+                prop_assert_eq!(seq.max(), largest);
+            } else {
+                prop_assert!(merged.max().is_nan());
             }
             if seq.count() > 1 {
                 let v = seq.variance();

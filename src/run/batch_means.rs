@@ -5,21 +5,22 @@
 //! (the same simulated effort as a plain run), with the scenario's warm-up
 //! simulated once at the start and not measured. Its measured span is read
 //! in [`WINDOWS`] equal windows (so memory does not grow with the
-//! horizon); `sim_core::stats::batch` then cuts a warm-up by MSER-5, splits
-//! the rest into 160 batches and merges adjacent pairs while the lag-1
-//! autocorrelation of the batch means is 0.2 or more and at least 10
-//! batches would remain. The estimates are Student-t intervals over the
-//! batch means. Request-level scenarios are refused: they are judged by the
-//! requests they serve, not by time up.
+//! horizon); `models::batch_means` then cuts a warm-up by MSER-5 within
+//! ten of the longest mean repair times, splits the rest into 160 batches
+//! and merges adjacent pairs while the lag-1 autocorrelation of the batch
+//! means is 0.2 or more and at least 10 batches would remain. The
+//! intervals are those of replications, with batches for replications (see
+//! `models::summary::intervals`). Request-level scenarios are refused: they
+//! are judged by the requests they serve, not by time up.
 
+use models::batch_means::BatchEstimates;
 use models::replicate::Horizon;
 use models::spec::ModelSpec;
-use models::windows::{WindowError, simulate_windows};
+use models::windows::{WindowError, WindowedRun, simulate_windows};
 use reports::{Availability, BatchMeansReport, Interval};
 use scenarios::Scenario;
 use sim_core::hash::hex;
-use sim_core::stats::batch::{BatchMeans, BatchOptions, batch_series};
-use sim_core::stats::{CONFIDENCE_95, CONFIDENCE_99, Estimate, Welford, zero_event_upper_bound};
+use sim_core::stats::{CONFIDENCE_95, CONFIDENCE_99, Estimate, zero_event_upper_bound};
 use sim_core::time::{HOURS_PER_YEAR, SimDuration};
 
 use crate::cli::RunArgs;
@@ -92,57 +93,29 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         return Err(crate::run::over_budget(0));
     }
 
-    let unavailability: Vec<f64> = run.windows.iter().map(|w| w.unavailability()).collect();
-    let batches = BatchMeans::analyse(&unavailability, BatchOptions::default())
+    let batches = BatchEstimates::analyse(&run, scenario.model.longest_mean_repair_hours())
         .ok_or_else(|| Failure::internal("too few windows for batch means".into()))?;
-    let window_hours = (length - sim.warmup).as_hours_f64() / WINDOWS as f64;
-    let incidents: Vec<f64> = run
-        .windows
-        .iter()
-        .map(|w| {
-            if w.hours > 0.0 {
-                w.incidents as f64 * HOURS_PER_YEAR / w.hours
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let incident_means = batch_series(&incidents[batches.cut..], batches.batch_size);
-    let report = report(
-        &scenario,
-        &batches,
-        &incident_means,
-        window_hours,
-        length,
-        run.events,
-        run.trace_hash,
-    )?;
+    let report = report(&scenario, &run, &batches, length)?;
     emit(&args, &scenario, &report)
 }
 
-/// The estimate over `means` at `confidence`.
-fn estimate(means: &[f64], confidence: f64) -> Result<Estimate, Failure> {
-    let mut w = Welford::new();
-    for &m in means {
-        w.push(m);
-    }
-    Estimate::from_welford(&w, confidence)
-        .ok_or_else(|| Failure::internal("batch means need at least two batches".into()))
+/// An interval over the batches, or the failure of having too few.
+fn need(e: Option<Estimate>) -> Result<Estimate, Failure> {
+    e.ok_or_else(|| Failure::internal("batch means need at least two batches".into()))
 }
 
-/// The report of the batches chosen for a run of `length`.
+/// The report of the batches chosen for the long `run` of `length`.
 fn report(
     scenario: &Scenario,
-    batches: &BatchMeans,
-    incident_means: &[f64],
-    window_hours: f64,
+    run: &WindowedRun,
+    estimates: &BatchEstimates,
     length: SimDuration,
-    events: u64,
-    trace_hash: u64,
 ) -> Result<BatchMeansReport, Failure> {
-    let u95 = estimate(&batches.means, CONFIDENCE_95)?;
-    let u99 = estimate(&batches.means, CONFIDENCE_99)?;
-    let i95 = estimate(incident_means, CONFIDENCE_95)?;
+    let batches = &estimates.batches;
+    let d95 = need(estimates.downtime(run, CONFIDENCE_95))?;
+    let d99 = need(estimates.downtime(run, CONFIDENCE_99))?;
+    let i95 = need(estimates.incidents(CONFIDENCE_95))?;
+    let window_hours = estimates.window_hours;
     let batch_hours = window_hours * batches.batch_size as f64;
     let measured_hours = batch_hours * batches.batches() as f64;
     let zero = batches.means.iter().all(|&u| u == 0.0);
@@ -172,20 +145,21 @@ fn report(
             Some(typical),
         )
     } else {
+        let u = |d: f64| d / MINUTES_PER_YEAR;
         (
             Availability {
-                mean: 1.0 - u95.mean,
-                ci95_low: clamp(1.0 - u95.ci_high),
-                ci95_high: clamp(1.0 - u95.ci_low),
-                ci99_low: clamp(1.0 - u99.ci_high),
-                ci99_high: clamp(1.0 - u99.ci_low),
-                nines: -u95.mean.log10(),
+                mean: 1.0 - u(d95.mean),
+                ci95_low: clamp(1.0 - u(d95.ci_high)),
+                ci95_high: clamp(1.0 - u(d95.ci_low)),
+                ci99_low: clamp(1.0 - u(d99.ci_high)),
+                ci99_high: clamp(1.0 - u(d99.ci_low)),
+                nines: -u(d95.mean).log10(),
                 zero_downtime_observed: false,
             },
             Interval {
-                mean: u95.mean * MINUTES_PER_YEAR,
-                ci95_low: (u95.ci_low * MINUTES_PER_YEAR).max(0.0),
-                ci95_high: u95.ci_high * MINUTES_PER_YEAR,
+                mean: d95.mean,
+                ci95_low: d95.ci_low.max(0.0),
+                ci95_high: d95.ci_high,
             },
             Interval {
                 mean: i95.mean,
@@ -219,8 +193,8 @@ fn report(
             .iter()
             .map(|u| u * MINUTES_PER_YEAR)
             .collect(),
-        events,
-        trace_hash: hex(trace_hash),
+        events: run.events,
+        trace_hash: hex(run.trace_hash),
     })
 }
 

@@ -24,7 +24,6 @@ use reports::{RunReport, Stopping};
 use scenarios::Scenario;
 use sim_core::runner::run_replications_with;
 use sim_core::stats::precision::{Precision, Schedule};
-use sim_core::stats::{CONFIDENCE_95, Estimate};
 use sim_core::time::SimDuration;
 
 use crate::cli::RunArgs;
@@ -100,8 +99,8 @@ struct Judgement {
     note: Option<String>,
 }
 
-/// Judges `target` on `summary` and the `report` built from it.
-fn judge(target: &Target, summary: &Summary, report: &RunReport) -> Judgement {
+/// Judges `target` on the `report` of the replications so far.
+fn judge(target: &Target, report: &RunReport) -> Judgement {
     if report.availability.zero_downtime_observed {
         let bound = report.downtime_minutes_per_year.ci95_high;
         let note = matches!(target.precision, Precision::Relative(_)).then(|| {
@@ -117,9 +116,11 @@ fn judge(target: &Target, summary: &Summary, report: &RunReport) -> Judgement {
             note,
         };
     }
-    let (half_width, mean) =
-        Estimate::from_welford(&summary.downtime_minutes_per_year, CONFIDENCE_95)
-            .map_or((f64::NAN, f64::NAN), |e| (e.half_width, e.mean));
+    // The interval the report shows, which is not symmetric: the target
+    // is met when it lies within the half-width on both sides.
+    let d = &report.downtime_minutes_per_year;
+    let mean = d.mean;
+    let half_width = (d.ci95_high - mean).max(mean - d.ci95_low);
     Judgement {
         half_width,
         relative: (mean > 0.0).then(|| half_width / mean),
@@ -194,7 +195,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             break;
         }
         let (summary, report) = report_of(&mut scenario, &results)?;
-        let judgement = judge(&target, &summary, &report);
+        let judgement = judge(&target, &report);
         let reached = judgement.reached;
         judged = Some((summary, report, judgement));
         if reached {
@@ -212,7 +213,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         Some(j) if !interrupted => j,
         _ => {
             let (summary, report) = report_of(&mut scenario, &results)?;
-            let judgement = judge(&target, &summary, &report);
+            let judgement = judge(&target, &report);
             (summary, report, judgement)
         }
     };

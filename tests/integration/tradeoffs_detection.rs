@@ -6,7 +6,7 @@ use crate::support::nines_json;
 
 /// Replications per point: enough to separate the best point from both
 /// ends (the built-ins' headers quote 100).
-const REPLICATIONS: &str = "30";
+const REPLICATIONS: &str = "100";
 
 /// Per point of `sweep` (run at seed 5): (label, mean, 95% low, 95% high)
 /// of the measure `pick` reads from the point's summary.

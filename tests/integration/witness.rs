@@ -6,7 +6,7 @@ use crate::support::nines_json;
 
 /// The built-in run with the assignments of one of its variants.
 fn design(sets: &[&str]) -> serde_json::Value {
-    let mut args = vec!["run", "two-zone-witness", "--replications", "200"];
+    let mut args = vec!["run", "two-zone-witness", "--replications", "400"];
     for s in sets {
         args.extend_from_slice(&["--set", s]);
     }

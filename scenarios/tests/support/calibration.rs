@@ -12,10 +12,10 @@
 //! promises more availability, less downtime or fewer incidents than the
 //! truth) and pessimistic.
 //!
-//! Two interval methods are measured side by side: `outages`, what nines
-//! reports (gamma intervals of the run's outage totals, see
-//! `models::summary`), and `student-t` over replications, the textbook
-//! interval, for reference.
+//! Two interval methods are measured side by side: `nines`, what nines
+//! reports (the union of the outage view's and the replication view's
+//! gamma intervals, see `models::summary::intervals`), and `student-t`
+//! over replications, the textbook interval, for reference.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -113,20 +113,20 @@ repair = "exponential(mean = 10h)"
 /// An interval method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Method {
-    /// What nines reports: gamma intervals of the outage totals.
-    Outages,
+    /// What nines reports: `models::summary::intervals`.
+    Nines,
     /// Student-t over replications.
     StudentT,
 }
 
 impl Method {
     /// Both methods, nines' first.
-    pub(crate) const ALL: [Method; 2] = [Method::Outages, Method::StudentT];
+    pub(crate) const ALL: [Method; 2] = [Method::Nines, Method::StudentT];
 
     /// Its name in the harness's table.
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Method::Outages => "outages",
+            Method::Nines => "nines",
             Method::StudentT => "student-t",
         }
     }
@@ -217,7 +217,7 @@ fn intervals(s: &Summary, method: Method) -> [(f64, f64); 3] {
         return [(1.0 - d / 525600.0, 1.0), (0.0, d), (0.0, hi)];
     }
     match method {
-        Method::Outages => [
+        Method::Nines => [
             pair(s.availability_interval(c)),
             pair(s.downtime_interval(c)),
             pair(s.incidents_interval(c)),
@@ -311,18 +311,19 @@ pub(crate) fn cell(c: &Coverage) -> String {
 const WINDOWS: u64 = 2560;
 
 /// How often `nines run --method batch-means` covers `case`'s exact
-/// availability (as downtime: the two cover alike), for runs as long as
+/// availability (as downtime: the two cover alike; a run without outages
+/// gives nines' one-sided bound), for runs as long as
 /// `replications` years, over `seeds`; and the mean relative error of its
-/// downtime estimate against the exact value (its bias).
+/// downtime estimate against the exact value (its bias), over the seeds.
 pub(crate) fn calibrate_batch_means(
     case: &Case,
     replications: u64,
     seeds: std::ops::Range<u64>,
     threads: usize,
-) -> (Coverage, f64) {
+) -> (Coverage, sim_core::stats::Welford) {
+    use models::batch_means::BatchEstimates;
     use models::windows::simulate_windows;
     use sim_core::stats::Welford;
-    use sim_core::stats::batch::{BatchMeans, BatchOptions};
     use sim_core::time::SimDuration;
 
     let next = AtomicU64::new(seeds.start);
@@ -330,7 +331,7 @@ pub(crate) fn calibrate_batch_means(
         let workers: Vec<_> = (0..threads.max(1))
             .map(|_| {
                 scope.spawn(|| {
-                    let (mut c, mut bias) = (Coverage::default(), 0.0);
+                    let (mut c, mut bias) = (Coverage::default(), Welford::new());
                     loop {
                         let seed = next.fetch_add(1, Ordering::Relaxed);
                         if seed >= seeds.end {
@@ -354,16 +355,30 @@ pub(crate) fn calibrate_batch_means(
                             &mut |_| true,
                         )
                         .expect("a windowed run");
-                        let u: Vec<f64> = run.windows.iter().map(|w| w.unavailability()).collect();
-                        let b = BatchMeans::analyse(&u, BatchOptions::default()).expect("batches");
-                        let mut w = Welford::new();
-                        for &m in &b.means {
-                            w.push(m * 525600.0);
-                        }
-                        let (lo, hi) = Estimate::from_welford(&w, CONFIDENCE_95)
-                            .map_or((0.0, f64::INFINITY), |e| (e.ci_low, e.ci_high));
+                        let b = BatchEstimates::analyse(
+                            &run,
+                            scenario.model.longest_mean_repair_hours(),
+                        )
+                        .expect("batches");
+                        let e = b.downtime(&run, CONFIDENCE_95);
+                        let (lo, hi) = if b.outages == 0 {
+                            // Nothing seen: the bound nines reports.
+                            let years = b.batches.batches() as f64
+                                * b.batches.batch_size as f64
+                                * b.window_hours
+                                / 8760.0;
+                            let rate =
+                                sim_core::stats::zero_event_upper_bound(years, CONFIDENCE_95);
+                            (
+                                0.0,
+                                rate * scenario.model.longest_mean_repair_hours() * 60.0,
+                            )
+                        } else {
+                            e.map_or((0.0, f64::INFINITY), |e| (e.ci_low, e.ci_high))
+                        };
                         c.count(lo, hi, case.downtime, false);
-                        bias += w.mean() / case.downtime - 1.0;
+                        let w = &b.downtime;
+                        bias.push(w.mean() / case.downtime - 1.0);
                     }
                     (c, bias)
                 })
@@ -375,11 +390,10 @@ pub(crate) fn calibrate_batch_means(
             .collect::<Vec<_>>()
     });
     let mut total = Coverage::default();
-    let mut bias = 0.0;
+    let mut bias = Welford::new();
     for (c, b) in parts {
         add(&mut total, c);
-        bias += b;
+        bias.merge(&b);
     }
-    let runs = total.runs.max(1) as f64;
-    (total, bias / runs)
+    (total, bias)
 }

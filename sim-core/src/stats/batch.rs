@@ -89,18 +89,25 @@ pub fn merge_pairs(means: &[f64]) -> Vec<f64> {
 /// loses nothing it need not). At most half of the groups are ever cut.
 /// Returns 0 when there are fewer than two groups or `group` is 0.
 pub fn mser_truncation(xs: &[f64], group: usize) -> usize {
+    mser_truncation_within(xs, group, usize::MAX)
+}
+
+/// [`mser_truncation`] searching only the cuts of at most `limit`
+/// observations (and, as there, at most half the groups).
+pub fn mser_truncation_within(xs: &[f64], group: usize, limit: usize) -> usize {
     let z = batch_series(xs, group);
     let g = z.len();
     if g < 2 {
         return 0;
     }
+    let last = (g / 2).min(limit / group.max(1));
     // Running mean and sum of squared deviations of the suffix z[d..],
     // built from the end (Welford, for accuracy with values near zero).
     let mut suffix = Welford::new();
-    let mut statistic = vec![0.0; g / 2 + 1];
+    let mut statistic = vec![0.0; last + 1];
     for d in (0..g).rev() {
         suffix.push(z[d]);
-        if d <= g / 2 {
+        if d <= last {
             let m = (g - d) as f64;
             let sum_squares = if suffix.count() < 2 {
                 0.0
@@ -132,18 +139,25 @@ pub struct BatchOptions {
     /// The group size of the MSER warm-up cut ([`MSER_GROUP`]); 0 cuts
     /// nothing.
     pub mser_group: usize,
+    /// The MSER cut is searched among the first this many observations
+    /// only (`usize::MAX`: the first half of the series). A rule free to
+    /// cut half the run cuts, preferentially, stretches that saw a rare
+    /// event, and biases the mean towards the run without it; a limit of
+    /// a few relaxation times keeps what a warm-up is for.
+    pub max_cut: usize,
 }
 
 impl Default for BatchOptions {
     /// 160 batches to start (so that halving reaches exactly 10: 160, 80,
     /// 40, 20, 10), at least 10, merged while the lag-1 autocorrelation is
-    /// 0.2 or more; MSER-5.
+    /// 0.2 or more; MSER-5 over the first half.
     fn default() -> Self {
         BatchOptions {
             initial_batches: 160,
             min_batches: 10,
             max_lag1: 0.2,
             mser_group: MSER_GROUP,
+            max_cut: usize::MAX,
         }
     }
 }
@@ -170,7 +184,7 @@ pub struct BatchMeans {
 }
 
 impl BatchMeans {
-    /// Cuts the warm-up of `xs` (MSER), splits the rest into
+    /// Cuts the warm-up of `xs` (MSER, within `options.max_cut`), splits the rest into
     /// `options.initial_batches` equal batches (dropping the remainder at
     /// the start, with the warm-up), then merges adjacent pairs while the
     /// lag-1 autocorrelation of the means is at or above `options.max_lag1`
@@ -185,7 +199,7 @@ impl BatchMeans {
         if options.initial_batches < 2 {
             return None;
         }
-        let mser_cut = mser_truncation(xs, options.mser_group);
+        let mser_cut = mser_truncation_within(xs, options.mser_group, options.max_cut);
         let rest = xs.len() - mser_cut;
         let batches = options.initial_batches.min(rest);
         if batches < 2 {
@@ -326,6 +340,26 @@ mod tests {
         let cut = mser_truncation(&xs, MSER_GROUP);
         assert!(cut <= 500, "cut {cut}");
         assert_eq!(cut, 500);
+    }
+
+    #[test]
+    fn mser5_within_a_limit_cuts_no_further() {
+        // The same series: searched within 120 observations, the cut is
+        // the best of those, a whole number of groups.
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| if i < 750 { 1000.0 - i as f64 } else { 0.0 })
+            .collect();
+        assert_eq!(mser_truncation_within(&xs, MSER_GROUP, 120), 120);
+        assert_eq!(mser_truncation_within(&xs, MSER_GROUP, 4), 0);
+        assert_eq!(mser_truncation_within(&xs, MSER_GROUP, usize::MAX), 500);
+        // Through the options: the batches start no later than the limit
+        // (plus what whole batches leave over).
+        let options = BatchOptions {
+            max_cut: 50,
+            ..BatchOptions::default()
+        };
+        let b = BatchMeans::analyse(&xs, options).unwrap();
+        assert_eq!(b.mser_cut, 50);
     }
 
     #[test]
