@@ -4,7 +4,9 @@ use models::measure::OUTAGE_BIN_EDGES_MIN;
 use models::spec::ModelSpec;
 use models::summary::Summary;
 use models::summary::SystemSummary;
-use models::summary::intervals::{availability_from_downtime, outage_total_interval};
+use models::summary::intervals::{
+    availability_from_downtime, event_count_interval, outage_total_interval,
+};
 use models::system::spec::SystemSpec;
 use reports::{
     Attribution, Availability, ComponentShare, Cost, CostLine, DataLoss, ErrorShare, Interval,
@@ -215,7 +217,23 @@ pub(crate) fn run_report(
             ci95_low: e.ci_low.max(0.0),
             ..interval(e)
         }),
-        mtbf_hours: s.mtbf_hours(),
+        mtbf_hours: s.mtbf_hours().map(|mean| {
+            // Up time is all but fixed: the interval is the outage rate's,
+            // inverted.
+            let rate = incidents.mean;
+            let bound = |r: f64| {
+                if r > 0.0 {
+                    mean * rate / r
+                } else {
+                    f64::INFINITY
+                }
+            };
+            Interval {
+                mean,
+                ci95_low: bound(incidents.ci95_high),
+                ci95_high: bound(incidents.ci95_low),
+            }
+        }),
         outage_lengths: {
             let years = s.observed_hours / sim_core::time::HOURS_PER_YEAR;
             s.outage_histogram
@@ -251,6 +269,33 @@ pub(crate) fn run_report(
     })
 }
 
+/// How often a fault took effect per year, with its interval: that of an
+/// event count ([`event_count_interval`]) over the replications of `span`,
+/// and with none seen the zero-event bound.
+fn occurrence_interval(
+    w: &sim_core::stats::Welford,
+    span: (SimTime, SimTime),
+) -> Result<Interval, Failure> {
+    let years =
+        w.count() as f64 * (span.1 - span.0).as_hours_f64() / sim_core::time::HOURS_PER_YEAR;
+    let events = (w.mean() * years).round();
+    if events < 0.5 {
+        return Ok(Interval {
+            mean: 0.0,
+            ci95_low: 0.0,
+            ci95_high: zero_event_upper_bound(years, CONFIDENCE_95),
+        });
+    }
+    let e = match event_count_interval(w, events as u64, CONFIDENCE_95) {
+        Some(e) => e,
+        None => estimate(w, CONFIDENCE_95)?,
+    };
+    Ok(Interval {
+        ci95_low: e.ci_low.max(0.0),
+        ..interval(e)
+    })
+}
+
 /// Degraded time, attribution, services, cost and request availability.
 type SystemLines = (Interval, Vec<Attribution>, Vec<ServiceLine>, Cost, Interval);
 
@@ -279,6 +324,7 @@ fn system_lines(
     let mut attribution = Vec::with_capacity(spec.faults.len());
     for (f, fault) in spec.faults.iter().enumerate() {
         let e = estimate(&sys.attributed_minutes_per_year[f], CONFIDENCE_95)?;
+        let occurrences = occurrence_interval(&sys.occurrences_per_year[f], span)?;
         attribution.push(Attribution {
             cause: fault.name.clone(),
             class: fault.class.name().to_string(),
@@ -287,7 +333,9 @@ fn system_lines(
             ci95_low: e.ci_low.max(0.0),
             ci95_high: e.ci_high,
             share: if total > 0.0 { e.mean / total } else { 0.0 },
-            occurrences_per_year: sys.occurrences_per_year[f].mean(),
+            occurrences_per_year: occurrences.mean,
+            occurrences_ci95_low: occurrences.ci95_low,
+            occurrences_ci95_high: occurrences.ci95_high,
         });
     }
     // Largest first; ties keep the scenario's order (the sort is stable).

@@ -71,6 +71,12 @@ pub struct Attribution {
     pub share: f64,
     /// How often the fault took effect, per year.
     pub occurrences_per_year: f64,
+    /// 95% interval of that figure.
+    #[serde(default)]
+    pub occurrences_ci95_low: f64,
+    /// 95% interval of that figure.
+    #[serde(default)]
+    pub occurrences_ci95_high: f64,
 }
 
 /// Entry-point downtime charged to one component: the element (host,
@@ -376,10 +382,11 @@ pub struct RunReport {
     /// interval over all outages; absent when there was none.
     #[serde(default)]
     pub mttr_hours: Option<Interval>,
-    /// Mean up time between outages as users see it (MTBF), hours; absent
-    /// when there was no outage.
+    /// Mean up time between outages as users see it (MTBF), hours, with
+    /// the 95% interval that of the outage rate gives; absent when there
+    /// was no outage.
     #[serde(default)]
-    pub mtbf_hours: Option<f64>,
+    pub mtbf_hours: Option<Interval>,
     /// How outage lengths are distributed.
     #[serde(default)]
     pub outage_lengths: Vec<OutageBin>,

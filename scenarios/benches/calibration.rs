@@ -3,7 +3,9 @@
 //! 50 and 200 replications, for what nines reports and Student-t over
 //! replications; then `--method batch-means` over one run as
 //! long as those replications together, with the mean error of its
-//! estimate (see `tests/support/calibration.rs`).
+//! estimate; then `--precision` runs at 10% and 5%, with their coverage,
+//! mean error and replications (see `tests/support/calibration.rs`). About
+//! eight minutes on 2 cores.
 //!
 //! Run: `cargo bench -p scenarios --bench calibration`. Environment:
 //! `NINES_CALIBRATION_SEEDS` (default 1000) changes the seeds per row.
@@ -13,7 +15,7 @@
 #[allow(dead_code)] // the test uses what the bench does not
 mod calibration;
 
-use calibration::{CASES, Method, calibrate, calibrate_batch_means, cell};
+use calibration::{CASES, Method, calibrate, calibrate_batch_means, calibrate_precision, cell};
 
 fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -53,5 +55,24 @@ fn main() {
                 196.0 * bias.std_error()
             );
         }
+    }
+    println!(
+        "precision: runs that add replications (100, then doubling) until downtime's interval lies within the target; \
+         coverage at the stop, the estimate's mean error (± 1.96 standard errors) and the replications taken"
+    );
+    for (case, target) in [(0, 0.10), (1, 0.10), (1, 0.05), (2, 0.10)] {
+        let case = &CASES[case];
+        let s = calibrate_precision(case, target, 1..1 + seeds, threads);
+        println!(
+            "  {} --precision {:.0}%  downtime {}  mean error {:+.2}% ±{:.2}  replications {:.0} (mean)  reached {}/{}",
+            case.id,
+            100.0 * target,
+            cell(&s.coverage),
+            100.0 * s.error.mean(),
+            196.0 * s.error.std_error(),
+            s.replications.mean(),
+            s.reached,
+            s.coverage.runs
+        );
     }
 }

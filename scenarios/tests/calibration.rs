@@ -9,7 +9,9 @@ mod support {
     pub(crate) mod calibration;
 }
 
-use support::calibration::{CASES, Coverage, calibrate, calibrate_batch_means};
+use support::calibration::{
+    CASES, Coverage, calibrate, calibrate_batch_means, calibrate_precision,
+};
 
 /// Seeds per row: the band is three binomial standard errors (±3.3
 /// points at 400 seeds).
@@ -72,4 +74,20 @@ fn batch_means_cover_and_are_unbiased() {
             100.0 * error.std_error()
         );
     }
+}
+
+#[test]
+fn precision_stops_without_measurable_bias() {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // 2-of-3 to 10%, as the README's example: about 3200 replications a
+    // seed.
+    let s = calibrate_precision(&CASES[1], 0.10, 1..101, threads);
+    assert_eq!(s.reached, 100);
+    check(&s.coverage, "V05 --precision 10%, downtime");
+    assert!(
+        s.error.mean().abs() <= 3.0 * s.error.std_error(),
+        "mean error {:+.2}% ± {:.2}",
+        100.0 * s.error.mean(),
+        100.0 * s.error.std_error()
+    );
 }

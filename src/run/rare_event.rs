@@ -106,9 +106,69 @@ fn options(args: &RunArgs, scenario: &Scenario) -> Result<RareOptions, Failure> 
     })
 }
 
-/// A rare-event error as the user sees it, naming the scenario's file.
+/// A rare-event error as the user sees it, naming the scenario's file and,
+/// for a component's law, the line and key that set it.
 fn located(scenario: &Scenario, e: &models::rare::RareError) -> Failure {
-    Failure::input(format!("{}: --rare-event: {e}", scenario.origin))
+    use models::rare::RareError;
+    let place = match e {
+        RareError::NotExponential { component, .. } => {
+            component_line(&scenario.origin, component, Some("failure"))
+                .map(|line| format!("{}:{line}:1: key `component.failure`", scenario.origin))
+        }
+        RareError::NoRepair { component } => component_line(&scenario.origin, component, None)
+            .map(|line| format!("{}:{line}:1: key `component.repair`", scenario.origin)),
+        _ => None,
+    };
+    let place = place.unwrap_or_else(|| scenario.origin.clone());
+    Failure::input(format!("{place}: --rare-event: {e}"))
+}
+
+/// The line (from 1) of the scenario file `origin` where the
+/// `[[component]]` table of `component` sets `key`, or, with no key or
+/// none set, where the table starts; `None` when `origin` is not a file
+/// that has it. A component of a table with `count` is named `NAME-i`.
+fn component_line(origin: &str, component: &str, key: Option<&str>) -> Option<usize> {
+    let text = std::fs::read_to_string(origin).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let names = |line: &str| {
+        let rest = line
+            .trim()
+            .strip_prefix("name")?
+            .trim_start()
+            .strip_prefix('=')?;
+        Some(rest.trim().trim_matches('"').to_string())
+    };
+    let base = component
+        .rsplit_once('-')
+        .filter(|(_, i)| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(b, _)| b);
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].trim_start().starts_with('['))
+        .collect();
+    for (k, &start) in starts.iter().enumerate() {
+        if lines[start].trim() != "[[component]]" {
+            continue;
+        }
+        let end = starts.get(k + 1).copied().unwrap_or(lines.len());
+        let table = start + 1..end;
+        let named = table
+            .clone()
+            .filter_map(|i| names(lines[i]))
+            .any(|n| n == component || Some(n.as_str()) == base);
+        if !named {
+            continue;
+        }
+        let set = key.and_then(|key| {
+            table.clone().find(|&i| {
+                lines[i]
+                    .trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+        });
+        return Some(set.unwrap_or(start) + 1);
+    }
+    None
 }
 
 /// The report of a steady-state estimate.

@@ -136,8 +136,11 @@ fn rare_events_refuse_what_they_cannot_estimate_without_bias() {
     .unwrap();
     let run = crate::support::nines(&["run", weibull.to_str().unwrap(), "--rare-event", "bfb"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    // Located at the line and key that set the law (line 7: the text
+    // starts with an empty line).
     assert!(
-        run.stderr.contains("weibull.toml") && run.stderr.contains("n-1"),
+        run.stderr.contains("weibull.toml:7:1: key `component.failure`")
+            && run.stderr.contains("n-1"),
         "{}",
         run.stderr
     );

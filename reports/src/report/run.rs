@@ -114,8 +114,12 @@ fn summary(results: &Results, r: &RunReport) -> Section {
             format!("{} – {}", hours(m.ci95_low.max(0.0)), hours(m.ci95_high)),
         ]);
     }
-    if let Some(m) = r.mtbf_hours {
-        t.measure("time between outages (MTBF)", hours(m), String::new());
+    if let Some(m) = &r.mtbf_hours {
+        t.measure(
+            "time between outages (MTBF)",
+            hours(m.mean),
+            format!("{} – {}", hours(m.ci95_low.max(0.0)), hours(m.ci95_high)),
+        );
     }
     t.measure(
         "longest outage seen",

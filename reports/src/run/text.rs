@@ -71,11 +71,17 @@ impl RunReport {
                     if n == 1 { "" } else { "s" }
                 );
             }
-            if let (Some(m), Some(b)) = (&self.mttr_hours, self.mtbf_hours) {
+            if let (Some(m), Some(b)) = (&self.mttr_hours, &self.mtbf_hours) {
                 let _ = writeln!(
                     s,
-                    "outages       MTTR {:.2} h (95% CI [{:.2}, {:.2}]), MTBF {:.0} h, longest {:.2} h",
-                    m.mean, m.ci95_low, m.ci95_high, b, self.longest_outage_hours
+                    "outages       MTTR {:.2} h (95% CI [{:.2}, {:.2}]), MTBF {:.0} h ([{:.0}, {:.0}]), longest {:.2} h",
+                    m.mean,
+                    m.ci95_low,
+                    m.ci95_high,
+                    b.mean,
+                    b.ci95_low,
+                    b.ci95_high,
+                    self.longest_outage_hours
                 );
                 let bands: Vec<String> = self
                     .outage_lengths
@@ -357,18 +363,20 @@ impl RunReport {
                 .max(5);
             let _ = writeln!(
                 s,
-                "  {:<w$}  {:<16}  {:>10}  {:>6}  {:>8}",
+                "  {:<w$}  {:<16}  {:>10}  {:>6}  {:>8}  95% CI per yr",
                 "cause", "class", "min/yr", "share", "per yr"
             );
             for a in attr {
                 let _ = writeln!(
                     s,
-                    "  {:<w$}  {:<16}  {:>10.1}  {:>5.1}%  {:>8.2}",
+                    "  {:<w$}  {:<16}  {:>10.1}  {:>5.1}%  {:>8.2}  [{:.2}, {:.2}]",
                     a.cause,
                     a.class,
                     a.downtime_minutes_per_year,
                     100.0 * a.share,
-                    a.occurrences_per_year
+                    a.occurrences_per_year,
+                    a.occurrences_ci95_low,
+                    a.occurrences_ci95_high
                 );
             }
         }

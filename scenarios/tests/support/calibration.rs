@@ -397,3 +397,95 @@ pub(crate) fn calibrate_batch_means(
     }
     (total, bias)
 }
+
+/// How `nines run --precision` fares on one case: coverage of the
+/// downtime interval it stops with, the mean relative error of its
+/// estimate (the stopping rule's bias) and the replications it took.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Stopped {
+    /// Coverage of the exact downtime by the interval at the stop.
+    pub(crate) coverage: Coverage,
+    /// The estimate's relative error against the exact value, per seed.
+    pub(crate) error: sim_core::stats::Welford,
+    /// Replications at the stop, per seed.
+    pub(crate) replications: sim_core::stats::Welford,
+    /// Seeds whose run reached the target before the cap.
+    pub(crate) reached: u64,
+}
+
+/// The schedule `nines run --precision` decides on: 100 replications,
+/// then doubling, up to this cap.
+const PRECISION_CAP: u64 = 100_000;
+
+/// [`Stopped`] for `case` with a relative `target` on downtime's 95%
+/// interval (0.10 for `--precision 10%`), over `seeds`: each run adds
+/// replications on nines' schedule and stops as nines does, when the
+/// interval the report shows lies within the target on both sides of the
+/// mean.
+pub(crate) fn calibrate_precision(
+    case: &Case,
+    target: f64,
+    seeds: std::ops::Range<u64>,
+    threads: usize,
+) -> Stopped {
+    use sim_core::stats::precision::{Precision, Schedule};
+
+    let next = AtomicU64::new(seeds.start);
+    let parts = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut part = Stopped::default();
+                    loop {
+                        let seed = next.fetch_add(1, Ordering::Relaxed);
+                        if seed >= seeds.end {
+                            break;
+                        }
+                        let text = format!(
+                            "{}\n[simulation]\nhorizon = \"1y\"\nreplications = 2\nseed = {seed}\n",
+                            case.text
+                        );
+                        let scenario = scenarios::parse(&text, case.id).expect("a valid case");
+                        let sim = &scenario.simulation;
+                        let horizon = Horizon::new(sim.horizon, sim.warmup);
+                        let mut summary = Summary::new();
+                        let mut done = 0;
+                        let mut stop = None;
+                        for total in Schedule::new(100, PRECISION_CAP) {
+                            for r in done..total {
+                                summary.push(&simulate(&scenario.model, seed, r, horizon, None));
+                            }
+                            done = total;
+                            if let Some(d) = summary.downtime_interval(CONFIDENCE_95) {
+                                let half = (d.ci_high - d.mean).max(d.mean - d.ci_low);
+                                stop = Some(d);
+                                if Precision::Relative(target).is_met(half, d.mean) {
+                                    part.reached += 1;
+                                    break;
+                                }
+                            }
+                        }
+                        let (lo, hi, mean) = stop
+                            .map_or((0.0, f64::INFINITY, 0.0), |d| (d.ci_low, d.ci_high, d.mean));
+                        part.coverage.count(lo, hi, case.downtime, false);
+                        part.error.push(mean / case.downtime - 1.0);
+                        part.replications.push(done as f64);
+                    }
+                    part
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a calibration worker"))
+            .collect::<Vec<_>>()
+    });
+    let mut total = Stopped::default();
+    for p in parts {
+        add(&mut total.coverage, p.coverage);
+        total.error.merge(&p.error);
+        total.replications.merge(&p.replications);
+        total.reached += p.reached;
+    }
+    total
+}

@@ -109,8 +109,9 @@ pub(super) fn attribution(r: &RunReport) -> Option<Section> {
             "95% interval",
             "share",
             "occurrences per year",
+            "95% interval",
         ],
-        &[false, false, false, true, true, true, true],
+        &[false, false, false, true, true, true, true, true],
     );
     for c in causes {
         t.row(vec![
@@ -121,6 +122,11 @@ pub(super) fn attribution(r: &RunReport) -> Option<Section> {
             format!("{} – {}", num(c.ci95_low), num(c.ci95_high)),
             share(c.share),
             num(c.occurrences_per_year),
+            format!(
+                "{} – {}",
+                num(c.occurrences_ci95_low),
+                num(c.occurrences_ci95_high)
+            ),
         ]);
     }
     s.blocks.push(Block::Table(t));
