@@ -139,7 +139,8 @@ fn rare_events_refuse_what_they_cannot_estimate_without_bias() {
     // Located at the line and key that set the law (line 7: the text
     // starts with an empty line).
     assert!(
-        run.stderr.contains("weibull.toml:7:1: key `component.failure`")
+        run.stderr
+            .contains("weibull.toml:7:1: key `component.failure`")
             && run.stderr.contains("n-1"),
         "{}",
         run.stderr

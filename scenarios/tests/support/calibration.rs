@@ -239,60 +239,62 @@ pub(crate) fn calibrate(
     seeds: std::ops::Range<u64>,
     threads: usize,
 ) -> [Row; 2] {
-    let next = AtomicU64::new(seeds.start);
-    let rows = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut rows = [Row::default(); 2];
-                    for row in &mut rows {
-                        row.incidents = case.incidents.map(|_| Coverage::default());
-                    }
-                    loop {
-                        let seed = next.fetch_add(1, Ordering::Relaxed);
-                        if seed >= seeds.end {
-                            break;
-                        }
-                        let s = run(case, seed, replications);
-                        for (row, method) in rows.iter_mut().zip(Method::ALL) {
-                            let [a, d, i] = intervals(&s, method);
-                            row.availability.count(a.0, a.1, case.availability, true);
-                            row.downtime.count(d.0, d.1, case.downtime, false);
-                            if let (Some(c), Some(truth)) = (&mut row.incidents, case.incidents) {
-                                c.count(i.0, i.1, truth, false);
-                            }
-                        }
-                    }
-                    rows
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a calibration worker"))
-            .collect::<Vec<_>>()
-    });
     let mut total = [Row::default(); 2];
     for row in &mut total {
         row.incidents = case.incidents.map(|_| Coverage::default());
     }
-    for part in rows {
-        for (t, p) in total.iter_mut().zip(part) {
-            add(&mut t.availability, p.availability);
-            add(&mut t.downtime, p.downtime);
-            if let (Some(t), Some(p)) = (&mut t.incidents, p.incidents) {
-                add(t, p);
+    for s in over_seeds(seeds, threads, |seed| run(case, seed, replications)) {
+        for (row, method) in total.iter_mut().zip(Method::ALL) {
+            let [a, d, i] = intervals(&s, method);
+            row.availability.count(a.0, a.1, case.availability, true);
+            row.downtime.count(d.0, d.1, case.downtime, false);
+            if let (Some(c), Some(truth)) = (&mut row.incidents, case.incidents) {
+                c.count(i.0, i.1, truth, false);
             }
         }
     }
     total
 }
 
-fn add(t: &mut Coverage, p: Coverage) {
-    t.runs += p.runs;
-    t.covered += p.covered;
-    t.optimistic += p.optimistic;
-    t.pessimistic += p.pessimistic;
+/// `each(seed)` for every seed of `seeds`, on `threads` threads, in seed
+/// order (whatever order the threads finish in).
+fn over_seeds<T: Send>(
+    seeds: std::ops::Range<u64>,
+    threads: usize,
+    each: impl Fn(u64) -> T + Sync,
+) -> Vec<T> {
+    let next = AtomicU64::new(seeds.start);
+    let mut all: Vec<(u64, T)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut part = Vec::new();
+                    loop {
+                        let seed = next.fetch_add(1, Ordering::Relaxed);
+                        if seed >= seeds.end {
+                            break part;
+                        }
+                        part.push((seed, each(seed)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a calibration worker"))
+            .collect()
+    });
+    all.sort_by_key(|&(seed, _)| seed);
+    all.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The scenario of `case` under `seed`, two replications of one year.
+fn scenario_of(case: &Case, seed: u64) -> scenarios::Scenario {
+    let text = format!(
+        "{}\n[simulation]\nhorizon = \"1y\"\nreplications = 2\nseed = {seed}\n",
+        case.text
+    );
+    scenarios::parse(&text, case.id).expect("a valid case")
 }
 
 /// A coverage as the harness prints it: `94.1% ±0.7 (opt 3.9, pess 2.0)`.
@@ -326,74 +328,32 @@ pub(crate) fn calibrate_batch_means(
     use sim_core::stats::Welford;
     use sim_core::time::SimDuration;
 
-    let next = AtomicU64::new(seeds.start);
-    let parts = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let (mut c, mut bias) = (Coverage::default(), Welford::new());
-                    loop {
-                        let seed = next.fetch_add(1, Ordering::Relaxed);
-                        if seed >= seeds.end {
-                            break;
-                        }
-                        let text = format!(
-                            "{}\n[simulation]\nhorizon = \"1y\"\nreplications = 2\nseed = {seed}\n",
-                            case.text
-                        );
-                        let scenario = scenarios::parse(&text, case.id).expect("a valid case");
-                        let length = SimDuration::from_micros(
-                            scenario.simulation.horizon.as_micros() * replications,
-                        );
-                        let horizon = Horizon::new(length, scenario.simulation.warmup);
-                        let run = simulate_windows(
-                            &scenario.model,
-                            seed,
-                            0,
-                            horizon,
-                            WINDOWS,
-                            &mut |_| true,
-                        )
-                        .expect("a windowed run");
-                        let b = BatchEstimates::analyse(
-                            &run,
-                            scenario.model.longest_mean_repair_hours(),
-                        )
-                        .expect("batches");
-                        let e = b.downtime(&run, CONFIDENCE_95);
-                        let (lo, hi) = if b.outages == 0 {
-                            // Nothing seen: the bound nines reports.
-                            let years = b.batches.batches() as f64
-                                * b.batches.batch_size as f64
-                                * b.window_hours
-                                / 8760.0;
-                            let rate =
-                                sim_core::stats::zero_event_upper_bound(years, CONFIDENCE_95);
-                            (
-                                0.0,
-                                rate * scenario.model.longest_mean_repair_hours() * 60.0,
-                            )
-                        } else {
-                            e.map_or((0.0, f64::INFINITY), |e| (e.ci_low, e.ci_high))
-                        };
-                        c.count(lo, hi, case.downtime, false);
-                        let w = &b.downtime;
-                        bias.push(w.mean() / case.downtime - 1.0);
-                    }
-                    (c, bias)
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a calibration worker"))
-            .collect::<Vec<_>>()
-    });
+    let one = |seed: u64| {
+        let scenario = scenario_of(case, seed);
+        let length =
+            SimDuration::from_micros(scenario.simulation.horizon.as_micros() * replications);
+        let horizon = Horizon::new(length, scenario.simulation.warmup);
+        let run = simulate_windows(&scenario.model, seed, 0, horizon, WINDOWS, &mut |_| true)
+            .expect("a windowed run");
+        let repair = scenario.model.longest_mean_repair_hours();
+        let b = BatchEstimates::analyse(&run, repair).expect("batches");
+        let (lo, hi) = if b.outages == 0 {
+            // Nothing seen: the bound nines reports.
+            let years =
+                b.batches.batches() as f64 * b.batches.batch_size as f64 * b.window_hours / 8760.0;
+            let rate = sim_core::stats::zero_event_upper_bound(years, CONFIDENCE_95);
+            (0.0, rate * repair * 60.0)
+        } else {
+            b.downtime(&run, CONFIDENCE_95)
+                .map_or((0.0, f64::INFINITY), |e| (e.ci_low, e.ci_high))
+        };
+        (lo, hi, b.downtime.mean())
+    };
     let mut total = Coverage::default();
     let mut bias = Welford::new();
-    for (c, b) in parts {
-        add(&mut total, c);
-        bias.merge(&b);
+    for (lo, hi, mean) in over_seeds(seeds, threads, one) {
+        total.count(lo, hi, case.downtime, false);
+        bias.push(mean / case.downtime - 1.0);
     }
     (total, bias)
 }
@@ -430,62 +390,36 @@ pub(crate) fn calibrate_precision(
 ) -> Stopped {
     use sim_core::stats::precision::{Precision, Schedule};
 
-    let next = AtomicU64::new(seeds.start);
-    let parts = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut part = Stopped::default();
-                    loop {
-                        let seed = next.fetch_add(1, Ordering::Relaxed);
-                        if seed >= seeds.end {
-                            break;
-                        }
-                        let text = format!(
-                            "{}\n[simulation]\nhorizon = \"1y\"\nreplications = 2\nseed = {seed}\n",
-                            case.text
-                        );
-                        let scenario = scenarios::parse(&text, case.id).expect("a valid case");
-                        let sim = &scenario.simulation;
-                        let horizon = Horizon::new(sim.horizon, sim.warmup);
-                        let mut summary = Summary::new();
-                        let mut done = 0;
-                        let mut stop = None;
-                        for total in Schedule::new(100, PRECISION_CAP) {
-                            for r in done..total {
-                                summary.push(&simulate(&scenario.model, seed, r, horizon, None));
-                            }
-                            done = total;
-                            if let Some(d) = summary.downtime_interval(CONFIDENCE_95) {
-                                let half = (d.ci_high - d.mean).max(d.mean - d.ci_low);
-                                stop = Some(d);
-                                if Precision::Relative(target).is_met(half, d.mean) {
-                                    part.reached += 1;
-                                    break;
-                                }
-                            }
-                        }
-                        let (lo, hi, mean) = stop
-                            .map_or((0.0, f64::INFINITY, 0.0), |d| (d.ci_low, d.ci_high, d.mean));
-                        part.coverage.count(lo, hi, case.downtime, false);
-                        part.error.push(mean / case.downtime - 1.0);
-                        part.replications.push(done as f64);
-                    }
-                    part
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a calibration worker"))
-            .collect::<Vec<_>>()
-    });
+    let one = |seed: u64| {
+        let scenario = scenario_of(case, seed);
+        let sim = &scenario.simulation;
+        let horizon = Horizon::new(sim.horizon, sim.warmup);
+        let mut summary = Summary::new();
+        let (mut done, mut stop, mut reached) = (0, None, false);
+        for total in Schedule::new(100, PRECISION_CAP) {
+            for r in done..total {
+                summary.push(&simulate(&scenario.model, seed, r, horizon, None));
+            }
+            done = total;
+            if let Some(d) = summary.downtime_interval(CONFIDENCE_95) {
+                let half = (d.ci_high - d.mean).max(d.mean - d.ci_low);
+                stop = Some(d);
+                if Precision::Relative(target).is_met(half, d.mean) {
+                    reached = true;
+                    break;
+                }
+            }
+        }
+        (stop, done, reached)
+    };
     let mut total = Stopped::default();
-    for p in parts {
-        add(&mut total.coverage, p.coverage);
-        total.error.merge(&p.error);
-        total.replications.merge(&p.replications);
-        total.reached += p.reached;
+    for (stop, done, reached) in over_seeds(seeds, threads, one) {
+        let (lo, hi, mean) =
+            stop.map_or((0.0, f64::INFINITY, 0.0), |d| (d.ci_low, d.ci_high, d.mean));
+        total.coverage.count(lo, hi, case.downtime, false);
+        total.error.push(mean / case.downtime - 1.0);
+        total.replications.push(done as f64);
+        total.reached += u64::from(reached);
     }
     total
 }
