@@ -167,13 +167,13 @@ pub(crate) fn run_report(
             };
             Some(DataLoss {
                 failovers_per_year: floor(&sys.failovers_per_year)?,
-                needless_failovers_per_year: sys.needless_failovers_per_year.mean(),
-                failbacks_per_year: sys.failbacks_per_year.mean(),
+                needless_failovers_per_year: floor(&sys.needless_failovers_per_year)?,
+                failbacks_per_year: floor(&sys.failbacks_per_year)?,
                 lost_writes_per_year: floor(&sys.lost_writes_per_year)?,
                 loss_events_per_year: floor(&sys.loss_events_per_year)?,
                 no_loss_probability: sys.no_loss.mean(),
-                split_brain_minutes_per_year: sys.split_brain_minutes_per_year.mean(),
-                split_brains_per_year: sys.split_brains_per_year.mean(),
+                split_brain_minutes_per_year: floor(&sys.split_brain_minutes_per_year)?,
+                split_brains_per_year: floor(&sys.split_brains_per_year)?,
                 worst_rpo_hours: sys.worst_rpo_hours,
             })
         }
@@ -414,7 +414,7 @@ fn system_lines(
                     };
                     Some(reports::ServiceData {
                         failovers_per_year: per_year(&d.failovers_per_year)?,
-                        needless_failovers_per_year: d.needless_failovers_per_year.mean(),
+                        needless_failovers_per_year: per_year(&d.needless_failovers_per_year)?,
                         lost_writes_per_year: per_year(&d.lost_writes_per_year)?,
                         loss_events_per_year: per_year(&d.loss_events_per_year)?,
                         worst_rpo_hours: d.worst_rpo_hours,

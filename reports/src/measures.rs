@@ -341,8 +341,8 @@ pub fn point_value(report: &RunReport, m: &Measure) -> Option<f64> {
             .map(|w| w.refused_per_year.mean)
             .reduce(|a, b| a + b)?,
         "failovers_per_year" => data?.failovers_per_year.mean,
-        "needless_failovers_per_year" => data?.needless_failovers_per_year,
-        "split_brain_minutes_per_year" => data?.split_brain_minutes_per_year,
+        "needless_failovers_per_year" => data?.needless_failovers_per_year.mean,
+        "split_brain_minutes_per_year" => data?.split_brain_minutes_per_year.mean,
         "cost_per_year" => report.cost_per_year.as_ref()?.total.mean,
         _ => return None,
     })

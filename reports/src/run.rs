@@ -173,7 +173,7 @@ pub struct ServiceData {
     pub failovers_per_year: Interval,
     /// Of those, promotions of a standby that suspected a healthy active
     /// instance, per year.
-    pub needless_failovers_per_year: f64,
+    pub needless_failovers_per_year: Interval,
     /// Acknowledged writes it lost per year.
     pub lost_writes_per_year: Interval,
     /// Events that lost at least one of its writes, per year.
@@ -189,9 +189,9 @@ pub struct DataLoss {
     pub failovers_per_year: Interval,
     /// Of those, promotions of a standby that suspected a healthy active
     /// instance (a partition, lossy heartbeats), per year.
-    pub needless_failovers_per_year: f64,
+    pub needless_failovers_per_year: Interval,
     /// Planned switchovers back to the first instance per year.
-    pub failbacks_per_year: f64,
+    pub failbacks_per_year: Interval,
     /// Acknowledged writes lost per year.
     pub lost_writes_per_year: Interval,
     /// Events that lost at least one write, per year.
@@ -202,11 +202,9 @@ pub struct DataLoss {
     /// point seen).
     pub worst_rpo_hours: f64,
     /// Time with two writable primaries (split brain), minutes per year.
-    #[serde(default)]
-    pub split_brain_minutes_per_year: f64,
+    pub split_brain_minutes_per_year: Interval,
     /// Split brains per year.
-    #[serde(default)]
-    pub split_brains_per_year: f64,
+    pub split_brains_per_year: Interval,
 }
 
 /// Latency percentiles, seconds.

@@ -224,7 +224,7 @@ fn fencing_prevents_split_brain() {
     let text = include_str!("../../scenarios/library/split-brain.toml")
         .replace("fencing = false", "fencing = true");
     let fenced = run_text(&text, &["--replications", "50"]);
-    let data = |v: &serde_json::Value, k: &str| v["data"][k].as_f64().unwrap();
+    let data = |v: &serde_json::Value, k: &str| v["data"][k]["mean"].as_f64().unwrap();
     assert!(data(&open, "split_brains_per_year") > 1.0);
     assert!(data(&open, "split_brain_minutes_per_year") > 10.0);
     assert_eq!(data(&fenced, "split_brains_per_year"), 0.0);
@@ -329,7 +329,7 @@ fn tight_heartbeat_timeouts_fail_over_needlessly() {
     let run = |text: &str| run_text(text, &["--replications", "40"]);
     let tight = run(base);
     let relaxed = run(&base.replace("timeout = \"3s\"", "timeout = \"15s\""));
-    let data = |v: &serde_json::Value, k: &str| v["data"][k].as_f64().unwrap();
+    let data = |v: &serde_json::Value, k: &str| v["data"][k]["mean"].as_f64().unwrap();
     let downtime = |v: &serde_json::Value| v["downtime_minutes_per_year"]["mean"].as_f64().unwrap();
     assert!(data(&tight, "needless_failovers_per_year") > 20.0);
     assert!(data(&tight, "failbacks_per_year") > 20.0);

@@ -196,18 +196,20 @@ impl RunReport {
                 d.worst_rpo_hours,
                 100.0 * d.no_loss_probability
             );
-            if d.split_brains_per_year > 0.0 {
+            if d.split_brains_per_year.mean > 0.0 {
+                let (b, m) = (&d.split_brains_per_year, &d.split_brain_minutes_per_year);
                 let _ = writeln!(
                     s,
-                    "split brain   {:.3} per year, {:.1} min/yr with two writable primaries",
-                    d.split_brains_per_year, d.split_brain_minutes_per_year
+                    "split brain   {:.3} per year ([{:.3}, {:.3}]), {:.1} min/yr ([{:.1}, {:.1}]) with two writable primaries",
+                    b.mean, b.ci95_low, b.ci95_high, m.mean, m.ci95_low, m.ci95_high
                 );
             }
-            if d.needless_failovers_per_year > 0.0 || d.failbacks_per_year > 0.0 {
+            if d.needless_failovers_per_year.mean > 0.0 || d.failbacks_per_year.mean > 0.0 {
+                let (n, f) = (&d.needless_failovers_per_year, &d.failbacks_per_year);
                 let _ = writeln!(
                     s,
-                    "failovers     {:.3} needless per year (a healthy primary suspected), {:.3} failbacks per year",
-                    d.needless_failovers_per_year, d.failbacks_per_year
+                    "failovers     {:.3} needless per year ([{:.3}, {:.3}]: a healthy primary suspected), {:.3} failbacks per year ([{:.3}, {:.3}])",
+                    n.mean, n.ci95_low, n.ci95_high, f.mean, f.ci95_low, f.ci95_high
                 );
             }
         }

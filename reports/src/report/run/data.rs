@@ -1,7 +1,7 @@
 //! The data section: failovers, failbacks, lost writes and split brains.
 
 use crate::document::{Block, Section, Table};
-use crate::report::format::{hours, num, share};
+use crate::report::format::{hours, share};
 use crate::run::RunReport;
 
 use super::estimate_row;
@@ -14,16 +14,12 @@ pub(super) fn data(r: &RunReport) -> Option<Section> {
         &[false, true, true],
     );
     estimate_row(&mut t, "failovers per year", &d.failovers_per_year);
-    t.measure(
+    estimate_row(
+        &mut t,
         "needless failovers per year (a healthy primary suspected)",
-        num(d.needless_failovers_per_year),
-        String::new(),
+        &d.needless_failovers_per_year,
     );
-    t.measure(
-        "failbacks per year",
-        num(d.failbacks_per_year),
-        String::new(),
-    );
+    estimate_row(&mut t, "failbacks per year", &d.failbacks_per_year);
     estimate_row(&mut t, "writes lost per year", &d.lost_writes_per_year);
     estimate_row(
         &mut t,
@@ -40,10 +36,11 @@ pub(super) fn data(r: &RunReport) -> Option<Section> {
         hours(d.worst_rpo_hours),
         String::new(),
     );
-    t.measure(
-        "split brain per year",
-        format!("{} min", num(d.split_brain_minutes_per_year)),
-        String::new(),
+    estimate_row(&mut t, "split brains per year", &d.split_brains_per_year);
+    estimate_row(
+        &mut t,
+        "split brain, minutes per year",
+        &d.split_brain_minutes_per_year,
     );
     s.blocks.push(Block::Table(t));
     Some(s)
