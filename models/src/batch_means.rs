@@ -40,6 +40,8 @@ pub struct BatchEstimates {
     pub incidents: Welford,
     /// The outages that started within the batches.
     pub outages: u64,
+    /// The lengths of the run's outages (the outage view).
+    pub outage_lengths: Welford,
 }
 
 impl BatchEstimates {
@@ -87,6 +89,7 @@ impl BatchEstimates {
             downtime,
             incidents,
             outages,
+            outage_lengths: *run.measures.outages(),
         })
     }
 
@@ -95,8 +98,8 @@ impl BatchEstimates {
     /// the batches; Student-t over the batches when there is no outage
     /// view (no outage, or every one instantaneous). `None` with fewer
     /// than two batches.
-    pub fn downtime(&self, run: &WindowedRun, confidence: f64) -> Option<Estimate> {
-        outage_total_interval(&self.downtime, run.measures.outages(), confidence)
+    pub fn downtime(&self, confidence: f64) -> Option<Estimate> {
+        outage_total_interval(&self.downtime, &self.outage_lengths, confidence)
             .or_else(|| Estimate::from_welford(&self.downtime, confidence))
     }
 

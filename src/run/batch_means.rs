@@ -112,8 +112,8 @@ fn report(
     length: SimDuration,
 ) -> Result<BatchMeansReport, Failure> {
     let batches = &estimates.batches;
-    let d95 = need(estimates.downtime(run, CONFIDENCE_95))?;
-    let d99 = need(estimates.downtime(run, CONFIDENCE_99))?;
+    let d95 = need(estimates.downtime(CONFIDENCE_95))?;
+    let d99 = need(estimates.downtime(CONFIDENCE_99))?;
     let i95 = need(estimates.incidents(CONFIDENCE_95))?;
     let window_hours = estimates.window_hours;
     let batch_hours = window_hours * batches.batch_size as f64;

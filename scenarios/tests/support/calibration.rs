@@ -344,7 +344,7 @@ pub(crate) fn calibrate_batch_means(
             let rate = sim_core::stats::zero_event_upper_bound(years, CONFIDENCE_95);
             (0.0, rate * repair * 60.0)
         } else {
-            b.downtime(&run, CONFIDENCE_95)
+            b.downtime(CONFIDENCE_95)
                 .map_or((0.0, f64::INFINITY), |e| (e.ci_low, e.ci_high))
         };
         (lo, hi, b.downtime.mean())
