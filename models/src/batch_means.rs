@@ -17,7 +17,10 @@ use sim_core::stats::batch::{BatchMeans, BatchOptions, batch_series};
 use sim_core::stats::{Estimate, Welford};
 use sim_core::time::HOURS_PER_YEAR;
 
-use crate::summary::intervals::{event_count_interval, outage_total_interval};
+use crate::summary::intervals::{
+    event_count_interval, outage_total_interval_with, worst_unit_weight,
+};
+use crate::windows::Window;
 use crate::windows::WindowedRun;
 
 /// The warm-up cut is searched within this many of the model's longest
@@ -42,13 +45,26 @@ pub struct BatchEstimates {
     pub outages: u64,
     /// The lengths of the run's outages (the outage view).
     pub outage_lengths: Welford,
+    /// The horizon-long stretches the measured span was read as (the
+    /// replications the run stands for, fewer when there are fewer
+    /// windows).
+    pub stretches: u64,
+    /// Downtime in minutes per year of the worst of those stretches: the
+    /// replication view's one more replication.
+    pub worst_stretch: f64,
 }
 
 impl BatchEstimates {
     /// Cuts `run` into batches; `longest_repair_hours` bounds the warm-up
-    /// cut ([`RELAXATION_TIMES`] of it). `None` when fewer than two
-    /// batches are possible.
-    pub fn analyse(run: &WindowedRun, longest_repair_hours: f64) -> Option<BatchEstimates> {
+    /// cut ([`RELAXATION_TIMES`] of it), and `stretches` is the number of
+    /// replications the run stands for (its length over the horizon): the
+    /// measured span read as that many stretches gives the worst one.
+    /// `None` when fewer than two batches are possible.
+    pub fn analyse(
+        run: &WindowedRun,
+        longest_repair_hours: f64,
+        stretches: u64,
+    ) -> Option<BatchEstimates> {
         let windows = run.windows.len();
         let span_hours: f64 = run.windows.iter().map(|w| w.hours).sum();
         let window_hours = span_hours / windows.max(1) as f64;
@@ -83,6 +99,7 @@ impl BatchEstimates {
             incidents.push(m);
         }
         let outages = kept.iter().map(|w| w.incidents).sum();
+        let (stretches, worst_stretch) = worst_stretch(kept, stretches);
         Some(BatchEstimates {
             batches,
             window_hours,
@@ -90,6 +107,8 @@ impl BatchEstimates {
             incidents,
             outages,
             outage_lengths: *run.measures.outages(),
+            stretches,
+            worst_stretch,
         })
     }
 
@@ -99,7 +118,8 @@ impl BatchEstimates {
     /// view (no outage, or every one instantaneous). `None` with fewer
     /// than two batches.
     pub fn downtime(&self, confidence: f64) -> Option<Estimate> {
-        outage_total_interval(&self.downtime, &self.outage_lengths, confidence)
+        let worst = worst_unit_weight(self.worst_stretch, self.stretches as f64);
+        outage_total_interval_with(&self.downtime, &self.outage_lengths, worst, confidence)
             .or_else(|| Estimate::from_welford(&self.downtime, confidence))
     }
 
@@ -109,5 +129,56 @@ impl BatchEstimates {
     pub fn incidents(&self, confidence: f64) -> Option<Estimate> {
         event_count_interval(&self.incidents, self.outages, confidence)
             .or_else(|| Estimate::from_welford(&self.incidents, confidence))
+    }
+}
+
+/// `windows` read as `stretches` consecutive stretches of whole windows
+/// (as many as there are windows, when fewer): how many were formed and
+/// the downtime in minutes per year of the worst. Windows beyond the last
+/// whole stretch are left out of the comparison.
+fn worst_stretch(windows: &[Window], stretches: u64) -> (u64, f64) {
+    let per = (windows.len() / stretches.max(1) as usize).max(1);
+    let mut formed = 0u64;
+    let mut worst = 0.0f64;
+    for stretch in windows.chunks_exact(per) {
+        let hours: f64 = stretch.iter().map(|w| w.hours).sum();
+        let down: f64 = stretch.iter().map(|w| w.downtime_hours).sum();
+        if hours > 0.0 {
+            worst = worst.max(down / hours * MINUTES_PER_YEAR);
+        }
+        formed += 1;
+    }
+    (formed, worst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(downtime_hours: f64) -> Window {
+        Window {
+            hours: 876.0,
+            downtime_hours,
+            incidents: u64::from(downtime_hours > 0.0),
+        }
+    }
+
+    #[test]
+    fn the_worst_stretch_is_the_worst_horizon_long_span() {
+        // Ten windows of a tenth of a year read as five years: the worst
+        // year is the third, with 3 hours down.
+        let ws: Vec<Window> = [0.0, 0.0, 1.0, 0.0, 1.0, 2.0, 0.0, 0.0, 0.5, 0.0]
+            .into_iter()
+            .map(window)
+            .collect();
+        let (formed, worst) = worst_stretch(&ws, 5);
+        assert_eq!(formed, 5);
+        assert!((worst - 3.0 / 1752.0 * MINUTES_PER_YEAR).abs() < 1e-9);
+        // More stretches than windows: one window each.
+        assert_eq!(worst_stretch(&ws, 40).0, 10);
+        // Three stretches of three windows; the tenth is left out.
+        let (formed, worst) = worst_stretch(&ws, 3);
+        assert_eq!(formed, 3);
+        assert!((worst - 3.0 / 2628.0 * MINUTES_PER_YEAR).abs() < 1e-9);
     }
 }

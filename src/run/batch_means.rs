@@ -93,8 +93,12 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         return Err(crate::run::over_budget(0));
     }
 
-    let batches = BatchEstimates::analyse(&run, scenario.model.longest_mean_repair_hours())
-        .ok_or_else(|| Failure::internal("too few windows for batch means".into()))?;
+    let batches = BatchEstimates::analyse(
+        &run,
+        scenario.model.longest_mean_repair_hours(),
+        sim.replications,
+    )
+    .ok_or_else(|| Failure::internal("too few windows for batch means".into()))?;
     let report = report(&scenario, &run, &batches, length)?;
     emit(&args, &scenario, &report)
 }

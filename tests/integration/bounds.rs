@@ -61,7 +61,7 @@ fn streamed_replications_give_the_figures_of_kept_ones() {
     assert_eq!(one["availability"]["mean"], 0.9997179276742149);
     assert_eq!(
         one["downtime_minutes_per_year"]["ci95_high"],
-        157.33796642740168
+        156.6961228396268
     );
     let spread = &one["downtime_minutes_per_year_spread"];
     assert_eq!(spread["p99"], 1382.1025157455042);

@@ -16,7 +16,8 @@
 //!   knows how little a few outages say;
 //! - **as a sum of replications**, independent by construction: the
 //!   variance is the between-replication one and the one more weighs as
-//!   much as the worst replication. This view sees what the Poisson view
+//!   much as the worst replication ([`worst_unit_weight`]: shrinking past
+//!   [`FULL_WORST_UNTIL`] replications). This view sees what the Poisson view
 //!   cannot: outages that cluster, years unlike the others, a class of long
 //!   outages seen a few times only.
 //!
@@ -40,6 +41,25 @@ const MINUTES_PER_YEAR: f64 = 60.0 * HOURS_PER_YEAR;
 /// say so.
 pub const FEW_OUTAGES: u64 = 10;
 
+/// Up to this many replications the replication view's one more
+/// replication weighs as much as the worst seen; beyond, its weight
+/// shrinks as `√(FULL_WORST_UNTIL / n)`. Below about thirty replications
+/// their spread cannot be trusted to show a rare class of bad years (on the
+/// active-standby case, years with a double failure: 2.5 in 20), and the
+/// worst year seen stands in for them; past it the spread shows them
+/// itself, and a full worst-year allowance made 200-replication intervals
+/// cover 97.5% where they promise 95%.
+pub const FULL_WORST_UNTIL: f64 = 30.0;
+
+/// The weight of one more of `units` independent units (replications, or
+/// horizon-long stretches of one run) in the replication view, the worst
+/// having had the mean `worst`: `worst / units`, shrunk past
+/// [`FULL_WORST_UNTIL`] units.
+pub fn worst_unit_weight(worst: f64, units: f64) -> f64 {
+    let shrink = (FULL_WORST_UNTIL / units).sqrt().min(1.0);
+    (worst / units * shrink).max(f64::MIN_POSITIVE)
+}
+
 /// The interval at `confidence` of the mean of `per_replication`, a total
 /// of outages in each replication (downtime in any unit), whose outages
 /// over the whole run had the lengths `outages` has seen (in any unit:
@@ -51,15 +71,30 @@ pub fn outage_total_interval(
     outages: &Welford,
     confidence: f64,
 ) -> Option<Estimate> {
-    let n = per_replication.count();
-    let mean = per_replication.mean();
+    let n = per_replication.count() as f64;
+    let worst = worst_unit_weight(per_replication.max(), n);
+    outage_total_interval_with(per_replication, outages, worst, confidence)
+}
+
+/// [`outage_total_interval`] with the replication view's one more unit
+/// weighing `worst` (in the unit of `per_unit`'s mean): for units that are
+/// not replications, such as the batches of one long run, whose one more
+/// is a horizon-long stretch ([`worst_unit_weight`] of the worst stretch).
+pub fn outage_total_interval_with(
+    per_unit: &Welford,
+    outages: &Welford,
+    worst: f64,
+    confidence: f64,
+) -> Option<Estimate> {
+    let n = per_unit.count();
+    let mean = per_unit.mean();
     let count = outages.count();
     let total = outages.mean() * count as f64;
     let positive = |x: f64| x > 0.0;
     if n < 2 || count == 0 || !positive(mean) || !positive(total) {
         return None;
     }
-    // The outage view, in the replication mean's unit.
+    // The outage view, in the unit mean's unit.
     let scale = mean / total;
     let sum_sq = sum_of_squares(outages) * scale * scale;
     let next = next_weight(mean, sum_sq, count)
@@ -67,12 +102,12 @@ pub fn outage_total_interval(
         .max(f64::MIN_POSITIVE);
     let (lo_outages, hi_outages) = gamma_interval(mean, sum_sq, next, confidence);
     // The replication view.
-    let variance = per_replication.variance() / n as f64;
-    let worst = (per_replication.max() / n as f64).max(f64::MIN_POSITIVE);
+    let variance = per_unit.variance() / n as f64;
+    let worst = worst.max(f64::MIN_POSITIVE);
     let (lo_reps, hi_reps) = gamma_interval(mean, variance, worst, confidence);
     let lo = lo_outages.min(lo_reps);
     let hi = hi_outages.max(hi_reps);
-    (lo.is_finite() && hi.is_finite()).then(|| estimate(per_replication, lo, hi, confidence))
+    (lo.is_finite() && hi.is_finite()).then(|| estimate(per_unit, lo, hi, confidence))
 }
 
 /// The interval at `confidence` of the mean of `per_replication`, a count
@@ -196,6 +231,15 @@ mod tests {
         let (lo, hi) = gamma_interval(1.2, reps.variance() / 10.0, 0.6, 0.95);
         assert!(e.ci_low <= lo + 1e-12 && e.ci_high >= hi - 1e-12);
         assert!(e.ci_high > 2.0 * e.mean, "few outages: a long upper side");
+    }
+
+    #[test]
+    fn the_worst_unit_weighs_fully_until_thirty_then_shrinks() {
+        assert_eq!(worst_unit_weight(60.0, 20.0), 3.0);
+        assert_eq!(worst_unit_weight(60.0, 30.0), 2.0);
+        // 120 units: a quarter of the worst, halved.
+        assert_eq!(worst_unit_weight(480.0, 120.0), 2.0);
+        assert!(worst_unit_weight(0.0, 5.0) > 0.0);
     }
 
     #[test]

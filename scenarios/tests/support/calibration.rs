@@ -336,7 +336,7 @@ pub(crate) fn calibrate_batch_means(
         let run = simulate_windows(&scenario.model, seed, 0, horizon, WINDOWS, &mut |_| true)
             .expect("a windowed run");
         let repair = scenario.model.longest_mean_repair_hours();
-        let b = BatchEstimates::analyse(&run, repair).expect("batches");
+        let b = BatchEstimates::analyse(&run, repair, replications).expect("batches");
         let (lo, hi) = if b.outages == 0 {
             // Nothing seen: the bound nines reports.
             let years =
